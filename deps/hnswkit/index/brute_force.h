@@ -1,0 +1,64 @@
+// Exact search by scanning every stored vector; the ground truth HNSW is measured against.
+//
+// Storage is hnswlib's brute-force layout (FORMAT.md 3.8): capacity slots of [f32 x dim vector][u64 label],
+// the first count of them in use. Removal moves the last slot into the hole.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "index/search_types.h"
+#include "space/space.h"
+
+namespace hnswkit {
+
+class BruteForce {
+ public:
+  BruteForce(const Space& space, std::size_t max_elements);
+
+  // Appends a new label or overwrites an existing one. Throws kIndexFull.
+  void add(const float* vector, std::uint64_t label);
+  // Removes a label; returns false (and does nothing) if it is absent.
+  bool remove(std::uint64_t label);
+  // The min(k, count) nearest allowed elements; query holds dim() floats, not yet prepared.
+  SearchHits search(const float* query, std::size_t k, const LabelFilter* filter = nullptr) const;
+  // The stored (for cosine: normalised) vector. Throws kLabelNotFound.
+  std::vector<float> get_vector(std::uint64_t label) const;
+  std::vector<std::uint64_t> labels() const;
+  bool contains(std::uint64_t label) const;
+  // Changes the capacity. Throws kResizeTooSmall below count().
+  void resize(std::size_t new_max_elements);
+
+  const Space& space() const { return space_; }
+  std::size_t max_elements() const { return capacity_; }
+  std::size_t count() const;
+  std::size_t slot_bytes() const { return slot_bytes_; }
+  std::size_t memory_bytes() const;
+
+  // Runs fn with the structure locked against writers.
+  template <typename Fn>
+  void with_writes_paused(Fn&& fn) const {
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    fn();
+  }
+
+ private:
+  friend struct BruteForceCodec;  // io/brute_force_file.cc
+
+  float* vector_of(std::size_t slot) const { return reinterpret_cast<float*>(slots_.data() + slot * slot_bytes_); }
+  std::uint64_t label_at(std::size_t slot) const;
+  void set_label_at(std::size_t slot, std::uint64_t label);
+
+  Space space_;
+  std::size_t slot_bytes_;  // 4*dim + 8
+  std::size_t capacity_;
+  std::size_t count_ = 0;
+  std::vector<char> slots_;  // capacity_ * slot_bytes_
+  std::unordered_map<std::uint64_t, std::size_t> label_to_slot_;
+  mutable std::shared_mutex mutex_;
+};
+
+}  // namespace hnswkit

@@ -1,0 +1,188 @@
+// The HNSW graph index (Malkov & Yashunin, arXiv 1603.09320) over hnswlib's element record layout.
+//
+// Storage (FORMAT.md 3.2/3.3): one contiguous level-0 block of fixed-size records
+//   [u16 link count][u8 flags][u8 unused][u32 x max_m0 links][f32 x dim vector][u64 label]
+// plus, for each element above level 0, one block of `level` upper link lists
+//   [u16 link count][u16 unused][u32 x max_m links].
+// Internal ids are record indices 0..count-1; a label -> id map finds records by label.
+//
+// Concurrency: add, search, mark/unmark and get may run at once from many threads. resize, and anything that
+// replaces the whole structure, take structure_mutex_ exclusively. Saving takes write_gate_ exclusively, which
+// stops adds and deletes (not searches) while the bytes are written. Links are written under a per-element lock
+// and read without one; a reader may see a list mid-update, which holds valid ids only.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <shared_mutex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "index/search_types.h"
+#include "index/visited_pool.h"
+#include "space/space.h"
+#include "util/spin_lock.h"
+
+namespace hnswkit {
+
+struct HnswParams {
+  std::size_t max_elements = 0;      // capacity; resize() changes it
+  std::size_t m = 16;                // links per element on levels >= 1; 2*m on level 0. 2 <= m <= kMaxM
+  std::size_t ef_construction = 200; // beam width while inserting; raised to at least m
+  std::uint64_t random_seed = 100;   // seeds the level generator
+  bool allow_replace_deleted = false;
+};
+
+// Search counters since the last reset, for tuning.
+struct SearchStats {
+  std::uint64_t searches = 0;
+  std::uint64_t distance_evaluations = 0;
+  std::uint64_t visited_nodes = 0;
+};
+
+class HierarchicalNsw {
+ public:
+  static constexpr std::size_t kMaxM = 10000;  // link counts are u16 and level 0 holds 2*m
+  static constexpr std::uint32_t kNoEntry = 0xFFFFFFFFu;
+
+  HierarchicalNsw(const Space& space, const HnswParams& params);
+  ~HierarchicalNsw();
+  HierarchicalNsw(const HierarchicalNsw&) = delete;
+  HierarchicalNsw& operator=(const HierarchicalNsw&) = delete;
+
+  // Inserts a new label, or updates the vector of an existing one and repairs its neighbourhood. With
+  // replace_deleted, a new label takes the slot of a deleted element if there is one (needs
+  // allow_replace_deleted). vector holds dim() floats. Throws kIndexFull, kReplaceDisabled, kUpdateDeleted.
+  void add(const float* vector, std::uint64_t label, bool replace_deleted = false);
+
+  // The k nearest live elements allowed by filter (nullptr: all), beam width max(ef, k) where ef == 0 means
+  // this->ef(). Fewer than k when fewer are reachable. query holds dim() floats, not yet prepared.
+  SearchHits search(const float* query, std::size_t k, const LabelFilter* filter = nullptr,
+                    std::size_t ef = 0) const;
+
+  // Tombstones: a deleted element stays in the graph and in element_count() but is never returned.
+  // Throw kLabelNotFound, kAlreadyDeleted / kNotDeleted.
+  void mark_deleted(std::uint64_t label);
+  void unmark_deleted(std::uint64_t label);
+  bool is_deleted(std::uint64_t label) const;  // throws kLabelNotFound
+  bool contains(std::uint64_t label) const;    // deleted labels included
+
+  // Changes the capacity. Throws kResizeTooSmall below element_count(), kOutOfMemory.
+  void resize(std::size_t new_max_elements);
+
+  // The stored (for cosine: normalised) vector of a live label. Throws kLabelNotFound if absent or deleted.
+  std::vector<float> get_vector(std::uint64_t label) const;
+  // Every label in the index, deleted ones included, in internal-id order.
+  std::vector<std::uint64_t> labels() const;
+
+  const Space& space() const { return space_; }
+  std::size_t max_elements() const { return capacity_; }
+  std::size_t element_count() const { return count_.load(std::memory_order_acquire); }
+  std::size_t deleted_count() const { return deleted_count_.load(std::memory_order_relaxed); }
+  std::size_t m() const { return m_; }
+  std::size_t ef_construction() const { return ef_construction_; }
+  bool allow_replace_deleted() const { return allow_replace_deleted_; }
+  std::size_t ef() const { return ef_.load(std::memory_order_relaxed); }
+  void set_ef(std::size_t ef) { ef_.store(ef, std::memory_order_relaxed); }
+  int max_level() const;
+  std::uint32_t entry_point() const;
+  // Element count per level (index i: elements whose top level is >= i) and mean out-degree per level.
+  std::vector<std::size_t> level_counts() const;
+  std::vector<double> mean_out_degree() const;
+  std::size_t memory_bytes() const;
+  SearchStats search_stats() const;
+  void reset_search_stats();
+
+  // Blocks adds and deletes while fn runs (searches continue): used by the writer to see one consistent state.
+  template <typename Fn>
+  void with_writes_paused(Fn&& fn) const {
+    std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+    std::unique_lock<std::shared_mutex> gate(write_gate_);
+    fn();
+  }
+
+ private:
+  friend struct HnswCodec;  // io/hnsw_file.cc reads and rebuilds the raw structure
+
+  using Candidate = std::pair<float, std::uint32_t>;  // (distance, internal id)
+
+  // Record accessors (see the layout above).
+  char* record(std::uint32_t id) const { return level0_.get() + static_cast<std::size_t>(id) * record_bytes_; }
+  std::uint8_t* link_header(std::uint32_t id, int level) const;
+  float* vector_of(std::uint32_t id) const { return reinterpret_cast<float*>(record(id) + vector_offset_); }
+  std::uint64_t label_of(std::uint32_t id) const;
+  void set_label(std::uint32_t id, std::uint64_t label);
+  bool deleted_flag(std::uint32_t id) const;
+  void set_deleted_flag(std::uint32_t id, bool deleted);
+  std::size_t max_links(int level) const { return level == 0 ? max_m0_ : max_m_; }
+
+  int random_level();
+  void insert_new(std::uint32_t id, std::uint64_t label, const float* prepared, int level);
+  void update_existing(std::uint32_t id, const float* prepared);
+  void link_element(std::uint32_t id, int top_level, bool skip_self);
+
+  // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
+  std::vector<Candidate> search_layer(const float* query, const std::vector<Candidate>& seeds, std::size_t ef,
+                                      int level, std::uint32_t exclude) const;
+  // Greedy descent (ef = 1) from the entry point down to level stop_level + 1.
+  Candidate greedy_descent(const float* query, std::uint32_t entry, int from_level, int stop_level,
+                           SearchStats* stats) const;
+  // Alg. 2 at level 0 for queries: only live, allowed elements enter the result set.
+  std::vector<Candidate> search_base_for_query(const float* query, Candidate entry, std::size_t ef,
+                                               const LabelFilter* filter, SearchStats* stats) const;
+  // Alg. 4: keeps at most m of candidates (sorted closest first) that are closer to the base than to any kept one.
+  void select_neighbors(std::vector<Candidate>& candidates, std::size_t m) const;
+  // Adds a link from -> to at level, shrinking from's list with the heuristic when it is full.
+  void connect(std::uint32_t from, std::uint32_t to, float distance, int level);
+  void set_links(std::uint32_t id, int level, const std::vector<Candidate>& links);
+  void reallocate(std::size_t new_capacity);
+
+  Space space_;
+  std::size_t m_, max_m_, max_m0_, ef_construction_;
+  double level_mult_;
+  bool allow_replace_deleted_;
+
+  // Record geometry in bytes.
+  std::size_t links0_bytes_;    // 4 + 4*max_m0: header plus level-0 links; also the vector's offset
+  std::size_t vector_offset_;
+  std::size_t label_offset_;    // vector_offset_ + 4*dim
+  std::size_t record_bytes_;    // label_offset_ + 8
+  std::size_t upper_block_bytes_;  // 4 + 4*max_m: one upper-level list
+
+  struct FreeDeleter {
+    void operator()(char* p) const;
+  };
+  std::size_t capacity_ = 0;
+  std::unique_ptr<char, FreeDeleter> level0_;            // capacity_ records, zeroed when allocated
+  std::vector<std::unique_ptr<std::uint8_t[]>> upper_;   // per element: level * upper_block_bytes_, or null
+  std::vector<std::int32_t> levels_;                     // per element: its top level
+  std::unique_ptr<SpinLock[]> link_locks_;               // per element: guards writes to its link lists
+  std::atomic<std::size_t> count_{0};
+  std::atomic<std::size_t> deleted_count_{0};
+
+  mutable std::mutex entry_mutex_;  // guards entry_ and max_level_ changes
+  std::atomic<std::uint32_t> entry_{kNoEntry};
+  std::atomic<int> max_level_{-1};
+
+  mutable std::mutex labels_mutex_;  // guards label_to_id_ and free_slots_
+  std::unordered_map<std::uint64_t, std::uint32_t> label_to_id_;
+  std::vector<std::uint32_t> free_slots_;  // deleted ids that a replace_deleted add may reuse
+  static constexpr std::size_t kLabelStripes = 1024;
+  std::unique_ptr<std::mutex[]> label_stripes_;  // serialise adds of one label
+
+  std::mutex rng_mutex_;
+  std::mt19937_64 level_rng_;
+  std::atomic<std::size_t> ef_{10};
+
+  std::unique_ptr<VisitedPool> visited_;
+  mutable std::atomic<std::uint64_t> stat_searches_{0}, stat_distances_{0}, stat_visited_{0};
+
+  mutable std::shared_mutex structure_mutex_;
+  mutable std::shared_mutex write_gate_;
+};
+
+}  // namespace hnswkit

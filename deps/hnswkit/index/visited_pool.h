@@ -1,0 +1,86 @@
+// Visited sets for graph searches: epoch-tagged arrays reused across searches, so a search neither allocates nor
+// clears an array of the index's capacity.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace hnswkit {
+
+class VisitedList {
+ public:
+  explicit VisitedList(std::size_t capacity) : tags_(new std::uint16_t[capacity]()), capacity_(capacity) {}
+
+  // Starts a new search: every id reads as unvisited. A full clear happens once every 65535 searches.
+  void reset() {
+    if (++epoch_ == 0) {
+      std::memset(tags_.get(), 0, capacity_ * sizeof(std::uint16_t));
+      epoch_ = 1;
+    }
+  }
+  bool visited(std::uint32_t id) const { return tags_[id] == epoch_; }
+  void mark(std::uint32_t id) { tags_[id] = epoch_; }
+  // Marks id and tells whether it was already marked.
+  bool test_and_mark(std::uint32_t id) {
+    if (tags_[id] == epoch_) return true;
+    tags_[id] = epoch_;
+    return false;
+  }
+  const std::uint16_t* tag_address(std::uint32_t id) const { return &tags_[id]; }
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  std::unique_ptr<std::uint16_t[]> tags_;
+  std::size_t capacity_;
+  std::uint16_t epoch_ = 0;
+};
+
+// A pool of visited lists for one capacity. Thread-safe; lists return to the pool when the lease ends.
+class VisitedPool {
+ public:
+  explicit VisitedPool(std::size_t capacity) : capacity_(capacity) {}
+
+  class Lease {
+   public:
+    Lease(VisitedPool* pool, std::unique_ptr<VisitedList> list) : pool_(pool), list_(std::move(list)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (list_) pool_->give_back(std::move(list_));
+    }
+    VisitedList& operator*() { return *list_; }
+    VisitedList* operator->() { return list_.get(); }
+
+   private:
+    VisitedPool* pool_;
+    std::unique_ptr<VisitedList> list_;
+  };
+
+  Lease acquire() {
+    std::unique_ptr<VisitedList> list;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!free_.empty()) {
+        list = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!list) list.reset(new VisitedList(capacity_));
+    list->reset();
+    return Lease(this, std::move(list));
+  }
+
+ private:
+  void give_back(std::unique_ptr<VisitedList> list) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(std::move(list));
+  }
+
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<VisitedList>> free_;
+};
+
+}  // namespace hnswkit

@@ -1,0 +1,34 @@
+// Reading and writing hnswlib's index files (FORMAT.md), from and to paths or memory.
+//
+// Readers validate every field against the input's size, the given space and each other before allocating, and
+// throw Error(kCorruptFile) naming the field and the numbers; they never return a half-built index. File writers
+// write a temporary file beside the target, flush and fsync it and rename it over the target, so a failure or a
+// crash leaves the previous file in place; every failure throws Error(kIo).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "index/brute_force.h"
+#include "index/hierarchical_nsw.h"
+
+namespace hnswkit {
+
+// max_elements: the capacity wanted after loading; 0, or less than the stored count, keeps the file's capacity.
+std::unique_ptr<HierarchicalNsw> read_hnsw_file(const std::string& path, const Space& space,
+                                                std::size_t max_elements, bool allow_replace_deleted);
+std::unique_ptr<HierarchicalNsw> read_hnsw_buffer(const std::uint8_t* data, std::size_t size, const Space& space,
+                                                  std::size_t max_elements, bool allow_replace_deleted);
+void write_hnsw_file(const HierarchicalNsw& index, const std::string& path);
+std::vector<std::uint8_t> write_hnsw_buffer(const HierarchicalNsw& index);
+// The exact byte size the writers produce now.
+std::size_t hnsw_serialized_size(const HierarchicalNsw& index);
+
+std::unique_ptr<BruteForce> read_brute_force_file(const std::string& path, const Space& space);
+std::unique_ptr<BruteForce> read_brute_force_buffer(const std::uint8_t* data, std::size_t size, const Space& space);
+void write_brute_force_file(const BruteForce& index, const std::string& path);
+std::vector<std::uint8_t> write_brute_force_buffer(const BruteForce& index);
+
+}  // namespace hnswkit

@@ -1,0 +1,34 @@
+// Distance kernel table: one set of float32 kernels per instruction set, chosen once from the CPU at start-up.
+//
+// Kernel translation units are compiled with their own ISA flags only; nothing in this header may be an inline
+// function that such a unit instantiates (see docs/design.md, "SIMD dispatch").
+#pragma once
+
+#include <cstddef>
+
+namespace hnswkit {
+
+// Sum over i < n of (a[i] - b[i])^2, or of a[i] * b[i]. Reads exactly n floats from each pointer.
+using KernelFn = float (*)(const float* a, const float* b, std::size_t n);
+
+enum class SimdLevel { kScalar = 0, kSse = 1, kAvx2 = 2, kAvx512 = 3, kNeon = 4 };
+
+struct KernelSet {
+  SimdLevel level;
+  const char* name;  // "scalar", "sse", "avx2", "avx512", "neon"
+  KernelFn l2_squared;
+  KernelFn dot;
+};
+
+// The kernels in use by every Space. Chosen on first call from the CPU's features, lowered by the environment
+// variable HNSWKIT_SIMD (scalar|sse|avx2|avx512|neon) when it names a level this CPU can run.
+const KernelSet& active_kernels();
+
+// The kernels of one level, or nullptr if this binary lacks them or this CPU cannot run them. For tests and the
+// benchmark, which compare every level with the scalar one.
+const KernelSet* kernels_for(SimdLevel level);
+
+// Kernel sets defined in kernels_<isa>.cc; only those compiled for the target architecture exist.
+extern const KernelSet kScalarKernels;
+
+}  // namespace hnswkit

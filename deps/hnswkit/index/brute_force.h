@@ -48,7 +48,10 @@ class BruteForce {
  private:
   friend struct BruteForceCodec;  // io/brute_force_file.cc
 
-  float* vector_of(std::size_t slot) const { return reinterpret_cast<float*>(slots_.data() + slot * slot_bytes_); }
+  float* vector_of(std::size_t slot) { return reinterpret_cast<float*>(slots_.data() + slot * slot_bytes_); }
+  const float* vector_of(std::size_t slot) const {
+    return reinterpret_cast<const float*>(slots_.data() + slot * slot_bytes_);
+  }
   std::uint64_t label_at(std::size_t slot) const;
   void set_label_at(std::size_t slot, std::uint64_t label);
 

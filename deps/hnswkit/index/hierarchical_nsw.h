@@ -164,9 +164,11 @@ class HierarchicalNsw {
   std::atomic<std::size_t> count_{0};
   std::atomic<std::size_t> deleted_count_{0};
 
-  mutable std::mutex entry_mutex_;  // guards entry_ and max_level_ changes
+  // The entry point is published (release) after its level and links are written, so the graph's top level is
+  // always levels_[entry_]: one atomic read gives a consistent pair. entry_mutex_ is held by an insertion that
+  // raises the top level, for its whole duration.
+  mutable std::mutex entry_mutex_;
   std::atomic<std::uint32_t> entry_{kNoEntry};
-  std::atomic<int> max_level_{-1};
 
   mutable std::mutex labels_mutex_;  // guards label_to_id_ and free_slots_
   std::unordered_map<std::uint64_t, std::uint32_t> label_to_id_;

@@ -1,0 +1,143 @@
+// Exact k-nearest-neighbour search over a flat slot array, with hnswlib's brute-force storage layout.
+#include "index/brute_force.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <new>
+#include <queue>
+#include <string>
+
+#include "util/error.h"
+
+namespace hnswkit {
+
+BruteForce::BruteForce(const Space& space, std::size_t max_elements)
+    : space_(space), slot_bytes_(space.vector_bytes() + sizeof(std::uint64_t)), capacity_(0) {
+  resize(max_elements);
+}
+
+std::uint64_t BruteForce::label_at(std::size_t slot) const {
+  std::uint64_t label;
+  std::memcpy(&label, slots_.data() + slot * slot_bytes_ + space_.vector_bytes(), sizeof(label));
+  return label;
+}
+
+void BruteForce::set_label_at(std::size_t slot, std::uint64_t label) {
+  std::memcpy(slots_.data() + slot * slot_bytes_ + space_.vector_bytes(), &label, sizeof(label));
+}
+
+std::size_t BruteForce::count() const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  return count_;
+}
+
+void BruteForce::resize(std::size_t new_max_elements) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  if (new_max_elements < count_) {
+    throw Error(ErrorCode::kResizeTooSmall, "Cannot resize, max element is less than the current number of elements");
+  }
+  if (new_max_elements > std::numeric_limits<std::size_t>::max() / slot_bytes_) {
+    throw Error(ErrorCode::kOutOfMemory, "capacity " + std::to_string(new_max_elements) + " overflows the address space");
+  }
+  try {
+    slots_.resize(new_max_elements * slot_bytes_);
+    slots_.shrink_to_fit();
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorCode::kOutOfMemory, "not enough memory for " + std::to_string(new_max_elements) + " elements");
+  }
+  capacity_ = new_max_elements;
+}
+
+void BruteForce::add(const float* vector, std::uint64_t label) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  std::size_t slot;
+  auto it = label_to_slot_.find(label);
+  if (it != label_to_slot_.end()) {
+    slot = it->second;
+  } else {
+    // hnswlib's brute-force message ends with a newline; kept so callers matching the whole text still match.
+    if (count_ >= capacity_) throw Error(ErrorCode::kIndexFull, "The number of elements exceeds the specified limit\n");
+    slot = count_++;
+    label_to_slot_[label] = slot;
+  }
+  space_.prepare(vector, vector_of(slot));
+  set_label_at(slot, label);
+}
+
+bool BruteForce::remove(std::uint64_t label) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  auto it = label_to_slot_.find(label);
+  if (it == label_to_slot_.end()) return false;
+  const std::size_t hole = it->second;
+  label_to_slot_.erase(it);
+  const std::size_t last = count_ - 1;
+  if (hole != last) {
+    std::memcpy(slots_.data() + hole * slot_bytes_, slots_.data() + last * slot_bytes_, slot_bytes_);
+    label_to_slot_[label_at(hole)] = hole;
+  }
+  std::memset(slots_.data() + last * slot_bytes_, 0, slot_bytes_);
+  count_ = last;
+  return true;
+}
+
+SearchHits BruteForce::search(const float* query, std::size_t k, const LabelFilter* filter) const {
+  std::vector<float> prepared(space_.dim());
+  space_.prepare(query, prepared.data());
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  SearchHits hits;
+  k = std::min(k, count_);
+  if (k == 0) return hits;
+
+  // A max-heap of the k best so far, ordered by (distance, label) so ties keep the lowest labels.
+  auto worse = [](const Neighbor& a, const Neighbor& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
+  };
+  std::priority_queue<Neighbor, std::vector<Neighbor>, decltype(worse)> best(worse);
+  for (std::size_t slot = 0; slot < count_; ++slot) {
+    const float d = space_.distance(prepared.data(), vector_of(slot));
+    const std::uint64_t label = label_at(slot);
+    if (best.size() == k && !worse(Neighbor{d, label}, best.top())) continue;
+    // The filter runs only for slots that would enter the result, and the scan never stops early, so an
+    // allow-list finds the k nearest allowed elements however many closer ones it rejects.
+    if (filter != nullptr && !filter->allowed(label)) continue;
+    best.push({d, label});
+    if (best.size() > k) best.pop();
+  }
+  hits.resize(best.size());
+  for (std::size_t i = hits.size(); i-- > 0;) {
+    hits[i] = best.top();
+    best.pop();
+  }
+  return hits;
+}
+
+std::vector<float> BruteForce::get_vector(std::uint64_t label) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  auto it = label_to_slot_.find(label);
+  if (it == label_to_slot_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
+  const float* v = vector_of(it->second);
+  return std::vector<float>(v, v + space_.dim());
+}
+
+std::vector<std::uint64_t> BruteForce::labels() const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  std::vector<std::uint64_t> out(count_);
+  for (std::size_t slot = 0; slot < count_; ++slot) out[slot] = label_at(slot);
+  return out;
+}
+
+bool BruteForce::contains(std::uint64_t label) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  return label_to_slot_.count(label) != 0;
+}
+
+std::size_t BruteForce::memory_bytes() const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  return slots_.capacity() +
+         label_to_slot_.size() * (sizeof(std::pair<const std::uint64_t, std::size_t>) + 2 * sizeof(void*)) +
+         label_to_slot_.bucket_count() * sizeof(void*);
+}
+
+}  // namespace hnswkit

@@ -1,0 +1,732 @@
+// HNSW insertion, search, deletion and resizing (Malkov & Yashunin, arXiv 1603.09320, Alg. 1-4).
+#include "index/hierarchical_nsw.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <queue>
+#include <string>
+
+#include "util/error.h"
+
+namespace hnswkit {
+namespace {
+
+// Link lists are written under their element's lock and read without it, so the count is read and written as
+// one atomic 16-bit access: a reader sees either the old or the new count, and every id below either is valid.
+inline std::uint16_t load_count(const std::uint8_t* header) {
+#if defined(__GNUC__) || defined(__clang__)
+  return __atomic_load_n(reinterpret_cast<const std::uint16_t*>(header), __ATOMIC_ACQUIRE);
+#else
+  return *reinterpret_cast<const volatile std::uint16_t*>(header);
+#endif
+}
+
+inline void store_count(std::uint8_t* header, std::uint16_t count) {
+#if defined(__GNUC__) || defined(__clang__)
+  __atomic_store_n(reinterpret_cast<std::uint16_t*>(header), count, __ATOMIC_RELEASE);
+#else
+  *reinterpret_cast<volatile std::uint16_t*>(header) = count;
+#endif
+}
+
+inline const std::uint32_t* link_ids(const std::uint8_t* header) {
+  return reinterpret_cast<const std::uint32_t*>(header + 4);
+}
+
+inline std::uint32_t* link_ids(std::uint8_t* header) { return reinterpret_cast<std::uint32_t*>(header + 4); }
+
+inline void prefetch(const void* address) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(address, 0, 3);
+#else
+  (void)address;
+#endif
+}
+
+struct CloserFirst {
+  bool operator()(const std::pair<float, std::uint32_t>& a, const std::pair<float, std::uint32_t>& b) const {
+    return a.first > b.first;
+  }
+};
+struct FartherFirst {
+  bool operator()(const std::pair<float, std::uint32_t>& a, const std::pair<float, std::uint32_t>& b) const {
+    return a.first < b.first;
+  }
+};
+
+std::string count_text(std::size_t n) { return std::to_string(n); }
+
+}  // namespace
+
+void HierarchicalNsw::FreeDeleter::operator()(char* p) const { std::free(p); }
+
+HierarchicalNsw::HierarchicalNsw(const Space& space, const HnswParams& params)
+    : space_(space),
+      m_(params.m),
+      max_m_(params.m),
+      max_m0_(params.m * 2),
+      ef_construction_(std::max(params.ef_construction, params.m)),
+      level_mult_(0),
+      allow_replace_deleted_(params.allow_replace_deleted),
+      label_stripes_(new std::mutex[kLabelStripes]),
+      level_rng_(params.random_seed) {
+  if (params.m < 2 || params.m > kMaxM) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "M must be between 2 and " + count_text(kMaxM) + ", got " + count_text(params.m));
+  }
+  if (params.max_elements > kNoEntry) {
+    throw Error(ErrorCode::kInvalidArgument, "maxElements must be below 2^32, got " + count_text(params.max_elements));
+  }
+  level_mult_ = 1.0 / std::log(static_cast<double>(m_));
+  links0_bytes_ = 4 + 4 * max_m0_;
+  vector_offset_ = links0_bytes_;
+  label_offset_ = vector_offset_ + space_.vector_bytes();
+  record_bytes_ = label_offset_ + sizeof(std::uint64_t);
+  upper_block_bytes_ = 4 + 4 * max_m_;
+  reallocate(params.max_elements);
+}
+
+HierarchicalNsw::~HierarchicalNsw() = default;
+
+// ---- record access ------------------------------------------------------------------------------------------
+
+std::uint8_t* HierarchicalNsw::link_header(std::uint32_t id, int level) const {
+  if (level == 0) return reinterpret_cast<std::uint8_t*>(record(id));
+  return upper_[id].get() + static_cast<std::size_t>(level - 1) * upper_block_bytes_;
+}
+
+std::uint64_t HierarchicalNsw::label_of(std::uint32_t id) const {
+  std::uint64_t label;
+  std::memcpy(&label, record(id) + label_offset_, sizeof(label));
+  return label;
+}
+
+void HierarchicalNsw::set_label(std::uint32_t id, std::uint64_t label) {
+  std::memcpy(record(id) + label_offset_, &label, sizeof(label));
+}
+
+bool HierarchicalNsw::deleted_flag(std::uint32_t id) const {
+  const std::uint8_t* flags = reinterpret_cast<const std::uint8_t*>(record(id)) + 2;
+#if defined(__GNUC__) || defined(__clang__)
+  return (__atomic_load_n(flags, __ATOMIC_ACQUIRE) & 1u) != 0;
+#else
+  return (*reinterpret_cast<const volatile std::uint8_t*>(flags) & 1u) != 0;
+#endif
+}
+
+void HierarchicalNsw::set_deleted_flag(std::uint32_t id, bool deleted) {
+  std::uint8_t* flags = reinterpret_cast<std::uint8_t*>(record(id)) + 2;
+#if defined(__GNUC__) || defined(__clang__)
+  if (deleted) {
+    __atomic_fetch_or(flags, std::uint8_t{1}, __ATOMIC_RELEASE);
+  } else {
+    __atomic_fetch_and(flags, static_cast<std::uint8_t>(~1u), __ATOMIC_RELEASE);
+  }
+#else
+  *flags = deleted ? (*flags | 1u) : (*flags & ~1u);
+#endif
+}
+
+int HierarchicalNsw::max_level() const {
+  const std::uint32_t entry = entry_.load(std::memory_order_acquire);
+  return entry == kNoEntry ? -1 : levels_[entry];
+}
+std::uint32_t HierarchicalNsw::entry_point() const { return entry_.load(std::memory_order_acquire); }
+
+// ---- memory -------------------------------------------------------------------------------------------------
+
+void HierarchicalNsw::reallocate(std::size_t new_capacity) {
+  if (new_capacity > kNoEntry) {
+    throw Error(ErrorCode::kInvalidArgument, "maxElements must be below 2^32, got " + count_text(new_capacity));
+  }
+  const std::size_t old_capacity = capacity_;
+  // calloc leaves untouched pages uncommitted, so a large capacity costs address space, not memory, until used.
+  if (new_capacity != 0 && record_bytes_ > std::numeric_limits<std::size_t>::max() / new_capacity) {
+    throw Error(ErrorCode::kOutOfMemory, "capacity " + count_text(new_capacity) + " overflows the address space");
+  }
+  const std::size_t new_bytes = new_capacity * record_bytes_;
+  char* block = static_cast<char*>(std::calloc(new_bytes == 0 ? 1 : new_bytes, 1));
+  if (block == nullptr) {
+    throw Error(ErrorCode::kOutOfMemory,
+                "not enough memory for " + count_text(new_capacity) + " elements (" + count_text(new_bytes) + " bytes)");
+  }
+  std::unique_ptr<char, FreeDeleter> new_level0(block);
+  std::unique_ptr<SpinLock[]> new_locks;
+  std::unique_ptr<VisitedPool> new_visited;
+  try {
+    new_locks.reset(new SpinLock[new_capacity == 0 ? 1 : new_capacity]);
+    new_visited.reset(new VisitedPool(new_capacity == 0 ? 1 : new_capacity));
+    upper_.resize(new_capacity);
+    levels_.resize(new_capacity, 0);
+  } catch (const std::bad_alloc&) {
+    upper_.resize(old_capacity);
+    levels_.resize(old_capacity);
+    throw Error(ErrorCode::kOutOfMemory, "not enough memory for " + count_text(new_capacity) + " elements");
+  }
+  const std::size_t used = std::min(count_.load(), new_capacity);
+  if (level0_ && used > 0) std::memcpy(new_level0.get(), level0_.get(), used * record_bytes_);
+  level0_ = std::move(new_level0);
+  link_locks_ = std::move(new_locks);
+  visited_ = std::move(new_visited);
+  capacity_ = new_capacity;
+}
+
+void HierarchicalNsw::resize(std::size_t new_max_elements) {
+  std::unique_lock<std::shared_mutex> structure(structure_mutex_);
+  const std::size_t count = count_.load();
+  if (new_max_elements < count) {
+    throw Error(ErrorCode::kResizeTooSmall, "Cannot resize, max element is less than the current number of elements");
+  }
+  reallocate(new_max_elements);
+}
+
+std::size_t HierarchicalNsw::memory_bytes() const {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::size_t bytes = capacity_ * (record_bytes_ + sizeof(std::unique_ptr<std::uint8_t[]>) + sizeof(std::int32_t) +
+                                   sizeof(SpinLock));
+  const std::size_t count = count_.load();
+  for (std::size_t id = 0; id < count; ++id) bytes += static_cast<std::size_t>(levels_[id]) * upper_block_bytes_;
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  // An unordered_map node holds the pair and a next pointer; the bucket array one pointer per bucket.
+  bytes += label_to_id_.size() * (sizeof(std::pair<const std::uint64_t, std::uint32_t>) + 2 * sizeof(void*)) +
+           label_to_id_.bucket_count() * sizeof(void*);
+  bytes += free_slots_.capacity() * sizeof(std::uint32_t);
+  return bytes;
+}
+
+// ---- levels -------------------------------------------------------------------------------------------------
+
+int HierarchicalNsw::random_level() {
+  std::uint64_t bits;
+  {
+    std::lock_guard<std::mutex> lock(rng_mutex_);
+    bits = level_rng_();
+  }
+  // U in (0, 1] from the top 53 bits, so -ln(U) is finite and the draw is the same on every platform.
+  const double u = (static_cast<double>(bits >> 11) + 1.0) * (1.0 / 9007199254740992.0);
+  const double level = std::floor(-std::log(u) * level_mult_);
+  // Level 0 lists are indexed by u16 counts; above a few dozen levels the graph is pathological anyway.
+  return static_cast<int>(std::min(level, 64.0));
+}
+
+// ---- search primitives --------------------------------------------------------------------------------------
+
+HierarchicalNsw::Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entry, int from_level,
+                                                           int stop_level, SearchStats* stats) const {
+  Candidate best{space_.distance(query, vector_of(entry)), entry};
+  std::uint64_t evaluations = 1;
+  for (int level = from_level; level > stop_level; --level) {
+    bool improved = true;
+    while (improved) {
+      improved = false;
+      const std::uint8_t* header = link_header(best.second, level);
+      const std::size_t n = load_count(header);
+      const std::uint32_t* ids = link_ids(header);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t candidate = ids[i];
+        const float d = space_.distance(query, vector_of(candidate));
+        ++evaluations;
+        if (d < best.first) {
+          best = {d, candidate};
+          improved = true;
+        }
+      }
+    }
+  }
+  if (stats != nullptr) stats->distance_evaluations += evaluations;
+  return best;
+}
+
+std::vector<HierarchicalNsw::Candidate> HierarchicalNsw::search_layer(const float* query,
+                                                                      const std::vector<Candidate>& seeds,
+                                                                      std::size_t ef, int level,
+                                                                      std::uint32_t exclude) const {
+  VisitedPool::Lease visited = visited_->acquire();
+  std::priority_queue<Candidate, std::vector<Candidate>, CloserFirst> candidates;
+  std::priority_queue<Candidate, std::vector<Candidate>, FartherFirst> found;
+
+  for (const Candidate& seed : seeds) {
+    if (visited->test_and_mark(seed.second)) continue;
+    candidates.push(seed);
+    if (seed.second != exclude) found.push(seed);
+  }
+  if (exclude != kNoEntry) visited->mark(exclude);
+  while (found.size() > ef) found.pop();
+
+  while (!candidates.empty()) {
+    const Candidate current = candidates.top();
+    if (found.size() >= ef && current.first > found.top().first) break;
+    candidates.pop();
+
+    const std::uint8_t* header = link_header(current.second, level);
+    const std::size_t n = load_count(header);
+    const std::uint32_t* ids = link_ids(header);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t next = ids[i];
+      if (i + 1 < n) prefetch(vector_of(ids[i + 1]));
+      if (visited->test_and_mark(next)) continue;
+      const float d = space_.distance(query, vector_of(next));
+      if (found.size() < ef || d < found.top().first) {
+        candidates.push({d, next});
+        found.push({d, next});
+        if (found.size() > ef) found.pop();
+      }
+    }
+  }
+
+  std::vector<Candidate> result(found.size());
+  for (std::size_t i = result.size(); i-- > 0;) {
+    result[i] = found.top();
+    found.pop();
+  }
+  return result;  // closest first
+}
+
+std::vector<HierarchicalNsw::Candidate> HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
+                                                                               std::size_t ef,
+                                                                               const LabelFilter* filter,
+                                                                               SearchStats* stats) const {
+  VisitedPool::Lease visited = visited_->acquire();
+  std::priority_queue<Candidate, std::vector<Candidate>, CloserFirst> candidates;
+  std::priority_queue<Candidate, std::vector<Candidate>, FartherFirst> found;
+  const bool any_deleted = deleted_count_.load(std::memory_order_relaxed) != 0;
+  auto admissible = [&](std::uint32_t id) {
+    if (any_deleted && deleted_flag(id)) return false;
+    return filter == nullptr || filter->allowed(label_of(id));
+  };
+
+  std::uint64_t evaluations = 0;
+  std::uint64_t expanded = 0;
+  visited->mark(entry.second);
+  candidates.push(entry);
+  if (admissible(entry.second)) found.push(entry);
+  // Deleted and filtered-out elements are still walked through (they keep the graph connected) but never enter
+  // `found`; so the search cannot stop just because `found` is short, only once it is full and nothing closer is
+  // left to expand.
+  while (!candidates.empty()) {
+    const Candidate current = candidates.top();
+    if (found.size() >= ef && current.first > found.top().first) break;
+    candidates.pop();
+    ++expanded;
+
+    const std::uint8_t* header = link_header(current.second, 0);
+    const std::size_t n = load_count(header);
+    const std::uint32_t* ids = link_ids(header);
+    if (n > 0) prefetch(visited->tag_address(ids[0]));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t next = ids[i];
+      if (i + 1 < n) {
+        prefetch(visited->tag_address(ids[i + 1]));
+        prefetch(vector_of(ids[i + 1]));
+      }
+      if (visited->test_and_mark(next)) continue;
+      const float d = space_.distance(query, vector_of(next));
+      ++evaluations;
+      if (found.size() < ef || d < found.top().first) {
+        candidates.push({d, next});
+        prefetch(link_header(candidates.top().second, 0));
+        if (admissible(next)) {
+          found.push({d, next});
+          if (found.size() > ef) found.pop();
+        }
+      }
+    }
+  }
+  if (stats != nullptr) {
+    stats->distance_evaluations += evaluations;
+    stats->visited_nodes += expanded;
+  }
+  std::vector<Candidate> result(found.size());
+  for (std::size_t i = result.size(); i-- > 0;) {
+    result[i] = found.top();
+    found.pop();
+  }
+  return result;
+}
+
+SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const LabelFilter* filter,
+                                   std::size_t ef) const {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  SearchHits hits;
+  if (k == 0) return hits;
+  const std::uint32_t entry = entry_.load(std::memory_order_acquire);
+  if (entry == kNoEntry) return hits;
+
+  std::vector<float> prepared(space_.dim());
+  space_.prepare(query, prepared.data());
+  const float* q = prepared.data();
+
+  SearchStats stats;
+  const Candidate start = greedy_descent(q, entry, levels_[entry], 0, &stats);
+  const std::size_t width = std::max(ef == 0 ? this->ef() : ef, k);
+  std::vector<Candidate> found = search_base_for_query(q, start, width, filter, &stats);
+
+  hits.reserve(std::min(k, found.size()));
+  for (const Candidate& c : found) hits.push_back({c.first, label_of(c.second)});
+  // Equal distances come out in ascending label order, whatever order the graph walk found them in.
+  std::sort(hits.begin(), hits.end(), [](const Neighbor& a, const Neighbor& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
+  });
+  if (hits.size() > k) hits.resize(k);
+
+  stat_searches_.fetch_add(1, std::memory_order_relaxed);
+  stat_distances_.fetch_add(stats.distance_evaluations, std::memory_order_relaxed);
+  stat_visited_.fetch_add(stats.visited_nodes, std::memory_order_relaxed);
+  return hits;
+}
+
+SearchStats HierarchicalNsw::search_stats() const {
+  SearchStats s;
+  s.searches = stat_searches_.load(std::memory_order_relaxed);
+  s.distance_evaluations = stat_distances_.load(std::memory_order_relaxed);
+  s.visited_nodes = stat_visited_.load(std::memory_order_relaxed);
+  return s;
+}
+
+void HierarchicalNsw::reset_search_stats() {
+  stat_searches_.store(0, std::memory_order_relaxed);
+  stat_distances_.store(0, std::memory_order_relaxed);
+  stat_visited_.store(0, std::memory_order_relaxed);
+}
+
+// ---- linking ------------------------------------------------------------------------------------------------
+
+void HierarchicalNsw::select_neighbors(std::vector<Candidate>& candidates, std::size_t m) const {
+  // Alg. 4 (heuristic, without extending candidates or keeping pruned ones): a candidate is kept only if it is
+  // closer to the base element than to every candidate kept before it, which spreads links across directions.
+  if (candidates.size() <= m) return;
+  std::vector<Candidate> kept;
+  kept.reserve(m);
+  for (const Candidate& c : candidates) {
+    if (kept.size() >= m) break;
+    const float* v = vector_of(c.second);
+    bool good = true;
+    for (const Candidate& k : kept) {
+      if (space_.distance(v, vector_of(k.second)) < c.first) {
+        good = false;
+        break;
+      }
+    }
+    if (good) kept.push_back(c);
+  }
+  candidates.swap(kept);
+}
+
+void HierarchicalNsw::set_links(std::uint32_t id, int level, const std::vector<Candidate>& links) {
+  std::lock_guard<SpinLock> lock(link_locks_[id]);
+  std::uint8_t* header = link_header(id, level);
+  std::uint32_t* ids = link_ids(header);
+  for (std::size_t i = 0; i < links.size(); ++i) ids[i] = links[i].second;
+  store_count(header, static_cast<std::uint16_t>(links.size()));
+}
+
+void HierarchicalNsw::connect(std::uint32_t from, std::uint32_t to, float distance, int level) {
+  const std::size_t cap = max_links(level);
+  std::lock_guard<SpinLock> lock(link_locks_[from]);
+  std::uint8_t* header = link_header(from, level);
+  std::uint32_t* ids = link_ids(header);
+  const std::size_t n = load_count(header);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ids[i] == to) return;
+  }
+  if (n < cap) {
+    ids[n] = to;
+    store_count(header, static_cast<std::uint16_t>(n + 1));
+    return;
+  }
+  // Full: keep the best `cap` of the old links plus the new one, chosen by the same heuristic (Alg. 1, shrink).
+  std::vector<Candidate> pool;
+  pool.reserve(n + 1);
+  const float* base = vector_of(from);
+  pool.push_back({distance, to});
+  for (std::size_t i = 0; i < n; ++i) pool.push_back({space_.distance(base, vector_of(ids[i])), ids[i]});
+  std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) { return a.first < b.first; });
+  select_neighbors(pool, cap);
+  for (std::size_t i = 0; i < pool.size(); ++i) ids[i] = pool[i].second;
+  store_count(header, static_cast<std::uint16_t>(pool.size()));
+}
+
+// Finds neighbours for element `id` on levels min(top_level, graph top)..0 and links it both ways (Alg. 1).
+// With skip_self the element may already be reachable in the graph (an update) and is kept out of its own list.
+void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_self) {
+  const float* v = vector_of(id);
+  std::uint32_t start = entry_.load(std::memory_order_acquire);
+  if (start == kNoEntry) return;
+  int start_level = levels_[start];
+  if (start == id) {
+    // Updating the entry point itself: start from the first element it links to, on the highest level where it
+    // has one; an isolated entry point has nothing to link to.
+    start = kNoEntry;
+    for (int level = start_level; level >= 0 && start == kNoEntry; --level) {
+      const std::uint8_t* header = link_header(id, level);
+      if (load_count(header) > 0) {
+        start = link_ids(header)[0];
+        start_level = level;
+      }
+    }
+    if (start == kNoEntry) return;
+  }
+
+  Candidate nearest{space_.distance(v, vector_of(start)), start};
+  if (top_level < start_level) nearest = greedy_descent(v, start, start_level, top_level, nullptr);
+  if (nearest.second == id) nearest = {space_.distance(v, vector_of(start)), start};
+
+  std::vector<Candidate> seeds{nearest};
+  const std::uint32_t exclude = skip_self ? id : kNoEntry;
+  for (int level = std::min(top_level, start_level); level >= 0; --level) {
+    std::vector<Candidate> found = search_layer(v, seeds, ef_construction_, level, exclude);
+    seeds = found;  // the paper's ep <- W: the next level starts from everything found here
+    std::vector<Candidate> chosen;
+    chosen.reserve(found.size());
+    for (const Candidate& c : found) {
+      if (c.second != id) chosen.push_back(c);
+    }
+    select_neighbors(chosen, m_);
+    set_links(id, level, chosen);
+    for (const Candidate& c : chosen) connect(c.second, id, c.first, level);
+  }
+}
+
+void HierarchicalNsw::insert_new(std::uint32_t id, std::uint64_t label, const float* prepared, int level) {
+  char* rec = record(id);
+  std::memset(rec, 0, links0_bytes_);
+  std::memcpy(rec + vector_offset_, prepared, space_.vector_bytes());
+  set_label(id, label);
+  levels_[id] = level;
+  if (level > 0) {
+    upper_[id].reset(new std::uint8_t[static_cast<std::size_t>(level) * upper_block_bytes_]());
+  } else {
+    upper_[id].reset();
+  }
+
+  // Only an element that raises the graph's top level needs the entry lock for the whole insertion.
+  std::unique_lock<std::mutex> entry_lock(entry_mutex_);
+  const std::uint32_t entry = entry_.load(std::memory_order_acquire);
+  const int graph_top = entry == kNoEntry ? -1 : levels_[entry];
+  if (level <= graph_top) entry_lock.unlock();
+
+  if (entry != kNoEntry) link_element(id, level, false);
+  if (level > graph_top) entry_.store(id, std::memory_order_release);
+}
+
+void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
+  std::memcpy(vector_of(id), prepared, space_.vector_bytes());
+  if (count_.load() <= 1) return;
+  const int level = levels_[id];
+  // Repair: each old neighbour re-chooses its links among its own links and the updated element's, with fresh
+  // distances, so elements that were close to the old vector no longer rely on it.
+  for (int l = 0; l <= level; ++l) {
+    std::vector<std::uint32_t> old_links;
+    {
+      std::lock_guard<SpinLock> lock(link_locks_[id]);
+      const std::uint8_t* header = link_header(id, l);
+      const std::uint32_t* ids = link_ids(header);
+      old_links.assign(ids, ids + load_count(header));
+    }
+    for (std::uint32_t n : old_links) {
+      std::vector<Candidate> pool;
+      const float* base = vector_of(n);
+      {
+        std::lock_guard<SpinLock> lock(link_locks_[n]);
+        const std::uint8_t* header = link_header(n, l);
+        const std::uint32_t* ids = link_ids(header);
+        const std::size_t count = load_count(header);
+        for (std::size_t i = 0; i < count; ++i) pool.push_back({0.0f, ids[i]});
+      }
+      for (std::uint32_t other : old_links) {
+        if (other != n) pool.push_back({0.0f, other});
+      }
+      pool.push_back({0.0f, id});
+      std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) { return a.second < b.second; });
+      pool.erase(std::unique(pool.begin(), pool.end(),
+                             [](const Candidate& a, const Candidate& b) { return a.second == b.second; }),
+                 pool.end());
+      for (Candidate& c : pool) c.first = space_.distance(base, vector_of(c.second));
+      std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) { return a.first < b.first; });
+      select_neighbors(pool, max_links(l));
+      set_links(n, l, pool);
+    }
+  }
+  link_element(id, level, true);
+}
+
+// ---- public mutators ----------------------------------------------------------------------------------------
+
+void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace_deleted) {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> gate(write_gate_);
+  std::lock_guard<std::mutex> label_lock(label_stripes_[label % kLabelStripes]);
+
+  std::vector<float> prepared(space_.dim());
+  space_.prepare(vector, prepared.data());
+
+  std::uint32_t id = kNoEntry;
+  bool existing = false;
+  bool reused = false;
+  {
+    std::lock_guard<std::mutex> lock(labels_mutex_);
+    auto it = label_to_id_.find(label);
+    if (it != label_to_id_.end()) {
+      id = it->second;
+      existing = true;
+      if (deleted_flag(id)) {
+        if (allow_replace_deleted_) {
+          throw Error(ErrorCode::kUpdateDeleted,
+                      "Can't use addPoint to update deleted elements if replacement of deleted elements is enabled.");
+        }
+        // Re-adding a deleted label brings it back, as hnswlib does.
+        set_deleted_flag(id, false);
+        deleted_count_.fetch_sub(1, std::memory_order_relaxed);
+      }
+    } else if (replace_deleted) {
+      if (!allow_replace_deleted_) {
+        throw Error(ErrorCode::kReplaceDisabled, "Replacement of deleted elements is disabled in constructor");
+      }
+      if (!free_slots_.empty()) {
+        id = free_slots_.back();
+        free_slots_.pop_back();
+        const std::uint64_t old_label = label_of(id);
+        auto old = label_to_id_.find(old_label);
+        if (old != label_to_id_.end() && old->second == id) label_to_id_.erase(old);
+        label_to_id_[label] = id;
+        reused = true;
+      }
+    }
+    if (id == kNoEntry) {
+      const std::size_t count = count_.load();
+      if (count >= capacity_) {
+        throw Error(ErrorCode::kIndexFull, "The number of elements exceeds the specified limit");
+      }
+      id = static_cast<std::uint32_t>(count);
+      label_to_id_[label] = id;
+      count_.store(count + 1, std::memory_order_release);
+    }
+  }
+
+  if (existing) {
+    update_existing(id, prepared.data());
+  } else if (reused) {
+    // The slot keeps its level and links; its vector, label and neighbourhood are renewed, then it comes alive.
+    set_label(id, label);
+    update_existing(id, prepared.data());
+    set_deleted_flag(id, false);
+    deleted_count_.fetch_sub(1, std::memory_order_relaxed);
+  } else {
+    insert_new(id, label, prepared.data(), random_level());
+  }
+}
+
+void HierarchicalNsw::mark_deleted(std::uint64_t label) {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> gate(write_gate_);
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  auto it = label_to_id_.find(label);
+  if (it == label_to_id_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
+  const std::uint32_t id = it->second;
+  if (deleted_flag(id)) {
+    throw Error(ErrorCode::kAlreadyDeleted, "The requested to delete element is already deleted");
+  }
+  set_deleted_flag(id, true);
+  deleted_count_.fetch_add(1, std::memory_order_relaxed);
+  if (allow_replace_deleted_) free_slots_.push_back(id);
+}
+
+void HierarchicalNsw::unmark_deleted(std::uint64_t label) {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> gate(write_gate_);
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  auto it = label_to_id_.find(label);
+  if (it == label_to_id_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
+  const std::uint32_t id = it->second;
+  if (!deleted_flag(id)) {
+    throw Error(ErrorCode::kNotDeleted, "The requested to undelete element is not deleted");
+  }
+  set_deleted_flag(id, false);
+  deleted_count_.fetch_sub(1, std::memory_order_relaxed);
+  if (allow_replace_deleted_) {
+    auto slot = std::find(free_slots_.begin(), free_slots_.end(), id);
+    if (slot != free_slots_.end()) free_slots_.erase(slot);
+  }
+}
+
+// ---- queries ------------------------------------------------------------------------------------------------
+
+bool HierarchicalNsw::contains(std::uint64_t label) const {
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  return label_to_id_.count(label) != 0;
+}
+
+bool HierarchicalNsw::is_deleted(std::uint64_t label) const {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  auto it = label_to_id_.find(label);
+  if (it == label_to_id_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
+  return deleted_flag(it->second);
+}
+
+std::vector<float> HierarchicalNsw::get_vector(std::uint64_t label) const {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::uint32_t id;
+  {
+    std::lock_guard<std::mutex> lock(labels_mutex_);
+    auto it = label_to_id_.find(label);
+    if (it == label_to_id_.end() || deleted_flag(it->second)) {
+      throw Error(ErrorCode::kLabelNotFound, "Label not found");
+    }
+    id = it->second;
+  }
+  const float* v = vector_of(id);
+  return std::vector<float>(v, v + space_.dim());
+}
+
+std::vector<std::uint64_t> HierarchicalNsw::labels() const {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  std::vector<std::uint64_t> out;
+  out.reserve(label_to_id_.size());
+  const std::size_t count = count_.load();
+  for (std::size_t id = 0; id < count; ++id) {
+    const std::uint64_t label = label_of(static_cast<std::uint32_t>(id));
+    auto it = label_to_id_.find(label);
+    if (it != label_to_id_.end() && it->second == id) out.push_back(label);
+  }
+  return out;
+}
+
+std::vector<std::size_t> HierarchicalNsw::level_counts() const {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::vector<std::size_t> counts;
+  const std::size_t count = count_.load();
+  for (std::size_t id = 0; id < count; ++id) {
+    const std::size_t level = static_cast<std::size_t>(levels_[id]);
+    if (counts.size() <= level) counts.resize(level + 1, 0);
+    for (std::size_t l = 0; l <= level; ++l) ++counts[l];
+  }
+  return counts;
+}
+
+std::vector<double> HierarchicalNsw::mean_out_degree() const {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::vector<double> links;
+  std::vector<std::size_t> members;
+  const std::size_t count = count_.load();
+  for (std::size_t id = 0; id < count; ++id) {
+    const int level = levels_[id];
+    if (links.size() <= static_cast<std::size_t>(level)) {
+      links.resize(level + 1, 0.0);
+      members.resize(level + 1, 0);
+    }
+    for (int l = 0; l <= level; ++l) {
+      links[l] += load_count(link_header(static_cast<std::uint32_t>(id), l));
+      ++members[l];
+    }
+  }
+  for (std::size_t l = 0; l < links.size(); ++l) links[l] = members[l] ? links[l] / members[l] : 0.0;
+  return links;
+}
+
+}  // namespace hnswkit

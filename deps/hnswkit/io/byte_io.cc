@@ -1,0 +1,194 @@
+// File and memory byte streams; the file writer replaces its target atomically.
+#include "io/byte_io.h"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <string>
+
+#include "util/error.h"
+
+#ifdef _WIN32
+#include <io.h>
+#include <windows.h>
+#else
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
+namespace hnswkit {
+namespace {
+
+std::string system_error_text() {
+  const int code = errno;
+  return std::string(std::strerror(code));
+}
+
+#ifdef _WIN32
+std::wstring widen(const std::string& utf8) {
+  if (utf8.empty()) return std::wstring();
+  int n = MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
+  std::wstring out(static_cast<std::size_t>(n), L'\0');
+  MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), &out[0], n);
+  return out;
+}
+#endif
+
+// Paths are UTF-8 everywhere; Windows needs the wide API for anything outside the ANSI code page.
+std::FILE* open_file(const std::string& path, const char* mode) {
+#ifdef _WIN32
+  std::wstring wmode(mode, mode + std::strlen(mode));
+  return _wfopen(widen(path).c_str(), wmode.c_str());
+#else
+  return std::fopen(path.c_str(), mode);
+#endif
+}
+
+bool seek_to(std::FILE* file, std::size_t position) {
+#ifdef _WIN32
+  return _fseeki64(file, static_cast<long long>(position), SEEK_SET) == 0;
+#else
+  return fseeko(file, static_cast<off_t>(position), SEEK_SET) == 0;
+#endif
+}
+
+std::string directory_of(const std::string& path) {
+  const std::size_t slash = path.find_last_of("/\\");
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return path.substr(0, 1);
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
+// ---- readers ------------------------------------------------------------------------------------------------
+
+void ByteReader::read(void* out, std::size_t n, const char* what) {
+  if (n > remaining()) {
+    throw Error(ErrorCode::kCorruptFile, std::string("Index seems to be corrupted or unsupported: input ends inside ") +
+                                             what + " (needs " + std::to_string(n) + " bytes at offset " +
+                                             std::to_string(position_) + ", total size " + std::to_string(size_) +
+                                             ")");
+  }
+  if (n > 0) read_at(position_, out, n);
+  position_ += n;
+}
+
+void ByteReader::seek(std::size_t position, const char* what) {
+  if (position > size_) {
+    throw Error(ErrorCode::kCorruptFile, std::string("Index seems to be corrupted or unsupported: input ends inside ") +
+                                             what + " (offset " + std::to_string(position) + ", total size " +
+                                             std::to_string(size_) + ")");
+  }
+  position_ = position;
+}
+
+FileReader::FileReader(const std::string& path) : path_(path) {
+  file_ = open_file(path, "rb");
+  if (file_ == nullptr) throw Error(ErrorCode::kIo, "failed to open file: " + path);
+#ifdef _WIN32
+  struct _stat64 info;
+  const bool ok = _fstat64(_fileno(file_), &info) == 0 && (info.st_mode & _S_IFREG) != 0;
+#else
+  struct stat info;
+  const bool ok = fstat(fileno(file_), &info) == 0 && S_ISREG(info.st_mode);
+#endif
+  if (!ok) {
+    std::fclose(file_);
+    file_ = nullptr;
+    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
+  }
+  size_ = static_cast<std::size_t>(info.st_size);
+}
+
+FileReader::~FileReader() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void FileReader::read_at(std::size_t position, void* out, std::size_t n) {
+  if (position != file_position_ && !seek_to(file_, position)) {
+    throw Error(ErrorCode::kIo, "cannot seek in " + path_ + ": " + system_error_text());
+  }
+  const std::size_t got = std::fread(out, 1, n, file_);
+  file_position_ = position + got;
+  if (got != n) {
+    // The size was checked on open, so a short read means the file changed underneath or the device failed.
+    throw Error(ErrorCode::kIo, "cannot read " + path_ + ": " +
+                                    (std::ferror(file_) ? system_error_text() : std::string("file shrank while reading")));
+  }
+}
+
+// ---- writers ------------------------------------------------------------------------------------------------
+
+void ByteWriter::zeros(std::size_t n) {
+  static const char kZeros[4096] = {};
+  while (n > 0) {
+    const std::size_t chunk = n < sizeof(kZeros) ? n : sizeof(kZeros);
+    write(kZeros, chunk);
+    n -= chunk;
+  }
+}
+
+void BufferWriter::write(const void* data, std::size_t n) {
+  const std::uint8_t* bytes = static_cast<const std::uint8_t*>(data);
+  bytes_.insert(bytes_.end(), bytes, bytes + n);
+}
+
+AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
+  static std::atomic<unsigned> sequence{0};
+  const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
+#ifdef _WIN32
+  const unsigned long pid = GetCurrentProcessId();
+#else
+  const unsigned long pid = static_cast<unsigned long>(getpid());
+#endif
+  temp_path_ = path + ".tmp-" + std::to_string(pid) + "-" + std::to_string(sequence.fetch_add(1)) + "-" +
+               std::to_string(static_cast<unsigned long long>(ticks) & 0xFFFFFFu);
+  file_ = open_file(temp_path_, "wb");
+  if (file_ == nullptr) {
+    throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text() + " (while creating " +
+                                    temp_path_ + ")");
+  }
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+  if (!committed_) std::remove(temp_path_.c_str());
+}
+
+void AtomicFileWriter::write(const void* data, std::size_t n) {
+  if (n > 0 && std::fwrite(data, 1, n, file_) != n) {
+    throw Error(ErrorCode::kIo, "cannot write " + path_ + ": " + system_error_text());
+  }
+}
+
+void AtomicFileWriter::commit() {
+  if (std::fflush(file_) != 0) throw Error(ErrorCode::kIo, "cannot write " + path_ + ": " + system_error_text());
+#ifdef _WIN32
+  if (_commit(_fileno(file_)) != 0) throw Error(ErrorCode::kIo, "cannot sync " + path_ + ": " + system_error_text());
+#else
+  if (fsync(fileno(file_)) != 0) throw Error(ErrorCode::kIo, "cannot sync " + path_ + ": " + system_error_text());
+#endif
+  const int closed = std::fclose(file_);
+  file_ = nullptr;
+  if (closed != 0) throw Error(ErrorCode::kIo, "cannot write " + path_ + ": " + system_error_text());
+#ifdef _WIN32
+  if (!MoveFileExW(widen(temp_path_).c_str(), widen(path_).c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    throw Error(ErrorCode::kIo, "cannot replace " + path_ + " (error " + std::to_string(GetLastError()) + ")");
+  }
+#else
+  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    throw Error(ErrorCode::kIo, "cannot replace " + path_ + ": " + system_error_text());
+  }
+  // Make the rename itself durable; a failure here leaves a complete file in place, so it is not reported.
+  const int dir = open(directory_of(path_).c_str(), O_RDONLY);
+  if (dir >= 0) {
+    fsync(dir);
+    close(dir);
+  }
+#endif
+  committed_ = true;
+}
+
+}  // namespace hnswkit

@@ -1,0 +1,101 @@
+// Bounds-checked byte sources and sinks over files and memory, and the atomic file replace used by every save.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace hnswkit {
+
+// A readable byte range with a cursor. Every read past the end throws Error(kCorruptFile) naming `what`.
+class ByteReader {
+ public:
+  virtual ~ByteReader() = default;
+  std::size_t size() const { return size_; }
+  std::size_t position() const { return position_; }
+  std::size_t remaining() const { return size_ - position_; }
+  void read(void* out, std::size_t n, const char* what);
+  void seek(std::size_t position, const char* what);
+  template <typename T>
+  T get(const char* what) {
+    T value;
+    read(&value, sizeof(value), what);
+    return value;
+  }
+
+ protected:
+  virtual void read_at(std::size_t position, void* out, std::size_t n) = 0;
+  std::size_t size_ = 0;
+  std::size_t position_ = 0;
+};
+
+class MemoryReader : public ByteReader {
+ public:
+  MemoryReader(const std::uint8_t* data, std::size_t size) : data_(data) { size_ = size; }
+
+ protected:
+  void read_at(std::size_t position, void* out, std::size_t n) override { std::memcpy(out, data_ + position, n); }
+
+ private:
+  const std::uint8_t* data_;
+};
+
+// Throws Error(kIo, "failed to open file: <path>") if the path cannot be opened for reading.
+class FileReader : public ByteReader {
+ public:
+  explicit FileReader(const std::string& path);
+  ~FileReader() override;
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+
+ protected:
+  void read_at(std::size_t position, void* out, std::size_t n) override;
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::size_t file_position_ = 0;
+};
+
+class ByteWriter {
+ public:
+  virtual ~ByteWriter() = default;
+  virtual void write(const void* data, std::size_t n) = 0;
+  void zeros(std::size_t n);
+  template <typename T>
+  void put(T value) {
+    write(&value, sizeof(value));
+  }
+};
+
+class BufferWriter : public ByteWriter {
+ public:
+  explicit BufferWriter(std::size_t expected_size) { bytes_.reserve(expected_size); }
+  void write(const void* data, std::size_t n) override;
+  std::vector<std::uint8_t> take() { return std::move(bytes_); }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
+
+// Writes to a temporary file beside `path`; commit() flushes, syncs and renames it over `path`. Destroyed
+// without commit (an exception on the way), it removes the temporary file and leaves `path` as it was.
+class AtomicFileWriter : public ByteWriter {
+ public:
+  explicit AtomicFileWriter(const std::string& path);
+  ~AtomicFileWriter() override;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  void write(const void* data, std::size_t n) override;
+  void commit();
+
+ private:
+  std::string path_;
+  std::string temp_path_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+}  // namespace hnswkit

@@ -1,0 +1,357 @@
+// Standalone test of the C++ engine (no Node): graph recall, deletion, updates, replacement, resizing, file and
+// buffer round trips, hostile inputs, and concurrent adds with searches. Runs under valgrind and sanitizers.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "index/brute_force.h"
+#include "index/hierarchical_nsw.h"
+#include "io/index_io.h"
+#include "util/error.h"
+#include "util/parallel_for.h"
+
+using namespace hnswkit;
+
+namespace {
+
+int g_passed = 0;
+int g_failed = 0;
+std::string g_current;
+
+#define CHECK(cond)                                                                        \
+  do {                                                                                     \
+    if (!(cond)) {                                                                         \
+      throw std::runtime_error(std::string(__FILE__ ":") + std::to_string(__LINE__) + ": " #cond); \
+    }                                                                                      \
+  } while (0)
+
+template <typename Fn>
+void expect_error(ErrorCode code, Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    if (e.code() != code) {
+      throw std::runtime_error(std::string("expected ") + error_code_name(code) + ", got " + error_code_name(e.code()) +
+                               ": " + e.what());
+    }
+    return;
+  }
+  throw std::runtime_error(std::string("expected ") + error_code_name(code) + ", nothing thrown");
+}
+
+void run(const char* name, const std::function<void()>& body) {
+  try {
+    body();
+    ++g_passed;
+    std::printf("ok   %s\n", name);
+  } catch (const std::exception& e) {
+    ++g_failed;
+    std::printf("FAIL %s: %s\n", name, e.what());
+  }
+}
+
+std::vector<float> make_data(std::size_t n, std::size_t dim, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, 1.0f);
+  std::vector<float> data(n * dim);
+  for (float& x : data) x = dist(rng);
+  return data;
+}
+
+double recall_at(const HierarchicalNsw& index, const BruteForce& exact, const std::vector<float>& queries,
+                 std::size_t dim, std::size_t k, std::size_t ef) {
+  std::size_t hit = 0, total = 0;
+  for (std::size_t q = 0; q * dim < queries.size(); ++q) {
+    SearchHits truth = exact.search(&queries[q * dim], k);
+    SearchHits got = index.search(&queries[q * dim], k, nullptr, ef);
+    std::set<std::uint64_t> want;
+    for (const Neighbor& n : truth) want.insert(n.label);
+    for (const Neighbor& n : got) hit += want.count(n.label);
+    total += truth.size();
+  }
+  return static_cast<double>(hit) / static_cast<double>(total);
+}
+
+struct EvenOnly : LabelFilter {
+  bool allowed(std::uint64_t label) const override { return label % 2 == 0; }
+};
+
+std::string temp_path(const char* name) { return std::string("/tmp/hnswkit_engine_test_") + name; }
+
+}  // namespace
+
+int main() {
+  const std::size_t dim = 24;
+  const std::size_t n = 4000;
+  const std::vector<float> data = make_data(n, dim, 1);
+  const std::vector<float> queries = make_data(200, dim, 2);
+
+  for (Metric metric : {Metric::kL2, Metric::kInnerProduct, Metric::kCosine}) {
+    std::string name = std::string("recall@10 >= 0.95 at ef 100 for ") + metric_name(metric);
+    run(name.c_str(), [&] {
+      Space space(metric, dim);
+      HnswParams p;
+      p.max_elements = n;
+      HierarchicalNsw index(space, p);
+      BruteForce exact(space, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        index.add(&data[i * dim], i);
+        exact.add(&data[i * dim], i);
+      }
+      const double r = recall_at(index, exact, queries, dim, 10, 100);
+      std::printf("     recall %.4f\n", r);
+      CHECK(r >= 0.95);
+    });
+  }
+
+  Space l2(Metric::kL2, dim);
+  HnswParams params;
+  params.max_elements = n;
+  HierarchicalNsw index(l2, params);
+  BruteForce exact(l2, n);
+  parallel_for(n, 2, [&](std::size_t i, std::size_t) { index.add(&data[i * dim], i); });
+  for (std::size_t i = 0; i < n; ++i) exact.add(&data[i * dim], i);
+
+  run("a 2-thread build reaches the same recall", [&] {
+    const double r = recall_at(index, exact, queries, dim, 10, 100);
+    std::printf("     recall %.4f\n", r);
+    CHECK(r >= 0.95);
+    CHECK(index.element_count() == n);
+  });
+
+  run("self queries return the element itself first", [&] {
+    for (std::size_t i = 0; i < n; i += 97) {
+      SearchHits hits = index.search(&data[i * dim], 1, nullptr, 50);
+      CHECK(hits.size() == 1 && hits[0].label == i && hits[0].distance == 0.0f);
+    }
+  });
+
+  run("the filter admits only allowed labels and still finds k", [&] {
+    EvenOnly even;
+    for (std::size_t q = 0; q < 50; ++q) {
+      SearchHits hits = index.search(&queries[q * dim], 10, &even, 50);
+      CHECK(hits.size() == 10);
+      for (const Neighbor& h : hits) CHECK(h.label % 2 == 0);
+      SearchHits truth = exact.search(&queries[q * dim], 10, &even);
+      CHECK(truth.size() == 10);
+      for (const Neighbor& h : truth) CHECK(h.label % 2 == 0);
+    }
+  });
+
+  run("deleted labels are never returned and can be restored", [&] {
+    for (std::uint64_t l = 0; l < n; l += 3) index.mark_deleted(l);
+    CHECK(index.deleted_count() == (n + 2) / 3);
+    for (std::size_t q = 0; q < 100; ++q) {
+      for (const Neighbor& h : index.search(&queries[q * dim], 10)) CHECK(h.label % 3 != 0);
+    }
+    expect_error(ErrorCode::kAlreadyDeleted, [&] { index.mark_deleted(0); });
+    expect_error(ErrorCode::kLabelNotFound, [&] { index.get_vector(0); });
+    for (std::uint64_t l = 0; l < n; l += 3) index.unmark_deleted(l);
+    expect_error(ErrorCode::kNotDeleted, [&] { index.unmark_deleted(0); });
+    expect_error(ErrorCode::kLabelNotFound, [&] { index.mark_deleted(n + 5); });
+    CHECK(index.deleted_count() == 0);
+  });
+
+  run("a full index refuses, resize makes room, shrinking below count refuses", [&] {
+    Space space(Metric::kL2, 2);
+    HnswParams p;
+    p.max_elements = 2;
+    HierarchicalNsw small(space, p);
+    float a[2] = {0, 0}, b[2] = {1, 0}, c[2] = {0, 1};
+    small.add(a, 1);
+    small.add(b, 2);
+    expect_error(ErrorCode::kIndexFull, [&] { small.add(c, 3); });
+    expect_error(ErrorCode::kResizeTooSmall, [&] { small.resize(1); });
+    small.resize(3);
+    small.add(c, 3);
+    CHECK(small.search(c, 1)[0].label == 3);
+  });
+
+  run("updating a label moves its vector and search finds it at the new place", [&] {
+    Space space(Metric::kL2, dim);
+    HnswParams p;
+    p.max_elements = 1000;
+    HierarchicalNsw local(space, p);
+    for (std::size_t i = 0; i < 1000; ++i) local.add(&data[i * dim], i);
+    for (std::size_t i = 0; i < 100; ++i) local.add(&queries[i * dim], i);  // labels 0..99 move to the queries
+    CHECK(local.element_count() == 1000);
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < 100; ++i) {
+      SearchHits hits = local.search(&queries[i * dim], 1, nullptr, 50);
+      found += hits.size() == 1 && hits[0].label == i;
+      CHECK(local.get_vector(i) == std::vector<float>(&queries[i * dim], &queries[i * dim] + dim));
+    }
+    CHECK(found >= 98);
+  });
+
+  run("replace_deleted reuses slots and refuses when disabled", [&] {
+    Space space(Metric::kL2, dim);
+    HnswParams p;
+    p.max_elements = 100;
+    p.allow_replace_deleted = true;
+    HierarchicalNsw local(space, p);
+    for (std::size_t i = 0; i < 100; ++i) local.add(&data[i * dim], i);
+    for (std::uint64_t l = 0; l < 10; ++l) local.mark_deleted(l);
+    expect_error(ErrorCode::kUpdateDeleted, [&] { local.add(&data[0], 0); });
+    for (std::size_t i = 0; i < 10; ++i) local.add(&data[(200 + i) * dim], 1000 + i, true);
+    CHECK(local.element_count() == 100);
+    CHECK(local.deleted_count() == 0);
+    expect_error(ErrorCode::kIndexFull, [&] { local.add(&data[300 * dim], 2000, true); });
+    for (std::size_t i = 0; i < 10; ++i) {
+      SearchHits hits = local.search(&data[(200 + i) * dim], 1, nullptr, 50);
+      CHECK(hits[0].label == 1000 + i);
+      CHECK(!local.contains(i));
+    }
+    expect_error(ErrorCode::kReplaceDisabled, [&] { index.add(&data[0], 99999, true); });
+  });
+
+  run("file and buffer round trips are byte-identical and answer identically", [&] {
+    index.mark_deleted(7);
+    const std::string path = temp_path("roundtrip.bin");
+    write_hnsw_file(index, path);
+    std::vector<std::uint8_t> bytes = write_hnsw_buffer(index);
+    CHECK(bytes.size() == hnsw_serialized_size(index));
+    std::unique_ptr<HierarchicalNsw> from_file = read_hnsw_file(path, l2, 0, false);
+    std::unique_ptr<HierarchicalNsw> from_buffer = read_hnsw_buffer(bytes.data(), bytes.size(), l2, 0, false);
+    CHECK(write_hnsw_buffer(*from_file) == bytes);
+    CHECK(write_hnsw_buffer(*from_buffer) == bytes);
+    CHECK(from_file->deleted_count() == 1);
+    CHECK(from_file->ef() == 10);
+    for (std::size_t q = 0; q < 50; ++q) {
+      SearchHits a = index.search(&queries[q * dim], 10, nullptr, 64);
+      SearchHits b = from_file->search(&queries[q * dim], 10, nullptr, 64);
+      CHECK(a.size() == b.size());
+      for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i].label == b[i].label && a[i].distance == b[i].distance);
+    }
+    index.unmark_deleted(7);
+    std::remove(path.c_str());
+  });
+
+  run("every truncation and trailing byte is rejected", [&] {
+    Space space(Metric::kL2, 4);
+    HnswParams p;
+    p.max_elements = 300;
+    p.m = 4;
+    HierarchicalNsw small(space, p);
+    std::vector<float> v = make_data(300, 4, 9);
+    for (std::size_t i = 0; i < 300; ++i) small.add(&v[i * 4], i);
+    std::vector<std::uint8_t> bytes = write_hnsw_buffer(small);
+    for (std::size_t cut = 0; cut < bytes.size(); cut += (cut < 200 ? 1 : 37)) {
+      expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), cut, space, 0, false); });
+    }
+    bytes.push_back(0);
+    expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), bytes.size(), space, 0, false); });
+    bytes.pop_back();
+    Space wrong(Metric::kL2, 5);
+    expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), bytes.size(), wrong, 0, false); });
+  });
+
+  run("random byte flips never crash the reader or a search of what it accepts", [&] {
+    Space space(Metric::kL2, 4);
+    HnswParams p;
+    p.max_elements = 200;
+    p.m = 4;
+    HierarchicalNsw small(space, p);
+    std::vector<float> v = make_data(200, 4, 11);
+    for (std::size_t i = 0; i < 200; ++i) small.add(&v[i * 4], i);
+    const std::vector<std::uint8_t> good = write_hnsw_buffer(small);
+    std::mt19937 rng(5);
+    std::size_t accepted = 0;
+    for (int round = 0; round < 3000; ++round) {
+      std::vector<std::uint8_t> bad = good;
+      const int flips = 1 + static_cast<int>(rng() % 4);
+      for (int f = 0; f < flips; ++f) bad[rng() % bad.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+      try {
+        std::unique_ptr<HierarchicalNsw> loaded = read_hnsw_buffer(bad.data(), bad.size(), space, 0, false);
+        ++accepted;
+        for (int q = 0; q < 5; ++q) loaded->search(&v[q * 4], 5);
+      } catch (const Error& e) {
+        // A flipped capacity field can ask for more memory than the machine has: also a clean refusal.
+        CHECK(e.code() == ErrorCode::kCorruptFile || e.code() == ErrorCode::kOutOfMemory);
+      }
+    }
+    std::printf("     %zu of 3000 damaged files were still valid\n", accepted);
+  });
+
+  run("a missing file and an unwritable path report kIo and leave no temp file", [&] {
+    expect_error(ErrorCode::kIo, [&] { read_hnsw_file("/nonexistent/dir/x.bin", l2, 0, false); });
+    expect_error(ErrorCode::kIo, [&] { write_hnsw_file(index, "/nonexistent/dir/x.bin"); });
+  });
+
+  run("brute force: add, update, remove last and middle, search clamps k, file round trip", [&] {
+    Space space(Metric::kL2, 2);
+    BruteForce bf(space, 4);
+    float a[2] = {0, 0}, b[2] = {1, 0}, c[2] = {2, 0}, d[2] = {3, 0};
+    bf.add(a, 10);
+    bf.add(b, 11);
+    bf.add(c, 12);
+    CHECK(bf.search(a, 10).size() == 3);
+    CHECK(bf.remove(12));   // last slot
+    CHECK(!bf.remove(12));
+    bf.add(c, 12);
+    CHECK(bf.search(c, 1)[0].label == 12);
+    CHECK(bf.remove(10));   // first slot: the last moves into it
+    CHECK(bf.count() == 2);
+    CHECK(bf.get_vector(12) == std::vector<float>({2, 0}));
+    bf.add(d, 13);
+    bf.add(d, 11);  // update
+    CHECK(bf.count() == 3);
+    std::vector<std::uint8_t> bytes = write_brute_force_buffer(bf);
+    CHECK(bytes.size() == 24 + 4 * (2 * 4 + 8));
+    std::unique_ptr<BruteForce> loaded = read_brute_force_buffer(bytes.data(), bytes.size(), space);
+    CHECK(loaded->count() == 3);
+    CHECK(loaded->remove(13));
+    CHECK(loaded->search(d, 1)[0].label == 11);
+    for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+      expect_error(ErrorCode::kCorruptFile, [&] { read_brute_force_buffer(bytes.data(), cut, space); });
+    }
+    expect_error(ErrorCode::kIndexFull, [&] {
+      BruteForce tiny(space, 1);
+      tiny.add(a, 1);
+      tiny.add(b, 2);
+    });
+  });
+
+  run("concurrent adds, searches, deletes and saves stay consistent", [&] {
+    Space space(Metric::kL2, dim);
+    HnswParams p;
+    p.max_elements = n;
+    HierarchicalNsw shared(space, p);
+    std::atomic<bool> stop{false};
+    std::atomic<std::size_t> searches{0};
+    std::thread reader([&] {
+      while (!stop.load()) {
+        for (std::size_t q = 0; q < 20; ++q) {
+          for (const Neighbor& h : shared.search(&queries[q * dim], 5)) {
+            if (h.label >= n) throw std::runtime_error("label out of range");
+          }
+          ++searches;
+        }
+        (void)write_hnsw_buffer(shared);
+      }
+    });
+    parallel_for(n, 2, [&](std::size_t i, std::size_t) {
+      shared.add(&data[i * dim], i);
+      if (i % 10 == 0) shared.mark_deleted(i);
+    });
+    stop = true;
+    reader.join();
+    CHECK(shared.element_count() == n);
+    CHECK(shared.deleted_count() == n / 10);
+    std::vector<std::uint8_t> bytes = write_hnsw_buffer(shared);
+    std::unique_ptr<HierarchicalNsw> loaded = read_hnsw_buffer(bytes.data(), bytes.size(), space, 0, false);
+    CHECK(loaded->element_count() == n);
+    std::printf("     %zu searches ran during the build\n", searches.load());
+  });
+
+  std::printf("%d passed, %d failed\n", g_passed, g_failed);
+  return g_failed == 0 ? 0 : 1;
+}

@@ -16,6 +16,7 @@
 #include "index/hierarchical_nsw.h"
 #include "io/index_io.h"
 #include "util/error.h"
+#include "space/kernels.h"
 #include "util/parallel_for.h"
 
 using namespace hnswkit;
@@ -88,7 +89,47 @@ std::string temp_path(const char* name) { return std::string("/tmp/hnswkit_engin
 
 }  // namespace
 
+void test_kernels() {
+  const SimdLevel levels[] = {SimdLevel::kSse, SimdLevel::kAvx2, SimdLevel::kAvx512, SimdLevel::kNeon};
+  for (SimdLevel level : levels) {
+    const KernelSet* set = kernels_for(level);
+    if (set == nullptr) continue;
+    std::string name = std::string("kernels ") + set->name + " match scalar for every dimension 1..1100";
+    run(name.c_str(), [&] {
+      std::mt19937 rng(3);
+      std::uniform_real_distribution<float> real(-1.0f, 1.0f);
+      std::uniform_int_distribution<int> small(-8, 8);
+      for (std::size_t d = 1; d <= 1100; ++d) {
+        // Exactly d floats each, so a kernel reading past the end is caught by the sanitizers.
+        std::vector<float> a(d), b(d), ia(d), ib(d);
+        for (std::size_t i = 0; i < d; ++i) {
+          a[i] = real(rng);
+          b[i] = real(rng);
+          ia[i] = static_cast<float>(small(rng));
+          ib[i] = static_cast<float>(small(rng));
+        }
+        const KernelFn pairs[2][2] = {{kScalarKernels.l2_squared, set->l2_squared}, {kScalarKernels.dot, set->dot}};
+        for (const auto& pair : pairs) {
+          const float want = pair[0](a.data(), b.data(), d), got = pair[1](a.data(), b.data(), d);
+          // Both sums round differently; bound the error by the sum of magnitudes, which a cancelling dot needs.
+          float magnitude = 0;
+          for (std::size_t i = 0; i < d; ++i) magnitude += std::fabs(a[i] * b[i]) + (a[i] - b[i]) * (a[i] - b[i]);
+          if (std::fabs(want - got) > 1e-5f * magnitude) {
+            throw std::runtime_error("dimension " + std::to_string(d) + ": " + std::to_string(want) + " vs " +
+                                     std::to_string(got));
+          }
+          // Integer-valued data below 2^24 sums exactly in any order.
+          if (pair[0](ia.data(), ib.data(), d) != pair[1](ia.data(), ib.data(), d)) {
+            throw std::runtime_error("integer data differs at dimension " + std::to_string(d));
+          }
+        }
+      }
+    });
+  }
+}
+
 int main() {
+  test_kernels();
   const std::size_t dim = 24;
   const std::size_t n = 4000;
   const std::vector<float> data = make_data(n, dim, 1);

@@ -1,23 +1,104 @@
-// Chooses the kernel set once, from the CPU's features and the HNSWKIT_SIMD override.
+// Chooses the kernel set once per process, from the CPU's features, the OS's support for the wider registers
+// and the HNSWKIT_SIMD override. Compiled for the baseline ISA: nothing here may execute a wider instruction.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "space/kernels.h"
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#elif defined(_M_X64)
+#include <intrin.h>
+#endif
+
 namespace hnswkit {
 namespace {
+
+#if defined(__x86_64__) || defined(_M_X64)
+struct X86Features {
+  bool avx2_fma = false;
+  bool avx512f = false;
+};
+
+void cpuid(unsigned leaf, unsigned subleaf, unsigned regs[4]) {
+#if defined(_M_X64) && !defined(__clang__)
+  int r[4];
+  __cpuidex(r, static_cast<int>(leaf), static_cast<int>(subleaf));
+  for (int i = 0; i < 4; ++i) regs[i] = static_cast<unsigned>(r[i]);
+#else
+  __cpuid_count(leaf, subleaf, regs[0], regs[1], regs[2], regs[3]);
+#endif
+}
+
+std::uint64_t xgetbv0() {
+#if defined(_M_X64) && !defined(__clang__)
+  return _xgetbv(0);
+#else
+  std::uint32_t eax, edx;
+  __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+  return (static_cast<std::uint64_t>(edx) << 32) | eax;
+#endif
+}
+
+// The CPU must have the instructions and the OS must save the registers they use on a context switch (XCR0):
+// a CPU with AVX-512 under an OS or hypervisor that does not enable it would fault on the first zmm access.
+X86Features detect_x86() {
+  X86Features f;
+  unsigned regs[4];
+  cpuid(0, 0, regs);
+  const unsigned max_leaf = regs[0];
+  if (max_leaf < 7) return f;
+  cpuid(1, 0, regs);
+  const bool osxsave = (regs[2] >> 27) & 1u;
+  const bool avx = (regs[2] >> 28) & 1u;
+  const bool fma = (regs[2] >> 12) & 1u;
+  if (!osxsave || !avx) return f;
+  const std::uint64_t xcr0 = xgetbv0();
+  const bool ymm_state = (xcr0 & 0x6u) == 0x6u;
+  const bool zmm_state = (xcr0 & 0xE6u) == 0xE6u;
+  cpuid(7, 0, regs);
+  const bool avx2 = (regs[1] >> 5) & 1u;
+  const bool avx512f = (regs[1] >> 16) & 1u;
+  f.avx2_fma = ymm_state && avx2 && fma;
+  f.avx512f = zmm_state && avx512f && f.avx2_fma;
+  return f;
+}
+#endif
 
 const KernelSet* compiled_kernels(SimdLevel level) {
   switch (level) {
     case SimdLevel::kScalar: return &kScalarKernels;
-    default: return nullptr;  // SIMD kernel files register here as they are added
+#if defined(__x86_64__) || defined(_M_X64)
+    case SimdLevel::kSse: return &kSseKernels;
+    case SimdLevel::kAvx2: return &kAvx2Kernels;
+    case SimdLevel::kAvx512: return &kAvx512Kernels;
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    case SimdLevel::kNeon: return &kNeonKernels;
+#endif
+    default: return nullptr;
   }
 }
 
 bool cpu_supports(SimdLevel level) {
+#if defined(__x86_64__) || defined(_M_X64)
+  static const X86Features features = detect_x86();
+  switch (level) {
+    case SimdLevel::kScalar:
+    case SimdLevel::kSse: return true;  // SSE2 is part of x86-64
+    case SimdLevel::kAvx2: return features.avx2_fma;
+    case SimdLevel::kAvx512: return features.avx512f;
+    default: return false;
+  }
+#elif defined(__aarch64__) || defined(_M_ARM64)
+  return level == SimdLevel::kScalar || level == SimdLevel::kNeon;  // NEON is part of AArch64
+#else
   return level == SimdLevel::kScalar;
+#endif
 }
+
+const char* const kLevelNames[] = {"scalar", "sse", "avx2", "avx512", "neon"};
 
 const KernelSet& choose() {
   static const SimdLevel kPreference[] = {SimdLevel::kAvx512, SimdLevel::kAvx2, SimdLevel::kSse, SimdLevel::kNeon,
@@ -27,22 +108,16 @@ const KernelSet& choose() {
     if ((best = kernels_for(level)) != nullptr) break;
   }
   const char* forced = std::getenv("HNSWKIT_SIMD");
-  if (forced != nullptr && *forced != '\0') {
-    const KernelSet* match = nullptr;
-    bool known = false;
-    for (SimdLevel level : kPreference) {
-      const KernelSet* set = compiled_kernels(level);
-      const char* names[] = {"scalar", "sse", "avx2", "avx512", "neon"};
-      if (std::strcmp(forced, names[static_cast<int>(level)]) == 0) {
-        known = true;
-        if (set != nullptr && cpu_supports(level)) match = set;
-      }
-    }
-    if (match != nullptr) return *match;
-    std::fprintf(stderr, "hnswkit: HNSWKIT_SIMD=%s %s; using %s\n", forced,
-                 known ? "is not available on this CPU or build" : "is not one of scalar, sse, avx2, avx512, neon",
+  if (forced == nullptr || *forced == '\0') return *best;
+  for (SimdLevel level : kPreference) {
+    if (std::strcmp(forced, kLevelNames[static_cast<int>(level)]) != 0) continue;
+    if (const KernelSet* set = kernels_for(level)) return *set;
+    std::fprintf(stderr, "hnswkit: HNSWKIT_SIMD=%s is not available on this CPU or build; using %s\n", forced,
                  best->name);
+    return *best;
   }
+  std::fprintf(stderr, "hnswkit: HNSWKIT_SIMD=%s is not one of scalar, sse, avx2, avx512, neon; using %s\n", forced,
+               best->name);
   return *best;
 }
 

@@ -30,5 +30,12 @@ const KernelSet* kernels_for(SimdLevel level);
 
 // Kernel sets defined in kernels_<isa>.cc; only those compiled for the target architecture exist.
 extern const KernelSet kScalarKernels;
+#if defined(__x86_64__) || defined(_M_X64)
+extern const KernelSet kSseKernels;
+extern const KernelSet kAvx2Kernels;
+extern const KernelSet kAvx512Kernels;
+#elif defined(__aarch64__) || defined(_M_ARM64)
+extern const KernelSet kNeonKernels;
+#endif
 
 }  // namespace hnswkit

@@ -1,0 +1,67 @@
+// AVX2 + FMA kernels: eight floats per instruction, two fused multiply-add chains to hide latency.
+#include <immintrin.h>
+
+#include "space/kernels.h"
+
+namespace hnswkit {
+namespace {
+
+inline float horizontal_sum(__m256 v) {
+  __m128 lo = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  __m128 shuffled = _mm_movehdup_ps(lo);
+  __m128 sums = _mm_add_ps(lo, shuffled);
+  shuffled = _mm_movehl_ps(shuffled, sums);
+  return _mm_cvtss_f32(_mm_add_ss(sums, shuffled));
+}
+
+// Lanes [0, remaining) set: the tail is read with a masked load, which never touches memory past the vector.
+inline __m256i tail_mask(std::size_t remaining) {
+  static const int kLanes[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kLanes + 8 - remaining));
+}
+
+float l2_squared_avx2(const float* a, const float* b, std::size_t n) {
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
+    acc0 = _mm256_fmadd_ps(d0, d0, acc0);
+    acc1 = _mm256_fmadd_ps(d1, d1, acc1);
+  }
+  if (i + 8 <= n) {
+    __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    acc0 = _mm256_fmadd_ps(d, d, acc0);
+    i += 8;
+  }
+  if (i < n) {
+    const __m256i mask = tail_mask(n - i);
+    __m256 d = _mm256_sub_ps(_mm256_maskload_ps(a + i, mask), _mm256_maskload_ps(b + i, mask));
+    acc1 = _mm256_fmadd_ps(d, d, acc1);
+  }
+  return horizontal_sum(_mm256_add_ps(acc0, acc1));
+}
+
+float dot_avx2(const float* a, const float* b, std::size_t n) {
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
+    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
+  }
+  if (i + 8 <= n) {
+    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
+    i += 8;
+  }
+  if (i < n) {
+    const __m256i mask = tail_mask(n - i);
+    acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + i, mask), _mm256_maskload_ps(b + i, mask), acc1);
+  }
+  return horizontal_sum(_mm256_add_ps(acc0, acc1));
+}
+
+}  // namespace
+
+const KernelSet kAvx2Kernels = {SimdLevel::kAvx2, "avx2", l2_squared_avx2, dot_avx2};
+
+}  // namespace hnswkit

@@ -14,6 +14,7 @@
 
 #include "index/brute_force.h"
 #include "index/hierarchical_nsw.h"
+#include "index/label_set.h"
 #include "io/index_io.h"
 #include "util/error.h"
 #include "space/kernels.h"
@@ -184,6 +185,20 @@ int main() {
       SearchHits truth = exact.search(&queries[q * dim], 10, &even);
       CHECK(truth.size() == 10);
       for (const Neighbor& h : truth) CHECK(h.label % 2 == 0);
+    }
+  });
+
+  run("label sets filter as allow- and deny-lists, dense and sparse", [&] {
+    std::vector<std::uint64_t> dense, sparse;
+    for (std::uint64_t l = 0; l < n; l += 5) dense.push_back(l);
+    for (std::uint64_t l = 0; l < 50; ++l) sparse.push_back(l * 1000000007ull);
+    LabelSet allow(dense, LabelSet::Mode::kAllow), deny(dense, LabelSet::Mode::kDeny);
+    LabelSet sparse_allow(sparse, LabelSet::Mode::kAllow);
+    CHECK(sparse_allow.contains(49 * 1000000007ull) && !sparse_allow.contains(1));
+    CHECK(LabelSet({}, LabelSet::Mode::kDeny).allowed(123) && !LabelSet({}, LabelSet::Mode::kAllow).allowed(0));
+    for (std::size_t q = 0; q < 30; ++q) {
+      for (const Neighbor& h : index.search(&queries[q * dim], 10, &allow, 50)) CHECK(h.label % 5 == 0);
+      for (const Neighbor& h : index.search(&queries[q * dim], 10, &deny, 50)) CHECK(h.label % 5 != 0);
     }
   });
 

@@ -21,7 +21,8 @@ export type NativeErrorCode =
   | 'ERR_IO'
   | 'ERR_OUT_OF_MEMORY'
   | 'ERR_CANCELLED'
-  | 'ERR_NOT_INITIALIZED';
+  | 'ERR_NOT_INITIALIZED'
+  | 'ERR_INDEX_BUSY';
 
 /** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and rethrows. */
 export type NativeFilter = (label: number) => unknown;
@@ -31,8 +32,11 @@ export interface NativeSearchResult {
   neighbors: number[];
 }
 
-/** Engine HierarchicalNsw behind a JS object. Methods other than the constructor, initIndex, isInitialized and
- * the read methods throw ERR_NOT_INITIALIZED before an index exists. Labels are integers 0..2^53-1. */
+/** Engine HierarchicalNsw behind a JS object. Before an index exists, getMaxElements and getCurrentCount return 0,
+ * initIndex, isInitialized, readIndex* and fromBuffer work, and every other method throws ERR_NOT_INITIALIZED.
+ * Labels, maxElements and randomSeed are integers 0..2^53-1 (the engine further needs maxElements < 2^32).
+ * Labels above 2^53 in a foreign file come back rounded to the nearest double. Every method called from inside a
+ * searchKnn filter of the same object throws ERR_INDEX_BUSY. */
 export interface NativeHierarchicalNSW {
   initIndex(maxElements: number, m: number, efConstruction: number, randomSeed: number, allowReplaceDeleted: boolean): void;
   isInitialized(): boolean;

@@ -1,0 +1,127 @@
+// Checked accessors for method arguments: each one verifies a JS value's type and range before C++ relies on it.
+//
+// lib/ validates every public argument with hnswlib-node's exact messages; these checks are the cheap second line
+// that keeps a bad call (from lib/ or from someone calling the addon directly) a JS exception instead of a crash.
+#pragma once
+
+#include <napi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "space/space.h"
+
+namespace binding {
+
+// Number.MAX_SAFE_INTEGER: the largest label or count a JS number carries exactly.
+inline constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+[[noreturn]] inline void ThrowTypeError(Napi::Env env, const char* name, const char* expected) {
+  throw Napi::TypeError::New(env, std::string("Expected `") + name + "` to be " + expected);
+}
+
+// An integer-valued JS number in [min, max].
+inline std::uint64_t ExpectInteger(const Napi::CallbackInfo& info, std::size_t i, const char* name, double min,
+                                   double max) {
+  Napi::Value value = info[i];
+  if (!value.IsNumber()) ThrowTypeError(info.Env(), name, "a number");
+  const double number = value.As<Napi::Number>().DoubleValue();
+  // Written so that NaN fails too.
+  if (!(number >= min && number <= max && std::trunc(number) == number)) {
+    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name + "` to be an integer from " +
+                                                std::to_string(static_cast<std::uint64_t>(min)) + " to " +
+                                                std::to_string(static_cast<std::uint64_t>(max)) + " but received " +
+                                                value.ToString().Utf8Value());
+  }
+  return static_cast<std::uint64_t>(number);
+}
+
+inline std::uint64_t ExpectLabel(const Napi::CallbackInfo& info, std::size_t i, const char* name = "label") {
+  return ExpectInteger(info, i, name, 0, kMaxSafeInteger);
+}
+
+// A size or count (k, ef, m, maxElements, a dimension): an integer that also fits std::size_t.
+inline std::size_t ExpectCount(const Napi::CallbackInfo& info, std::size_t i, const char* name,
+                               std::size_t min = 0) {
+  const double max = std::min(kMaxSafeInteger, static_cast<double>(std::numeric_limits<std::size_t>::max()));
+  return static_cast<std::size_t>(ExpectInteger(info, i, name, static_cast<double>(min), max));
+}
+
+inline bool ExpectBool(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  Napi::Value value = info[i];
+  if (!value.IsBoolean()) ThrowTypeError(info.Env(), name, "a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+inline std::string ExpectString(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  Napi::Value value = info[i];
+  if (!value.IsString()) ThrowTypeError(info.Env(), name, "a string");
+  return value.As<Napi::String>().Utf8Value();
+}
+
+// A file path: a string the C library can open as written, so no embedded NUL that would cut it short.
+inline std::string ExpectPath(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  std::string path = ExpectString(info, i, name);
+  if (path.find('\0') != std::string::npos) {
+    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name + "` to contain no NUL characters");
+  }
+  return path;
+}
+
+inline hnswkit::Metric ExpectMetric(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  const std::string text = ExpectString(info, i, name);
+  hnswkit::Metric metric;
+  if (!hnswkit::parse_metric(text, &metric)) {
+    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name +
+                                                "` to be \"l2\", \"ip\" or \"cosine\" but received \"" + text +
+                                                "\"");
+  }
+  return metric;
+}
+
+// A typed array of one element type; `expected` names it in the TypeError.
+template <typename Array>
+Array ExpectTypedArray(const Napi::CallbackInfo& info, std::size_t i, const char* name, napi_typedarray_type type,
+                       const char* expected) {
+  Napi::Value value = info[i];
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    ThrowTypeError(info.Env(), name, expected);
+  }
+  return value.As<Array>();
+}
+
+inline Napi::Float32Array ExpectFloat32Array(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  return ExpectTypedArray<Napi::Float32Array>(info, i, name, napi_float32_array, "a Float32Array");
+}
+
+// A Float32Array of exactly `length` elements; its Data() already points past byteOffset.
+inline Napi::Float32Array ExpectVector(const Napi::CallbackInfo& info, std::size_t i, const char* name,
+                                       std::size_t length) {
+  Napi::Float32Array vector = ExpectFloat32Array(info, i, name);
+  // A detached buffer reports length 0 and a null pointer, so it fails here too.
+  if (vector.ElementLength() != length || vector.Data() == nullptr) {
+    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name + "` to have " +
+                                                std::to_string(length) + " elements but received " +
+                                                std::to_string(vector.ElementLength()));
+  }
+  return vector;
+}
+
+// Any Uint8Array, Node's Buffer included.
+inline Napi::Uint8Array ExpectBytes(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  return ExpectTypedArray<Napi::Uint8Array>(info, i, name, napi_uint8_array, "a Uint8Array or Buffer");
+}
+
+// A function, or an empty handle for undefined and null.
+inline Napi::Function OptionalFunction(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  Napi::Value value = info[i];
+  if (value.IsUndefined() || value.IsNull()) return Napi::Function();
+  if (!value.IsFunction()) ThrowTypeError(info.Env(), name, "a function or undefined");
+  return value.As<Napi::Function>();
+}
+
+}  // namespace binding

@@ -1,0 +1,60 @@
+// The one place where C++ failures become JS errors: "Hnswlib Error: <what>" with a stable `code` property.
+#pragma once
+
+#include <napi.h>
+
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "util/error.h"
+
+namespace binding {
+
+inline constexpr char kErrorPrefix[] = "Hnswlib Error: ";
+
+// A failure held without any N-API value, so a libuv worker thread can record it and the JS thread raise it later.
+struct ErrorInfo {
+  std::string message;
+  std::string code;  // empty: the JS error gets no `code` property
+};
+
+// Describes the exception being handled; call it only inside a catch block.
+inline ErrorInfo DescribeCurrentException() {
+  try {
+    throw;
+  } catch (const hnswkit::Error& e) {
+    return {std::string(kErrorPrefix) + e.what(), hnswkit::error_code_name(e.code())};
+  } catch (const std::bad_alloc&) {
+    return {std::string(kErrorPrefix) + "not enough memory", "ERR_OUT_OF_MEMORY"};
+  } catch (const std::exception& e) {
+    return {std::string(kErrorPrefix) + e.what(), std::string()};
+  } catch (...) {
+    return {std::string(kErrorPrefix) + "unknown native exception", std::string()};
+  }
+}
+
+inline Napi::Error MakeError(Napi::Env env, const ErrorInfo& info) {
+  Napi::Error error = Napi::Error::New(env, info.message);
+  if (!info.code.empty()) error.Set("code", Napi::String::New(env, info.code));
+  return error;
+}
+
+inline Napi::Error NotInitializedError(Napi::Env env) {
+  return MakeError(env, {"Search index has not been initialized, call `initIndex` in advance.", "ERR_NOT_INITIALIZED"});
+}
+
+// Runs a method body so that no C++ exception reaches N-API untranslated: a Napi::Error already carries its JS value
+// and passes through; anything else (engine, allocation, standard library) leaves as the error MakeError builds.
+template <typename Body>
+auto Guarded(Napi::Env env, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (...) {
+    throw MakeError(env, DescribeCurrentException());
+  }
+}
+
+}  // namespace binding

@@ -1,0 +1,118 @@
+// HierarchicalNSW's own methods: building, filling, tuning and searching the graph index.
+#include "hnsw_wrap.h"
+
+#include "io/index_io.h"
+
+namespace binding {
+
+Napi::Function HnswWrap::Init(Napi::Env env) {
+  return DefineJsClass(env, {
+      JsMethod<&HnswWrap::InitIndex>("initIndex"),
+      JsMethod<&HnswWrap::AddPoint>("addPoint"),
+      JsMethod<&HnswWrap::MarkDelete>("markDelete"),
+      JsMethod<&HnswWrap::UnmarkDelete>("unmarkDelete"),
+      JsMethod<&HnswWrap::SearchKnn>("searchKnn"),
+      JsMethod<&HnswWrap::GetDeletedCount>("getDeletedCount"),
+      JsMethod<&HnswWrap::GetEf>("getEf"),
+      JsMethod<&HnswWrap::SetEf>("setEf"),
+      JsMethod<&HnswWrap::GetM>("getM"),
+      JsMethod<&HnswWrap::GetEfConstruction>("getEfConstruction"),
+      JsMethod<&HnswWrap::GetAllowReplaceDeleted>("getAllowReplaceDeleted"),
+      JsMethod<&HnswWrap::ResizeIndex>("resizeIndex"),
+  });
+}
+
+HnswWrap::LoadOptions HnswWrap::ParseLoadOptions(const Napi::CallbackInfo& info, std::size_t first) {
+  return {ExpectBool(info, first, "allowReplaceDeleted"), ExpectCount(info, first + 1, "maxElements")};
+}
+
+std::unique_ptr<HnswWrap::Engine> HnswWrap::ReadFile(const std::string& path, const hnswkit::Space& space,
+                                                     const LoadOptions& options) {
+  return hnswkit::read_hnsw_file(path, space, options.max_elements, options.allow_replace_deleted);
+}
+
+std::unique_ptr<HnswWrap::Engine> HnswWrap::ReadBuffer(const std::uint8_t* data, std::size_t size,
+                                                       const hnswkit::Space& space, const LoadOptions& options) {
+  return hnswkit::read_hnsw_buffer(data, size, space, options.max_elements, options.allow_replace_deleted);
+}
+
+void HnswWrap::WriteFile(const Engine& engine, const std::string& path) { hnswkit::write_hnsw_file(engine, path); }
+
+std::vector<std::uint8_t> HnswWrap::WriteBuffer(const Engine& engine) { return hnswkit::write_hnsw_buffer(engine); }
+
+Napi::Value HnswWrap::InitIndex(const Napi::CallbackInfo& info) {
+  hnswkit::HnswParams params;
+  params.max_elements = ExpectCount(info, 0, "maxElements");
+  params.m = ExpectCount(info, 1, "m");
+  params.ef_construction = ExpectCount(info, 2, "efConstruction");
+  params.random_seed = ExpectInteger(info, 3, "randomSeed", 0, kMaxSafeInteger);
+  params.allow_replace_deleted = ExpectBool(info, 4, "allowReplaceDeleted");
+  set_engine(std::make_shared<Engine>(space(), params));
+  return info.Env().Undefined();
+}
+
+Napi::Value HnswWrap::AddPoint(const Napi::CallbackInfo& info) {
+  Napi::Float32Array vector = ExpectVector(info, 0, "vector", space().dim());
+  const std::uint64_t label = ExpectLabel(info, 1);
+  const bool replace_deleted = ExpectBool(info, 2, "replaceDeleted");
+  RequireEngine(info.Env())->add(vector.Data(), label, replace_deleted);
+  return info.Env().Undefined();
+}
+
+Napi::Value HnswWrap::MarkDelete(const Napi::CallbackInfo& info) {
+  const std::uint64_t label = ExpectLabel(info, 0);
+  RequireEngine(info.Env())->mark_deleted(label);
+  return info.Env().Undefined();
+}
+
+Napi::Value HnswWrap::UnmarkDelete(const Napi::CallbackInfo& info) {
+  const std::uint64_t label = ExpectLabel(info, 0);
+  RequireEngine(info.Env())->unmark_deleted(label);
+  return info.Env().Undefined();
+}
+
+Napi::Value HnswWrap::SearchKnn(const Napi::CallbackInfo& info) {
+  Napi::Float32Array query = ExpectVector(info, 0, "query", space().dim());
+  const std::size_t k = ExpectCount(info, 1, "k");
+  Napi::Function filter = OptionalFunction(info, 2, "filter");
+  const std::size_t ef = ExpectCount(info, 3, "ef");
+  std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
+  return SearchToJs(info.Env(), query, filter, [&](const float* q, const hnswkit::LabelFilter* f) {
+    return engine->search(q, k, f, ef);
+  });
+}
+
+Napi::Value HnswWrap::GetDeletedCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(RequireEngine(info.Env())->deleted_count()));
+}
+
+Napi::Value HnswWrap::GetEf(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(RequireEngine(info.Env())->ef()));
+}
+
+Napi::Value HnswWrap::SetEf(const Napi::CallbackInfo& info) {
+  const std::size_t ef = ExpectCount(info, 0, "ef");
+  RequireEngine(info.Env())->set_ef(ef);
+  return info.Env().Undefined();
+}
+
+Napi::Value HnswWrap::GetM(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(RequireEngine(info.Env())->m()));
+}
+
+Napi::Value HnswWrap::GetEfConstruction(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(RequireEngine(info.Env())->ef_construction()));
+}
+
+Napi::Value HnswWrap::GetAllowReplaceDeleted(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), RequireEngine(info.Env())->allow_replace_deleted());
+}
+
+// resize takes the structure lock exclusively; a filter of a running search on this thread holds it shared.
+Napi::Value HnswWrap::ResizeIndex(const Napi::CallbackInfo& info) {
+  const std::size_t new_max_elements = ExpectCount(info, 0, "newMaxElements");
+  RequireEngine(info.Env())->resize(new_max_elements);
+  return info.Env().Undefined();
+}
+
+}  // namespace binding

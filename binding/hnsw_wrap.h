@@ -1,0 +1,57 @@
+// The JS class HierarchicalNSW: an engine HierarchicalNsw behind a type-tagged ObjectWrap.
+#pragma once
+
+#include <napi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "index/hierarchical_nsw.h"
+#include "index_wrap.h"
+
+namespace binding {
+
+class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
+ public:
+  using Engine = hnswkit::HierarchicalNsw;
+
+  static constexpr const char* kClassName = "HierarchicalNSW";
+  static constexpr napi_type_tag kTypeTag = {0x6a1f3c58e2b94d07ULL, 0x91c4e7a2035b6f18ULL};
+
+  // Codec for IndexWrap's read/write methods: readIndex*(path, allowReplaceDeleted, maxElements) and
+  // fromBuffer(data, allowReplaceDeleted, maxElements).
+  struct LoadOptions {
+    bool allow_replace_deleted;
+    std::size_t max_elements;  // 0: the file's capacity
+  };
+  static LoadOptions ParseLoadOptions(const Napi::CallbackInfo& info, std::size_t first);
+  static std::unique_ptr<Engine> ReadFile(const std::string& path, const hnswkit::Space& space,
+                                          const LoadOptions& options);
+  static std::unique_ptr<Engine> ReadBuffer(const std::uint8_t* data, std::size_t size, const hnswkit::Space& space,
+                                            const LoadOptions& options);
+  static void WriteFile(const Engine& engine, const std::string& path);
+  static std::vector<std::uint8_t> WriteBuffer(const Engine& engine);
+  static std::size_t ElementCount(const Engine& engine) { return engine.element_count(); }
+
+  static Napi::Function Init(Napi::Env env);
+  explicit HnswWrap(const Napi::CallbackInfo& info) : IndexWrap(info) {}
+
+ private:
+  Napi::Value InitIndex(const Napi::CallbackInfo& info);
+  Napi::Value AddPoint(const Napi::CallbackInfo& info);
+  Napi::Value MarkDelete(const Napi::CallbackInfo& info);
+  Napi::Value UnmarkDelete(const Napi::CallbackInfo& info);
+  Napi::Value SearchKnn(const Napi::CallbackInfo& info);
+  Napi::Value GetDeletedCount(const Napi::CallbackInfo& info);
+  Napi::Value GetEf(const Napi::CallbackInfo& info);
+  Napi::Value SetEf(const Napi::CallbackInfo& info);
+  Napi::Value GetM(const Napi::CallbackInfo& info);
+  Napi::Value GetEfConstruction(const Napi::CallbackInfo& info);
+  Napi::Value GetAllowReplaceDeleted(const Napi::CallbackInfo& info);
+  Napi::Value ResizeIndex(const Napi::CallbackInfo& info);
+};
+
+}  // namespace binding

@@ -46,11 +46,10 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   // A prototype method behind a raw N-API callback that first proves `this` is an instance of Derived. V8 already
   // rejects most foreign receivers (napi_define_class gives methods a signature), but node-addon-api's own
   // InstanceMethod would unwrap whatever `this` reached it; the type tag is the check this code owns.
-  // `name` must be a string literal: Dispatch reads it back as the callback's data for its messages.
   template <auto Method>
   static Property JsMethod(const char* name) {
     return Property(napi_property_descriptor{name, nullptr, &Dispatch<Method>, nullptr, nullptr, nullptr,
-                                             napi_default_method, const_cast<char*>(name)});
+                                             napi_default_method, nullptr});
   }
 
   // The methods both classes have, with identical arguments or with Derived's LoadOptions.
@@ -118,8 +117,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
       // While a JS filter runs, the engine is inside a search holding its locks; a call back into the same index
       // could wait on them forever (resize, load) or take them recursively, so every method refuses.
       if (self->filters_running_ > 0) {
-        throw MakeError(info.Env(), {std::string(kErrorPrefix) + "`" + static_cast<const char*>(info.Data()) +
-                                         "` cannot be called from inside a searchKnn filter of the same index",
+        throw MakeError(info.Env(), {std::string(kErrorPrefix) +
+                                         "an index cannot be used from inside its own searchKnn filter",
                                      "ERR_INDEX_BUSY"});
       }
       return Guarded(info.Env(), [&] { return (self->*Method)(info); });

@@ -1,0 +1,248 @@
+// BruteforceSearch: exact k-nearest-neighbour search by a full scan, with hnswlib-node 3.0.0's API and messages.
+
+import { native, type NativeBruteforceSearch } from './native';
+import type { FilterFunction, SearchResult, SpaceName } from './types';
+import {
+  checkArgCount,
+  checkDimensions,
+  checkK,
+  checkLabel,
+  checkMinArgCount,
+  checkNumberArg,
+  checkOptionalFunctionArg,
+  checkSpaceName,
+  checkStringArg,
+  checkUint32,
+  checkVectorArg,
+  kAboveMaxElementsError,
+  kNotPositiveError,
+  notConstructedAsyncError,
+  notConstructedError,
+  notInitializedError,
+  toFloat32Vector,
+} from './validate';
+
+/**
+ * An exact index: every search compares the query with every stored vector. Useful as ground truth and for small
+ * collections. Removal is real (the slot is reused), unlike `HierarchicalNSW#markDelete`.
+ *
+ * A drop-in replacement for hnswlib-node 3.0.0's `BruteforceSearch`, without its defects: asking for more
+ * neighbours than are stored returns what there is instead of aborting the process, removing the element in the
+ * last slot works, a throwing filter or a bad element throws instead of aborting. Also takes `Float32Array`s.
+ *
+ * @example
+ * ```ts
+ * import { BruteforceSearch } from 'hnswkit';
+ *
+ * const index = new BruteforceSearch('l2', 2);
+ * index.initIndex(100);
+ * index.addPoint([0, 0], 1);
+ * index.addPoint([3, 4], 2);
+ * index.searchKnn([0, 1], 2); // { distances: [1, 18], neighbors: [1, 2] }
+ * ```
+ */
+export class BruteforceSearch {
+  readonly #index: NativeBruteforceSearch;
+  readonly #dim: number;
+
+  /**
+   * Creates an index object; nothing is allocated until `initIndex` or a read.
+   *
+   * @param spaceName - `'l2'`, `'ip'` or `'cosine'`.
+   * @param numDimensions - the vector length: an integer 1..65536.
+   * @throws Error `Expected 2 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be a string.` /
+   *   `Invalid the second argument type, must be a number.`
+   * @throws Error `Wrong space name, expected "l2", "ip", or "cosine".`
+   * @throws RangeError if `numDimensions` is not an integer in 1..65536.
+   */
+  constructor(spaceName: SpaceName, numDimensions: number);
+  constructor(...args: unknown[]) {
+    checkArgCount(args.length, 2);
+    const [spaceName, numDimensions] = args;
+    checkStringArg(spaceName, 'first');
+    checkNumberArg(numDimensions, 'second');
+    checkSpaceName(spaceName);
+    checkDimensions(numDimensions);
+    this.#dim = numDimensions;
+    this.#index = new native.BruteforceSearch(spaceName, numDimensions);
+  }
+
+  /**
+   * Allocates a new, empty index of the given capacity, discarding any previous one.
+   *
+   * @param maxElements - the capacity: an integer 0..2^32-1.
+   * @throws Error `Expected 1 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be a number.`
+   * @throws RangeError if `maxElements` is out of range or fractional.
+   */
+  initIndex(maxElements: number): void;
+  initIndex(...args: unknown[]): null {
+    checkArgCount(args.length, 1);
+    const [maxElements] = args;
+    checkNumberArg(maxElements, 'first');
+    checkUint32(maxElements, 'maxElements');
+    this.#index.initIndex(maxElements);
+    return null;
+  }
+
+  /**
+   * Loads a brute-force index file (hnswlib's format) on a worker thread. If the read fails, the previous index
+   * (if any) is kept.
+   *
+   * @param filename - the file path.
+   * @returns a Promise resolving to `true`; it rejects with an `Error` whose message starts with `Hnswlib Error: `.
+   * @throws Error `Expected 1 arguments, but got N.` (synchronously)
+   * @throws TypeError `Invalid the first argument type, must be a string.` (synchronously)
+   */
+  readIndex(filename: string): Promise<boolean>;
+  readIndex(...args: unknown[]): Promise<boolean> {
+    const filename = this.#filenameArg(args);
+    return this.#index.readIndex(filename).then(() => true);
+  }
+
+  /** The synchronous `readIndex`: same checks; read failures throw `Hnswlib Error: ...` and keep the previous index. */
+  readIndexSync(filename: string): void;
+  readIndexSync(...args: unknown[]): null {
+    const filename = this.#filenameArg(args);
+    this.#index.readIndexSync(filename);
+    return null;
+  }
+
+  /**
+   * Writes the index in hnswlib's brute-force file format on a worker thread.
+   *
+   * @returns a Promise resolving to `true`; it rejects with `Hnswlib Error: search index is not constructed.`
+   *   before `initIndex`, and with an `Hnswlib Error: ...` when the file cannot be written.
+   * @throws Error `Expected 1 arguments, but got N.` (synchronously)
+   * @throws TypeError `Invalid the first argument type, must be a string.` (synchronously)
+   */
+  writeIndex(filename: string): Promise<boolean>;
+  writeIndex(...args: unknown[]): Promise<boolean> {
+    const filename = this.#filenameArg(args);
+    if (!this.#index.isInitialized()) return Promise.reject(notConstructedAsyncError());
+    return this.#index.writeIndex(filename).then(() => true);
+  }
+
+  /**
+   * The synchronous `writeIndex`.
+   *
+   * @throws Error `Search index is not constructed.` before `initIndex`; `Hnswlib Error: ...` if the file cannot
+   *   be written; the count and type errors of `writeIndex`.
+   */
+  writeIndexSync(filename: string): void;
+  writeIndexSync(...args: unknown[]): null {
+    const filename = this.#filenameArg(args);
+    if (!this.#index.isInitialized()) throw notConstructedError();
+    this.#index.writeIndexSync(filename);
+    return null;
+  }
+
+  /**
+   * Stores a vector under a label; an existing label's vector is overwritten. For `'cosine'` it is normalised.
+   *
+   * @param point - a number[] or a Float32Array (used without a copy) of length `numDimensions`.
+   * @param label - an integer 0..Number.MAX_SAFE_INTEGER.
+   * @throws Error `Expected 2 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be an Array.` / `Invalid the second argument type,
+   *   must be a number.`; a TypeError naming the element (`point[3]`) if one is not a number.
+   * @throws RangeError if `label` is out of range or fractional, or an element is NaN, infinite or beyond float32.
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   * @throws Error `Invalid the given array length (expected D, but got L).`
+   * @throws Error `Hnswlib Error: The number of elements exceeds the specified limit` when full.
+   */
+  addPoint(point: number[] | Float32Array, label: number): void;
+  addPoint(...args: unknown[]): null {
+    checkArgCount(args.length, 2);
+    const [point, label] = args;
+    checkVectorArg(point, 'first');
+    checkNumberArg(label, 'second');
+    checkLabel(label);
+    this.#requireIndex();
+    const vector = toFloat32Vector(point, this.#dim, 'point', 'given array');
+    this.#index.addPoint(vector, label);
+    return null;
+  }
+
+  /**
+   * Removes an element (its slot is refilled by the last one, the count drops). An unknown label is a no-op.
+   *
+   * @param label - an integer 0..Number.MAX_SAFE_INTEGER.
+   * @throws Error `Expected 1 arguments, but got N.` / TypeError `Invalid the first argument type, must be a
+   *   number.` / RangeError if out of range or fractional.
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   */
+  removePoint(label: number): void;
+  removePoint(...args: unknown[]): null {
+    checkArgCount(args.length, 1);
+    const [label] = args;
+    checkNumberArg(label, 'first');
+    checkLabel(label);
+    this.#requireIndex();
+    this.#index.removePoint(label);
+    return null;
+  }
+
+  /**
+   * Finds the `numNeighbors` nearest stored vectors, closest first (ties by label). With fewer elements stored (or
+   * fewer passing the filter), returns those there are.
+   *
+   * @param queryPoint - a number[] or a Float32Array of length `numDimensions`.
+   * @param numNeighbors - k: an integer 1..`getMaxElements()`.
+   * @param filter - called with labels; only labels for which it returns a truthy value are returned. If it
+   *   throws, the error propagates and the index stays usable.
+   * @returns `{ distances, neighbors }`, two plain arrays.
+   * @throws Error `Expected 2-3 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be an Array.`, `Invalid the second argument type,
+   *   must be a number.`, `Invalid the third argument type, must be a function.`; a TypeError naming the element
+   *   (`queryPoint[3]`) if one is not a number.
+   * @throws RangeError if `numNeighbors` is negative or fractional, or an element is NaN, infinite or beyond
+   *   float32.
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   * @throws Error `Invalid the given array length (expected D, but got L).`
+   * @throws Error `Invalid the number of k-nearest neighbors (cannot be given a value greater than
+   *   \`maxElements\`: N).` / `Invalid the number of k-nearest neighbors (must be a positive number).`
+   */
+  searchKnn(queryPoint: number[] | Float32Array, numNeighbors: number, filter?: FilterFunction): SearchResult;
+  searchKnn(...args: unknown[]): SearchResult {
+    checkMinArgCount(args.length, 2, '2-3');
+    const [queryPoint, numNeighbors, filter] = args;
+    checkVectorArg(queryPoint, 'first');
+    checkNumberArg(numNeighbors, 'second');
+    checkOptionalFunctionArg(filter, 'third');
+    checkK(numNeighbors);
+    this.#requireIndex();
+    const query = toFloat32Vector(queryPoint, this.#dim, 'queryPoint', 'given array');
+    const maxElements = this.#index.getMaxElements();
+    if (numNeighbors > maxElements) throw kAboveMaxElementsError(maxElements);
+    if (numNeighbors === 0) throw kNotPositiveError();
+    const found = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined);
+    return { distances: found.distances, neighbors: found.neighbors };
+  }
+
+  /** The capacity; 0 before `initIndex`. */
+  getMaxElements(): number {
+    return this.#index.getMaxElements();
+  }
+
+  /** The number of stored elements; 0 before `initIndex`. */
+  getCurrentCount(): number {
+    return this.#index.getCurrentCount();
+  }
+
+  /** The `numDimensions` given to the constructor. */
+  getNumDimensions(): number {
+    return this.#dim;
+  }
+
+  #requireIndex(): void {
+    if (!this.#index.isInitialized()) throw notInitializedError();
+  }
+
+  #filenameArg(args: unknown[]): string {
+    checkArgCount(args.length, 1);
+    const [filename] = args;
+    checkStringArg(filename, 'first');
+    return filename;
+  }
+}

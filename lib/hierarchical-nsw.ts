@@ -1,0 +1,482 @@
+// HierarchicalNSW: the approximate nearest-neighbour index, with hnswlib-node 3.0.0's API, defaults and messages.
+
+import { native, type NativeHierarchicalNSW } from './native';
+import type { FilterFunction, InitIndexOptions, SearchResult, SpaceName } from './types';
+import {
+  MAX_M,
+  MIN_M,
+  checkArgCount,
+  checkDimensions,
+  checkIntegerRange,
+  checkK,
+  checkLabel,
+  checkMinArgCount,
+  checkNumberArg,
+  checkOptionalBooleanArg,
+  checkOptionalFunctionArg,
+  checkOptionalNumberArg,
+  checkSpaceName,
+  checkStringArg,
+  checkUint32,
+  checkVectorArg,
+  kAboveMaxElementsError,
+  missingNamedArgError,
+  namedArgTypeError,
+  notConstructedAsyncError,
+  notConstructedError,
+  notInitializedError,
+  toFloat32Vector,
+} from './validate';
+
+const DEFAULT_M = 16;
+const DEFAULT_EF_CONSTRUCTION = 200;
+const DEFAULT_RANDOM_SEED = 100;
+
+interface IndexSettings {
+  maxElements: number;
+  m: number;
+  efConstruction: number;
+  randomSeed: number;
+  allowReplaceDeleted: boolean;
+}
+
+/** The named form: hnswlib-node checks key presence (`in`), so a present key holding `undefined` is a type error. */
+function readNamedSettings(options: Record<string, unknown>): IndexSettings {
+  if (!('maxElements' in options)) throw missingNamedArgError('maxElements');
+  const { maxElements } = options;
+  if (typeof maxElements !== 'number') throw namedArgTypeError('maxElements', 'a number');
+  const numberOption = (key: 'm' | 'efConstruction' | 'randomSeed', fallback: number): number => {
+    if (!(key in options)) return fallback;
+    const value = options[key];
+    if (typeof value !== 'number') throw namedArgTypeError(key, 'a number');
+    return value;
+  };
+  const m = numberOption('m', DEFAULT_M);
+  const efConstruction = numberOption('efConstruction', DEFAULT_EF_CONSTRUCTION);
+  const randomSeed = numberOption('randomSeed', DEFAULT_RANDOM_SEED);
+  let allowReplaceDeleted = false;
+  if ('allowReplaceDeleted' in options) {
+    const value = options.allowReplaceDeleted;
+    // `allowRepalceDeleted` (sic) is hnswlib-node's spelling in this message.
+    if (typeof value !== 'boolean') throw namedArgTypeError('allowRepalceDeleted', 'a boolean');
+    allowReplaceDeleted = value;
+  }
+  return { maxElements, m, efConstruction, randomSeed, allowReplaceDeleted };
+}
+
+/** The positional form: `undefined` in any optional position means "use the default"; extra arguments are ignored. */
+function readPositionalSettings(args: unknown[]): IndexSettings {
+  const [maxElements, m, efConstruction, randomSeed, allowReplaceDeleted] = args;
+  checkNumberArg(maxElements, 'first');
+  checkOptionalNumberArg(m, 'sencond');
+  checkOptionalNumberArg(efConstruction, 'third');
+  checkOptionalNumberArg(randomSeed, 'fourth');
+  checkOptionalBooleanArg(allowReplaceDeleted, 'fifth');
+  return {
+    maxElements,
+    m: m ?? DEFAULT_M,
+    efConstruction: efConstruction ?? DEFAULT_EF_CONSTRUCTION,
+    randomSeed: randomSeed ?? DEFAULT_RANDOM_SEED,
+    allowReplaceDeleted: allowReplaceDeleted ?? false,
+  };
+}
+
+/**
+ * An HNSW graph index (Malkov & Yashunin) over float32 vectors: approximate k-nearest-neighbour search with
+ * tombstone deletion, in-place updates and slot reuse. Reads and writes hnswlib's index file format.
+ *
+ * A drop-in replacement for hnswlib-node 3.0.0's `HierarchicalNSW`: the same methods, defaults, return values
+ * (`null` from the void methods, Promises resolving `true` from `readIndex`/`writeIndex`) and error messages.
+ * Beyond it: `Float32Array` vectors, range-checked integers (labels up to `Number.MAX_SAFE_INTEGER`),
+ * `getDeletedCount()`, `getM()`, `getEfConstruction()`, and bad input that throws instead of aborting the process.
+ *
+ * @example
+ * ```ts
+ * import { HierarchicalNSW } from 'hnswkit';
+ *
+ * const index = new HierarchicalNSW('cosine', 3);
+ * index.initIndex({ maxElements: 1000 });
+ * index.addPoint([1, 2, 3], 0);
+ * index.addPoint(new Float32Array([4, 5, 6]), 1);
+ * const { neighbors, distances } = index.searchKnn([1, 2, 2], 1);
+ * await index.writeIndex('vectors.hnsw');
+ * ```
+ */
+export class HierarchicalNSW {
+  readonly #index: NativeHierarchicalNSW;
+  readonly #dim: number;
+
+  /**
+   * Creates an index object; no memory for elements is allocated until `initIndex` or a read.
+   *
+   * @param spaceName - `'l2'`, `'ip'` or `'cosine'`.
+   * @param numDimensions - the vector length: an integer 1..65536.
+   * @throws Error `Expected 2 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be a string.` /
+   *   `Invalid the second argument type, must be a number.`
+   * @throws Error `Wrong space name, expected "l2", "ip", or "cosine".`
+   * @throws RangeError if `numDimensions` is not an integer in 1..65536.
+   */
+  constructor(spaceName: SpaceName, numDimensions: number);
+  constructor(...args: unknown[]) {
+    checkArgCount(args.length, 2);
+    const [spaceName, numDimensions] = args;
+    checkStringArg(spaceName, 'first');
+    checkNumberArg(numDimensions, 'second');
+    checkSpaceName(spaceName);
+    checkDimensions(numDimensions);
+    this.#dim = numDimensions;
+    this.#index = new native.HierarchicalNSW(spaceName, numDimensions);
+  }
+
+  /**
+   * Allocates a new, empty index, discarding any previous one. `ef` is set to 10.
+   *
+   * @param maxElements - the capacity: an integer 0..2^32-1 (grow it later with `resizeIndex`).
+   * @param m - links per node on upper levels (2m on level 0): an integer 2..10000. Default 16.
+   * @param efConstruction - candidate list size while building: an integer 0..2^32-1 (raised to at least `m`).
+   *   Default 200.
+   * @param randomSeed - seed of the level generator: an integer 0..2^53-1. Default 100.
+   * @param allowReplaceDeleted - let `addPoint(point, label, true)` reuse deleted slots. Default false.
+   * @throws Error `Expected 1-5 arguments, but got 0.`
+   * @throws TypeError `Invalid the first argument type, must be a number.`,
+   *   `Invalid the sencond argument type, must be a number.` (sic), `...third...`, `...fourth...`,
+   *   `Invalid the fifth argument type, must be a boolean.`; `undefined` in an optional position means the default.
+   * @throws RangeError naming the argument, its bounds and the value, if a number is out of range or fractional.
+   */
+  initIndex(
+    maxElements: number,
+    m?: number,
+    efConstruction?: number,
+    randomSeed?: number,
+    allowReplaceDeleted?: boolean,
+  ): void;
+  /**
+   * The named form, chosen when the only argument is an object. Same defaults and bounds as the positional form.
+   *
+   * @throws TypeError `Missing named argument \`maxElements\`, must be specified.`
+   * @throws TypeError `Invalid the named argument type \`maxElements\`, must be a number.` (also `m`,
+   *   `efConstruction`, `randomSeed`) and `Invalid the named argument type \`allowRepalceDeleted\`, must be a
+   *   boolean.` (sic); a key that is present but `undefined` counts as the wrong type.
+   * @throws RangeError if a number is out of range or fractional.
+   */
+  initIndex(options: InitIndexOptions): void;
+  initIndex(...args: unknown[]): null {
+    checkMinArgCount(args.length, 1, '1-5');
+    const first = args[0];
+    const settings =
+      args.length === 1 && typeof first === 'object' && first !== null
+        ? readNamedSettings(first as Record<string, unknown>)
+        : readPositionalSettings(args);
+    checkUint32(settings.maxElements, 'maxElements');
+    checkIntegerRange(settings.m, 'm', MIN_M, MAX_M);
+    checkUint32(settings.efConstruction, 'efConstruction');
+    checkIntegerRange(settings.randomSeed, 'randomSeed', 0, Number.MAX_SAFE_INTEGER);
+    this.#index.initIndex(
+      settings.maxElements,
+      settings.m,
+      settings.efConstruction,
+      settings.randomSeed,
+      settings.allowReplaceDeleted,
+    );
+    return null;
+  }
+
+  /**
+   * Loads an index file (hnswlib's format, as written by `writeIndex`, hnswlib-node or Python hnswlib) on a
+   * worker thread. The capacity is the file's; `ef` resets to 10. The space and dimension are this object's. If the
+   * read fails, the previous index (if any) is kept.
+   *
+   * @param filename - the file path.
+   * @param allowReplaceDeleted - see `initIndex`. Default false.
+   * @returns a Promise resolving to `true`; it rejects with an `Error` whose message starts with
+   *   `Hnswlib Error: ` (missing file, corrupt or mismatched file, out of memory).
+   * @throws Error `Expected 1-2 arguments, but got 0.` (synchronously)
+   * @throws TypeError `Invalid the first argument type, must be a string.` /
+   *   `Invalid the second argument type, must be a boolean.` (synchronously)
+   */
+  readIndex(filename: string, allowReplaceDeleted?: boolean): Promise<boolean>;
+  readIndex(...args: unknown[]): Promise<boolean> {
+    checkMinArgCount(args.length, 1, '1-2');
+    const [filename, allowReplaceDeleted] = args;
+    checkStringArg(filename, 'first');
+    checkOptionalBooleanArg(allowReplaceDeleted, 'second');
+    return this.#index.readIndex(filename, allowReplaceDeleted ?? false, 0).then(() => true);
+  }
+
+  /**
+   * The synchronous `readIndex`: same arguments and checks; read failures throw `Hnswlib Error: ...` and keep the
+   * previous index.
+   */
+  readIndexSync(filename: string, allowReplaceDeleted?: boolean): void;
+  readIndexSync(...args: unknown[]): null {
+    checkMinArgCount(args.length, 1, '1-2');
+    const [filename, allowReplaceDeleted] = args;
+    checkStringArg(filename, 'first');
+    checkOptionalBooleanArg(allowReplaceDeleted, 'second');
+    this.#index.readIndexSync(filename, allowReplaceDeleted ?? false, 0);
+    return null;
+  }
+
+  /**
+   * Writes the index in hnswlib's file format on a worker thread (to a temporary file renamed over the target).
+   *
+   * @param filename - the file path.
+   * @returns a Promise resolving to `true`; it rejects with `Hnswlib Error: search index is not constructed.`
+   *   before `initIndex`, and (unlike hnswlib-node) with an `Hnswlib Error: ...` when the file cannot be written.
+   * @throws Error `Expected 1 arguments, but got N.` (synchronously)
+   * @throws TypeError `Invalid the first argument type, must be a string.` (synchronously)
+   */
+  writeIndex(filename: string): Promise<boolean>;
+  writeIndex(...args: unknown[]): Promise<boolean> {
+    checkArgCount(args.length, 1);
+    const [filename] = args;
+    checkStringArg(filename, 'first');
+    if (!this.#index.isInitialized()) return Promise.reject(notConstructedAsyncError());
+    return this.#index.writeIndex(filename).then(() => true);
+  }
+
+  /**
+   * The synchronous `writeIndex`.
+   *
+   * @throws Error `Search index is not constructed.` before `initIndex`; `Hnswlib Error: ...` if the file cannot
+   *   be written; the count and type errors of `writeIndex`.
+   */
+  writeIndexSync(filename: string): void;
+  writeIndexSync(...args: unknown[]): null {
+    checkArgCount(args.length, 1);
+    const [filename] = args;
+    checkStringArg(filename, 'first');
+    if (!this.#index.isInitialized()) throw notConstructedError();
+    this.#index.writeIndexSync(filename);
+    return null;
+  }
+
+  /**
+   * Changes the capacity (grow or shrink).
+   *
+   * @param newMaxElements - an integer 0..2^32-1, not below `getCurrentCount()`.
+   * @throws Error `Expected 1 arguments, but got N.` / TypeError `Invalid the first argument type, must be a
+   *   number.` / RangeError if out of range or fractional.
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   * @throws Error `Hnswlib Error: Cannot resize, max element is less than the current number of elements`
+   */
+  resizeIndex(newMaxElements: number): void;
+  resizeIndex(...args: unknown[]): null {
+    checkArgCount(args.length, 1);
+    const [newMaxElements] = args;
+    checkNumberArg(newMaxElements, 'first');
+    checkUint32(newMaxElements, 'newMaxElements');
+    this.#requireIndex();
+    this.#index.resizeIndex(newMaxElements);
+    return null;
+  }
+
+  /**
+   * Inserts a vector under a label, or updates the vector of an existing label (its neighbourhood is repaired; a
+   * deleted element is undeleted first unless replacement is enabled). For `'cosine'` the vector is normalised.
+   *
+   * @param point - a number[] or a Float32Array (used without a copy) of length `numDimensions`.
+   * @param label - an integer 0..Number.MAX_SAFE_INTEGER.
+   * @param replaceDeleted - reuse the slot of a deleted element (needs `allowReplaceDeleted`). Default false.
+   * @throws Error `Expected 2-3 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be an Array.`, `Invalid the second argument type,
+   *   must be a number.`, `Invalid the third argument type, must be a boolean.`; a TypeError naming the element
+   *   (`point[3]`) if one is not a number.
+   * @throws RangeError if `label` is out of range or fractional, or an element is NaN, infinite or beyond float32.
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   * @throws Error `Invalid the given array length (expected D, but got L).`
+   * @throws Error `Hnswlib Error: The number of elements exceeds the specified limit`,
+   *   `Hnswlib Error: Replacement of deleted elements is disabled in constructor`,
+   *   `Hnswlib Error: Can't use addPoint to update deleted elements if replacement of deleted elements is enabled.`
+   */
+  addPoint(point: number[] | Float32Array, label: number, replaceDeleted?: boolean): void;
+  addPoint(...args: unknown[]): null {
+    checkMinArgCount(args.length, 2, '2-3');
+    const [point, label, replaceDeleted] = args;
+    checkVectorArg(point, 'first');
+    checkNumberArg(label, 'second');
+    checkOptionalBooleanArg(replaceDeleted, 'third');
+    checkLabel(label);
+    this.#requireIndex();
+    const vector = toFloat32Vector(point, this.#dim, 'point', 'given array');
+    this.#index.addPoint(vector, label, replaceDeleted ?? false);
+    return null;
+  }
+
+  /**
+   * Marks an element deleted: it stays in the graph, in `getCurrentCount()` and in `getIdsList()`, but is never
+   * returned by `searchKnn` or `getPoint`.
+   *
+   * @param label - an integer 0..Number.MAX_SAFE_INTEGER.
+   * @throws Error `Expected 1 arguments, but got N.` / TypeError `Invalid the first argument type, must be a
+   *   number.` / RangeError if out of range or fractional.
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   * @throws Error `Hnswlib Error: Label not found` /
+   *   `Hnswlib Error: The requested to delete element is already deleted`
+   */
+  markDelete(label: number): void;
+  markDelete(...args: unknown[]): null {
+    const label = this.#labelArg(args);
+    this.#requireIndex();
+    this.#index.markDelete(label);
+    return null;
+  }
+
+  /**
+   * Clears the deleted mark of an element.
+   *
+   * @param label - an integer 0..Number.MAX_SAFE_INTEGER.
+   * @throws the count, type, range and initialisation errors of `markDelete`.
+   * @throws Error `Hnswlib Error: Label not found` /
+   *   `Hnswlib Error: The requested to undelete element is not deleted`
+   */
+  unmarkDelete(label: number): void;
+  unmarkDelete(...args: unknown[]): null {
+    const label = this.#labelArg(args);
+    this.#requireIndex();
+    this.#index.unmarkDelete(label);
+    return null;
+  }
+
+  /**
+   * Finds up to `numNeighbors` approximate nearest neighbours of a query, closest first (ties by label). Deleted
+   * elements and labels the filter rejects are skipped, so fewer results can come back; raising `ef` helps.
+   *
+   * @param queryPoint - a number[] or a Float32Array of length `numDimensions`.
+   * @param numNeighbors - k: an integer 0..`getMaxElements()`; 0 gives empty arrays.
+   * @param filter - called with candidate labels; only labels for which it returns a truthy value are returned.
+   *   If it throws, the error propagates and the index stays usable.
+   * @returns `{ distances, neighbors }`, two plain arrays.
+   * @throws Error `Expected 2-3 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be an Array.`, `Invalid the second argument type,
+   *   must be a number.`, `Invalid the third argument type, must be a function.` (`null` included); a TypeError
+   *   naming the element (`queryPoint[3]`) if one is not a number.
+   * @throws RangeError if `numNeighbors` is negative or fractional, or an element is NaN, infinite or beyond
+   *   float32.
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   * @throws Error `Invalid the given array length (expected D, but got L).`
+   * @throws Error `Invalid the number of k-nearest neighbors (cannot be given a value greater than
+   *   \`maxElements\`: N).`
+   */
+  searchKnn(queryPoint: number[] | Float32Array, numNeighbors: number, filter?: FilterFunction): SearchResult;
+  searchKnn(...args: unknown[]): SearchResult {
+    checkMinArgCount(args.length, 2, '2-3');
+    const [queryPoint, numNeighbors, filter] = args;
+    checkVectorArg(queryPoint, 'first');
+    checkNumberArg(numNeighbors, 'second');
+    checkOptionalFunctionArg(filter, 'third');
+    checkK(numNeighbors);
+    this.#requireIndex();
+    const query = toFloat32Vector(queryPoint, this.#dim, 'queryPoint', 'given array');
+    const maxElements = this.#index.getMaxElements();
+    if (numNeighbors > maxElements) throw kAboveMaxElementsError(maxElements);
+    if (numNeighbors === 0) return { distances: [], neighbors: [] };
+    const found = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, 0);
+    return { distances: found.distances, neighbors: found.neighbors };
+  }
+
+  /**
+   * Every label in the index, deleted ones included, in no particular order. `[]` before `initIndex`.
+   */
+  getIdsList(): number[] {
+    if (!this.#index.isInitialized()) return [];
+    return this.#index.getIdsList();
+  }
+
+  /**
+   * The stored vector of a label as a number[] (for `'cosine'` the normalised vector). `[]` before `initIndex`.
+   *
+   * @param label - an integer 0..Number.MAX_SAFE_INTEGER.
+   * @throws Error `Expected 1 arguments, but got N.` / TypeError `Invalid the first argument type, must be a
+   *   number.` / RangeError if out of range or fractional.
+   * @throws Error `Hnswlib Error: Label not found` for a missing or deleted label.
+   */
+  getPoint(label: number): number[];
+  getPoint(...args: unknown[]): number[] {
+    const label = this.#labelArg(args);
+    if (!this.#index.isInitialized()) return [];
+    return Array.from(this.#index.getPoint(label));
+  }
+
+  /** The capacity; 0 before `initIndex`. */
+  getMaxElements(): number {
+    return this.#index.getMaxElements();
+  }
+
+  /** The number of elements, deleted ones included; 0 before `initIndex`. */
+  getCurrentCount(): number {
+    return this.#index.getCurrentCount();
+  }
+
+  /** The number of elements marked deleted (not in hnswlib-node); 0 before `initIndex`. */
+  getDeletedCount(): number {
+    return this.#index.isInitialized() ? this.#index.getDeletedCount() : 0;
+  }
+
+  /** The `numDimensions` given to the constructor (never taken from a file). */
+  getNumDimensions(): number {
+    return this.#dim;
+  }
+
+  /**
+   * The search candidate list size; 10 after `initIndex` and after every read.
+   *
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   */
+  getEf(): number {
+    this.#requireIndex();
+    return this.#index.getEf();
+  }
+
+  /**
+   * Sets the search candidate list size (searches use max(ef, k)).
+   *
+   * @param ef - an integer 0..2^32-1.
+   * @throws Error `Expected 1 arguments, but got N.` / TypeError `Invalid the first argument type, must be a
+   *   number.` / RangeError if out of range or fractional.
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   */
+  setEf(ef: number): void;
+  setEf(...args: unknown[]): null {
+    checkArgCount(args.length, 1);
+    const [ef] = args;
+    checkNumberArg(ef, 'first');
+    checkUint32(ef, 'ef');
+    this.#requireIndex();
+    this.#index.setEf(ef);
+    return null;
+  }
+
+  /**
+   * The `m` the index was built with (from `initIndex` or the file; not in hnswlib-node).
+   *
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   */
+  getM(): number {
+    this.#requireIndex();
+    return this.#index.getM();
+  }
+
+  /**
+   * The `efConstruction` the index was built with (from `initIndex` or the file; not in hnswlib-node).
+   *
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   */
+  getEfConstruction(): number {
+    this.#requireIndex();
+    return this.#index.getEfConstruction();
+  }
+
+  #requireIndex(): void {
+    if (!this.#index.isInitialized()) throw notInitializedError();
+  }
+
+  #labelArg(args: unknown[]): number {
+    checkArgCount(args.length, 1);
+    const [label] = args;
+    checkNumberArg(label, 'first');
+    checkLabel(label);
+    return label;
+  }
+}

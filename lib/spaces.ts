@@ -1,0 +1,119 @@
+// L2Space and InnerProductSpace: distance functions over two vectors, computed with the same kernels the indexes use.
+
+import { native } from './native';
+import {
+  checkArgCount,
+  checkDimensions,
+  checkNumberArg,
+  checkVectorArg,
+  toFloat32Vector,
+} from './validate';
+
+function spaceDistance(metric: 'l2' | 'ip', dim: number, args: unknown[]): number {
+  checkArgCount(args.length, 2);
+  const [pointA, pointB] = args;
+  // hnswlib-node checks both types before either length.
+  checkVectorArg(pointA, 'first');
+  checkVectorArg(pointB, 'second');
+  const a = toFloat32Vector(pointA, dim, 'pointA', 'first array');
+  const b = toFloat32Vector(pointB, dim, 'pointB', 'second array');
+  return native.distance(metric, a, b);
+}
+
+function constructSpace(args: unknown[]): number {
+  checkArgCount(args.length, 1);
+  const numDimensions = args[0];
+  checkNumberArg(numDimensions, 'first');
+  checkDimensions(numDimensions);
+  return numDimensions;
+}
+
+/**
+ * The squared Euclidean distance (no square root), as hnswlib's `l2` space computes it.
+ *
+ * @example
+ * ```ts
+ * const space = new L2Space(2);
+ * space.distance([0, 0], [3, 4]); // 25
+ * ```
+ */
+export class L2Space {
+  readonly #dim: number;
+
+  /**
+   * @param numDimensions - the vector length: an integer 1..65536.
+   * @throws Error `Expected 1 arguments, but got N.` for another argument count.
+   * @throws TypeError `Invalid the first argument type, must be a number.`
+   * @throws RangeError if `numDimensions` is not an integer in 1..65536 (hnswlib-node wrapped it to uint32).
+   */
+  constructor(numDimensions: number);
+  constructor(...args: unknown[]) {
+    this.#dim = constructSpace(args);
+  }
+
+  /**
+   * The squared L2 distance between two vectors of length `numDimensions`, computed in float32.
+   *
+   * @param pointA - a number[] or a Float32Array.
+   * @param pointB - a number[] or a Float32Array.
+   * @throws Error `Expected 2 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be an Array.` (or `second`) for anything but an Array
+   *   or a Float32Array; a TypeError naming the element (`pointA[1]`) if an element is not a number.
+   * @throws Error `Invalid the first array length (expected D, but got L).` (or `second array`).
+   * @throws RangeError naming the element if it is NaN, infinite, or beyond the float32 range.
+   */
+  distance(pointA: number[] | Float32Array, pointB: number[] | Float32Array): number;
+  distance(...args: unknown[]): number {
+    return spaceDistance('l2', this.#dim, args);
+  }
+
+  /** The `numDimensions` given to the constructor. */
+  getNumDimensions(): number {
+    return this.#dim;
+  }
+}
+
+/**
+ * The inner-product distance `1 - dot(a, b)` (can be negative; not a metric), as hnswlib's `ip` space computes it.
+ *
+ * @example
+ * ```ts
+ * const space = new InnerProductSpace(3);
+ * space.distance([1, 2, 3], [1, 0, 1]); // 1 - 4 = -3
+ * ```
+ */
+export class InnerProductSpace {
+  readonly #dim: number;
+
+  /**
+   * @param numDimensions - the vector length: an integer 1..65536.
+   * @throws Error `Expected 1 arguments, but got N.` for another argument count.
+   * @throws TypeError `Invalid the first argument type, must be a number.`
+   * @throws RangeError if `numDimensions` is not an integer in 1..65536.
+   */
+  constructor(numDimensions: number);
+  constructor(...args: unknown[]) {
+    this.#dim = constructSpace(args);
+  }
+
+  /**
+   * `1 - dot(pointA, pointB)` computed in float32.
+   *
+   * @param pointA - a number[] or a Float32Array.
+   * @param pointB - a number[] or a Float32Array.
+   * @throws Error `Expected 2 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be an Array.` (or `second`) for anything but an Array
+   *   or a Float32Array; a TypeError naming the element (`pointA[1]`) if an element is not a number.
+   * @throws Error `Invalid the first array length (expected D, but got L).` (or `second array`).
+   * @throws RangeError naming the element if it is NaN, infinite, or beyond the float32 range.
+   */
+  distance(pointA: number[] | Float32Array, pointB: number[] | Float32Array): number;
+  distance(...args: unknown[]): number {
+    return spaceDistance('ip', this.#dim, args);
+  }
+
+  /** The `numDimensions` given to the constructor. */
+  getNumDimensions(): number {
+    return this.#dim;
+  }
+}

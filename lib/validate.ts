@@ -1,0 +1,243 @@
+// Argument checks for the public classes: hnswlib-node 3.0.0's exact count/type messages, plus range and vector checks
+// that all speak through one message builder.
+
+import * as util from 'util';
+
+/** Error codes attached (as `err.code`) to the errors this layer raises itself. */
+export type ErrorCode =
+  | 'ERR_INVALID_ARG_COUNT'
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_INVALID_ARG_VALUE'
+  | 'ERR_NOT_INITIALIZED';
+
+/** A vector as the public API takes it. */
+export type VectorInput = number[] | Float32Array;
+
+/** Largest finite float32; a double beyond it (after rounding) would be stored as Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Largest value hnswlib-node's uint32 conversion could carry; used as the bound of maxElements, ef, ... */
+export const UINT32_MAX = 4294967295;
+
+/** The widest dimension a space or index accepts. */
+export const MAX_DIMENSIONS = 65536;
+
+/** Bounds of HNSW's `m` (below 2 the level multiplier 1/ln(m) is infinite; hnswlib caps m at 10000). */
+export const MIN_M = 2;
+export const MAX_M = 10000;
+
+function withCode<E extends Error>(err: E, code: ErrorCode): E {
+  Object.defineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true });
+  return err;
+}
+
+/** How a received value reads in a message: `string`, `null`, `NaN`, `-1.5`, `an instance of Float64Array`. */
+export function describeReceived(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object' || typeof value === 'function') {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    if (Array.isArray(value)) return 'an array';
+    if (typeof value === 'function') return 'a function';
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `an instance of ${name}` : 'an object';
+  }
+  return typeof value;
+}
+
+/**
+ * The one message builder for this layer's own messages:
+ * "Expected `point[3]` to be a finite number but received NaN".
+ */
+export function expectationMessage(name: string, expected: string, received: unknown): string {
+  return `Expected \`${name}\` to be ${expected} but received ${describeReceived(received)}`;
+}
+
+/** A RangeError in the builder's words, code ERR_OUT_OF_RANGE. */
+export function rangeError(name: string, expected: string, received: unknown): RangeError {
+  return withCode(new RangeError(expectationMessage(name, expected, received)), 'ERR_OUT_OF_RANGE');
+}
+
+/** A TypeError in the builder's words, code ERR_INVALID_ARG_TYPE. */
+export function typeError(name: string, expected: string, received: unknown): TypeError {
+  return withCode(new TypeError(expectationMessage(name, expected, received)), 'ERR_INVALID_ARG_TYPE');
+}
+
+// ---- hnswlib-node's own messages ------------------------------------------------------------------------------
+
+/** Ordinal words as hnswlib-node prints them; `sencond` (sic) is what its positional initIndex says about `m`. */
+export type Ordinal = 'first' | 'second' | 'sencond' | 'third' | 'fourth' | 'fifth';
+
+/** hnswlib-node's message for the wrong number of arguments, class Error. */
+export function argCountError(expected: string, actual: number): Error {
+  return withCode(new Error(`Expected ${expected} arguments, but got ${actual}.`), 'ERR_INVALID_ARG_COUNT');
+}
+
+/** Throws unless exactly `expected` arguments were given ("Expected 2 arguments, but got 3."). */
+export function checkArgCount(actual: number, expected: number): void {
+  if (actual !== expected) throw argCountError(String(expected), actual);
+}
+
+/** Throws if fewer than `min` arguments were given; the message shows `shown`, e.g. "2-3". Extra ones are ignored. */
+export function checkMinArgCount(actual: number, min: number, shown: string): void {
+  if (actual < min) throw argCountError(shown, actual);
+}
+
+function argTypeError(ordinal: Ordinal, what: string): TypeError {
+  return withCode(new TypeError(`Invalid the ${ordinal} argument type, must be ${what}.`), 'ERR_INVALID_ARG_TYPE');
+}
+
+/** Asserts a number argument (NaN included, as hnswlib-node's `IsNumber`); the range check comes separately. */
+export function checkNumberArg(value: unknown, ordinal: Ordinal): asserts value is number {
+  if (typeof value !== 'number') throw argTypeError(ordinal, 'a number');
+}
+
+export function checkStringArg(value: unknown, ordinal: Ordinal): asserts value is string {
+  if (typeof value !== 'string') throw argTypeError(ordinal, 'a string');
+}
+
+/** Asserts a boolean argument or `undefined` (hnswlib-node treats `undefined` as "not given"). */
+export function checkOptionalBooleanArg(value: unknown, ordinal: Ordinal): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw argTypeError(ordinal, 'a boolean');
+}
+
+/** Asserts a number argument or `undefined`. */
+export function checkOptionalNumberArg(value: unknown, ordinal: Ordinal): asserts value is number | undefined {
+  if (value !== undefined && typeof value !== 'number') throw argTypeError(ordinal, 'a number');
+}
+
+/** Asserts a function or `undefined`; `null` is rejected as hnswlib-node does. */
+export function checkOptionalFunctionArg(
+  value: unknown,
+  ordinal: Ordinal,
+): asserts value is ((...args: never[]) => unknown) | undefined {
+  if (value !== undefined && typeof value !== 'function') throw argTypeError(ordinal, 'a function');
+}
+
+/** Asserts a vector argument: a plain Array or a Float32Array. Other typed arrays get hnswlib-node's message. */
+export function checkVectorArg(value: unknown, ordinal: Ordinal): asserts value is VectorInput {
+  if (!Array.isArray(value) && !util.types.isFloat32Array(value)) throw argTypeError(ordinal, 'an Array');
+}
+
+/** hnswlib-node's named-initIndex messages (`allowRepalceDeleted` sic). */
+export function missingNamedArgError(name: string): TypeError {
+  return withCode(new TypeError(`Missing named argument \`${name}\`, must be specified.`), 'ERR_INVALID_ARG_TYPE');
+}
+
+export function namedArgTypeError(shownName: string, what: string): TypeError {
+  return withCode(
+    new TypeError(`Invalid the named argument type \`${shownName}\`, must be ${what}.`),
+    'ERR_INVALID_ARG_TYPE',
+  );
+}
+
+/** "Search index has not been initialized, call `initIndex` in advance." (Error, code ERR_NOT_INITIALIZED). */
+export function notInitializedError(): Error {
+  return withCode(
+    new Error('Search index has not been initialized, call `initIndex` in advance.'),
+    'ERR_NOT_INITIALIZED',
+  );
+}
+
+/** writeIndexSync before any index exists. */
+export function notConstructedError(): Error {
+  return withCode(new Error('Search index is not constructed.'), 'ERR_NOT_INITIALIZED');
+}
+
+/** writeIndex (the Promise form) before any index exists: the rejection reason. */
+export function notConstructedAsyncError(): Error {
+  return withCode(new Error('Hnswlib Error: search index is not constructed.'), 'ERR_NOT_INITIALIZED');
+}
+
+/** k above the capacity, hnswlib-node's message. */
+export function kAboveMaxElementsError(maxElements: number): Error {
+  return withCode(
+    new Error(
+      `Invalid the number of k-nearest neighbors (cannot be given a value greater than \`maxElements\`: ${maxElements}).`,
+    ),
+    'ERR_OUT_OF_RANGE',
+  );
+}
+
+/** k == 0 on BruteforceSearch, hnswlib-node's message. */
+export function kNotPositiveError(): Error {
+  return withCode(
+    new Error('Invalid the number of k-nearest neighbors (must be a positive number).'),
+    'ERR_OUT_OF_RANGE',
+  );
+}
+
+/** "Wrong space name, expected "l2", "ip", or "cosine"." (Error). */
+export function wrongSpaceNameError(): Error {
+  return withCode(new Error('Wrong space name, expected "l2", "ip", or "cosine".'), 'ERR_INVALID_ARG_VALUE');
+}
+
+// ---- ranges ---------------------------------------------------------------------------------------------------
+
+/** Throws a RangeError unless `value` is an integer in [min, max]. */
+export function checkIntegerRange(value: number, name: string, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw rangeError(name, `an integer between ${min} and ${max}`, value);
+  }
+}
+
+/** Labels: integers 0..Number.MAX_SAFE_INTEGER (exactly representable; no uint32 wrapping). */
+export function checkLabel(value: number, name = 'label'): void {
+  checkIntegerRange(value, name, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** numDimensions: an integer 1..65536. */
+export function checkDimensions(value: number): void {
+  checkIntegerRange(value, 'numDimensions', 1, MAX_DIMENSIONS);
+}
+
+/** A count-like setting (maxElements, efConstruction, ef): an integer 0..2^32-1. */
+export function checkUint32(value: number, name: string): void {
+  checkIntegerRange(value, name, 0, UINT32_MAX);
+}
+
+/** k: a non-negative integer (the capacity check with hnswlib-node's message follows separately). */
+export function checkK(value: number): void {
+  checkIntegerRange(value, 'numNeighbors', 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** The space name, checked after its type. */
+export function checkSpaceName(value: string): asserts value is 'l2' | 'ip' | 'cosine' {
+  if (value !== 'l2' && value !== 'ip' && value !== 'cosine') throw wrongSpaceNameError();
+}
+
+// ---- vectors --------------------------------------------------------------------------------------------------
+
+/**
+ * Returns the vector as a Float32Array of length `dim`: a Float32Array is passed through without a copy, a
+ * number[] is converted once. Wrong length -> Error with `lengthMessage` (hnswlib-node's wording); an element that
+ * is not a number -> TypeError; NaN, +-Infinity or beyond the float32 range -> RangeError. `name` names the
+ * argument in the element messages (`point[3]`).
+ */
+export function toFloat32Vector(value: VectorInput, dim: number, name: string, lengthWhich: string): Float32Array {
+  const length = value.length;
+  if (length !== dim) {
+    throw withCode(
+      new Error(`Invalid the ${lengthWhich} length (expected ${dim}, but got ${length}).`),
+      'ERR_INVALID_ARG_VALUE',
+    );
+  }
+  if (util.types.isFloat32Array(value)) {
+    for (let i = 0; i < length; i++) {
+      if (!Number.isFinite(value[i])) throw rangeError(`${name}[${i}]`, 'a finite number', value[i]);
+    }
+    return value;
+  }
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const element: unknown = value[i];
+    if (typeof element !== 'number') throw typeError(`${name}[${i}]`, 'a number', element);
+    if (!Number.isFinite(element)) throw rangeError(`${name}[${i}]`, 'a finite number', element);
+    out[i] = element;
+    if (!Number.isFinite(out[i])) {
+      throw rangeError(`${name}[${i}]`, `a number within the float32 range (±${FLOAT32_MAX})`, element);
+    }
+  }
+  return out;
+}

@@ -62,7 +62,6 @@ std::string count_text(std::size_t n) { return std::to_string(n); }
 
 }  // namespace
 
-void HierarchicalNsw::FreeDeleter::operator()(char* p) const { std::free(p); }
 
 HierarchicalNsw::HierarchicalNsw(const Space& space, const HnswParams& params)
     : space_(space),
@@ -72,6 +71,7 @@ HierarchicalNsw::HierarchicalNsw(const Space& space, const HnswParams& params)
       ef_construction_(std::max(params.ef_construction, params.m)),
       level_mult_(0),
       allow_replace_deleted_(params.allow_replace_deleted),
+      link_locks_(new SpinLock[kLinkLockStripes]),
       label_stripes_(new std::mutex[kLabelStripes]),
       level_rng_(params.random_seed) {
   if (params.m < 2 || params.m > kMaxM) {
@@ -90,13 +90,21 @@ HierarchicalNsw::HierarchicalNsw(const Space& space, const HnswParams& params)
   reallocate(params.max_elements);
 }
 
-HierarchicalNsw::~HierarchicalNsw() = default;
+HierarchicalNsw::~HierarchicalNsw() {
+  for (std::size_t id = 0; id < upper_extent_; ++id) delete[] upper_[id];
+}
+
+void HierarchicalNsw::set_upper(std::uint32_t id, std::uint8_t* lists) {
+  delete[] upper_[id];
+  upper_[id] = lists;
+  if (lists != nullptr && id >= upper_extent_) upper_extent_ = static_cast<std::size_t>(id) + 1;
+}
 
 // ---- record access ------------------------------------------------------------------------------------------
 
 std::uint8_t* HierarchicalNsw::link_header(std::uint32_t id, int level) const {
   if (level == 0) return reinterpret_cast<std::uint8_t*>(record(id));
-  return upper_[id].get() + static_cast<std::size_t>(level - 1) * upper_block_bytes_;
+  return upper_[id] + static_cast<std::size_t>(level - 1) * upper_block_bytes_;
 }
 
 std::uint64_t HierarchicalNsw::label_of(std::uint32_t id) const {
@@ -143,35 +151,35 @@ void HierarchicalNsw::reallocate(std::size_t new_capacity) {
   if (new_capacity > kNoEntry) {
     throw Error(ErrorCode::kInvalidArgument, "maxElements must be below 2^32, got " + count_text(new_capacity));
   }
-  const std::size_t old_capacity = capacity_;
-  // calloc leaves untouched pages uncommitted, so a large capacity costs address space, not memory, until used.
+  const auto out_of_memory = [&] {
+    return Error(ErrorCode::kOutOfMemory, "not enough memory for " + count_text(new_capacity) + " elements of " +
+                                              count_text(record_bytes_) + " bytes");
+  };
   if (new_capacity != 0 && record_bytes_ > std::numeric_limits<std::size_t>::max() / new_capacity) {
-    throw Error(ErrorCode::kOutOfMemory, "capacity " + count_text(new_capacity) + " overflows the address space");
+    throw out_of_memory();
   }
-  const std::size_t new_bytes = new_capacity * record_bytes_;
-  char* block = static_cast<char*>(std::calloc(new_bytes == 0 ? 1 : new_bytes, 1));
-  if (block == nullptr) {
-    throw Error(ErrorCode::kOutOfMemory,
-                "not enough memory for " + count_text(new_capacity) + " elements (" + count_text(new_bytes) + " bytes)");
-  }
-  std::unique_ptr<char, FreeDeleter> new_level0(block);
-  std::unique_ptr<SpinLock[]> new_locks;
-  std::unique_ptr<VisitedPool> new_visited;
-  try {
-    new_locks.reset(new SpinLock[new_capacity == 0 ? 1 : new_capacity]);
-    new_visited.reset(new VisitedPool(new_capacity == 0 ? 1 : new_capacity));
-    upper_.resize(new_capacity);
-    levels_.resize(new_capacity, 0);
-  } catch (const std::bad_alloc&) {
-    upper_.resize(old_capacity);
-    levels_.resize(old_capacity);
-    throw Error(ErrorCode::kOutOfMemory, "not enough memory for " + count_text(new_capacity) + " elements");
-  }
+  // Everything is allocated before anything is replaced, so a failure leaves the index as it was.
   const std::size_t used = std::min(count_.load(), new_capacity);
-  if (level0_ && used > 0) std::memcpy(new_level0.get(), level0_.get(), used * record_bytes_);
-  level0_ = std::move(new_level0);
-  link_locks_ = std::move(new_locks);
-  visited_ = std::move(new_visited);
+  CallocArray<char> level0;
+  CallocArray<std::uint8_t*> upper;
+  CallocArray<std::int32_t> levels;
+  std::unique_ptr<VisitedPool> visited;
+  if (!level0.allocate(new_capacity * record_bytes_) || !upper.allocate(new_capacity) ||
+      !levels.allocate(new_capacity)) {
+    throw out_of_memory();
+  }
+  try {
+    visited.reset(new VisitedPool(new_capacity == 0 ? 1 : new_capacity));
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory();
+  }
+  level0.copy_prefix(level0_, used * record_bytes_);
+  upper.copy_prefix(upper_, std::min(upper_extent_, new_capacity));
+  levels.copy_prefix(levels_, used);
+  level0_.swap(level0);
+  upper_.swap(upper);
+  levels_.swap(levels);
+  visited_ = std::move(visited);
   capacity_ = new_capacity;
 }
 
@@ -186,8 +194,9 @@ void HierarchicalNsw::resize(std::size_t new_max_elements) {
 
 std::size_t HierarchicalNsw::memory_bytes() const {
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::size_t bytes = capacity_ * (record_bytes_ + sizeof(std::unique_ptr<std::uint8_t[]>) + sizeof(std::int32_t) +
-                                   sizeof(SpinLock));
+  // Reserved, not necessarily committed: calloc'd pages of unused slots take no memory until touched.
+  std::size_t bytes = capacity_ * (record_bytes_ + sizeof(std::uint8_t*) + sizeof(std::int32_t)) +
+                      kLinkLockStripes * sizeof(SpinLock) + kLabelStripes * sizeof(std::mutex);
   const std::size_t count = count_.load();
   for (std::size_t id = 0; id < count; ++id) bytes += static_cast<std::size_t>(levels_[id]) * upper_block_bytes_;
   std::lock_guard<std::mutex> lock(labels_mutex_);
@@ -417,7 +426,7 @@ void HierarchicalNsw::select_neighbors(std::vector<Candidate>& candidates, std::
 }
 
 void HierarchicalNsw::set_links(std::uint32_t id, int level, const std::vector<Candidate>& links) {
-  std::lock_guard<SpinLock> lock(link_locks_[id]);
+  std::lock_guard<SpinLock> lock(link_lock(id));
   std::uint8_t* header = link_header(id, level);
   std::uint32_t* ids = link_ids(header);
   for (std::size_t i = 0; i < links.size(); ++i) ids[i] = links[i].second;
@@ -426,7 +435,7 @@ void HierarchicalNsw::set_links(std::uint32_t id, int level, const std::vector<C
 
 void HierarchicalNsw::connect(std::uint32_t from, std::uint32_t to, float distance, int level) {
   const std::size_t cap = max_links(level);
-  std::lock_guard<SpinLock> lock(link_locks_[from]);
+  std::lock_guard<SpinLock> lock(link_lock(from));
   std::uint8_t* header = link_header(from, level);
   std::uint32_t* ids = link_ids(header);
   const std::size_t n = load_count(header);
@@ -496,12 +505,8 @@ void HierarchicalNsw::insert_new(std::uint32_t id, std::uint64_t label, const fl
   std::memset(rec, 0, links0_bytes_);
   std::memcpy(rec + vector_offset_, prepared, space_.vector_bytes());
   set_label(id, label);
+  set_upper(id, level > 0 ? new std::uint8_t[static_cast<std::size_t>(level) * upper_block_bytes_]() : nullptr);
   levels_[id] = level;
-  if (level > 0) {
-    upper_[id].reset(new std::uint8_t[static_cast<std::size_t>(level) * upper_block_bytes_]());
-  } else {
-    upper_[id].reset();
-  }
 
   // Only an element that raises the graph's top level needs the entry lock for the whole insertion.
   std::unique_lock<std::mutex> entry_lock(entry_mutex_);
@@ -522,7 +527,7 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
   for (int l = 0; l <= level; ++l) {
     std::vector<std::uint32_t> old_links;
     {
-      std::lock_guard<SpinLock> lock(link_locks_[id]);
+      std::lock_guard<SpinLock> lock(link_lock(id));
       const std::uint8_t* header = link_header(id, l);
       const std::uint32_t* ids = link_ids(header);
       old_links.assign(ids, ids + load_count(header));
@@ -531,7 +536,7 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
       std::vector<Candidate> pool;
       const float* base = vector_of(n);
       {
-        std::lock_guard<SpinLock> lock(link_locks_[n]);
+        std::lock_guard<SpinLock> lock(link_lock(n));
         const std::uint8_t* header = link_header(n, l);
         const std::uint32_t* ids = link_ids(header);
         const std::size_t count = load_count(header);

@@ -25,6 +25,7 @@
 #include "index/search_types.h"
 #include "index/visited_pool.h"
 #include "space/space.h"
+#include "util/calloc_array.h"
 #include "util/spin_lock.h"
 
 namespace hnswkit {
@@ -111,7 +112,9 @@ class HierarchicalNsw {
   using Candidate = std::pair<float, std::uint32_t>;  // (distance, internal id)
 
   // Record accessors (see the layout above).
-  char* record(std::uint32_t id) const { return level0_.get() + static_cast<std::size_t>(id) * record_bytes_; }
+  char* record(std::uint32_t id) const {
+    return const_cast<char*>(level0_.data()) + static_cast<std::size_t>(id) * record_bytes_;
+  }
   std::uint8_t* link_header(std::uint32_t id, int level) const;
   float* vector_of(std::uint32_t id) const { return reinterpret_cast<float*>(record(id) + vector_offset_); }
   std::uint64_t label_of(std::uint32_t id) const;
@@ -153,14 +156,18 @@ class HierarchicalNsw {
   std::size_t record_bytes_;    // label_offset_ + 8
   std::size_t upper_block_bytes_;  // 4 + 4*max_m: one upper-level list
 
-  struct FreeDeleter {
-    void operator()(char* p) const;
-  };
+  // Per-capacity storage is calloc'd (CallocArray): slots never used are never committed.
   std::size_t capacity_ = 0;
-  std::unique_ptr<char, FreeDeleter> level0_;            // capacity_ records, zeroed when allocated
-  std::vector<std::unique_ptr<std::uint8_t[]>> upper_;   // per element: level * upper_block_bytes_, or null
-  std::vector<std::int32_t> levels_;                     // per element: its top level
-  std::unique_ptr<SpinLock[]> link_locks_;               // per element: guards writes to its link lists
+  CallocArray<char> level0_;              // capacity_ records
+  CallocArray<std::uint8_t*> upper_;      // per element: new[]'d level * upper_block_bytes_, or null
+  std::size_t upper_extent_ = 0;          // every non-null upper_ entry has an id below this
+  CallocArray<std::int32_t> levels_;      // per element: its top level
+  // Guards writes to link lists: element id -> stripe. No code path holds two at once, so stripes cannot
+  // deadlock, and they cost a fixed 4 KiB instead of a lock per slot.
+  static constexpr std::size_t kLinkLockStripes = 4096;
+  std::unique_ptr<SpinLock[]> link_locks_;
+  SpinLock& link_lock(std::uint32_t id) const { return link_locks_[id % kLinkLockStripes]; }
+  void set_upper(std::uint32_t id, std::uint8_t* lists);  // takes ownership, frees the previous lists
   std::atomic<std::size_t> count_{0};
   std::atomic<std::size_t> deleted_count_{0};
 

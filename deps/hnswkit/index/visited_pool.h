@@ -6,18 +6,24 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <vector>
+
+#include "util/calloc_array.h"
 
 namespace hnswkit {
 
 class VisitedList {
  public:
-  explicit VisitedList(std::size_t capacity) : tags_(new std::uint16_t[capacity]()), capacity_(capacity) {}
+  // Throws std::bad_alloc if the tags cannot be allocated; untouched tag pages cost no memory.
+  explicit VisitedList(std::size_t capacity) : capacity_(capacity) {
+    if (!tags_.allocate(capacity)) throw std::bad_alloc();
+  }
 
   // Starts a new search: every id reads as unvisited. A full clear happens once every 65535 searches.
   void reset() {
     if (++epoch_ == 0) {
-      std::memset(tags_.get(), 0, capacity_ * sizeof(std::uint16_t));
+      std::memset(tags_.data(), 0, capacity_ * sizeof(std::uint16_t));
       epoch_ = 1;
     }
   }
@@ -33,7 +39,7 @@ class VisitedList {
   std::size_t capacity() const { return capacity_; }
 
  private:
-  std::unique_ptr<std::uint16_t[]> tags_;
+  CallocArray<std::uint16_t> tags_;
   std::size_t capacity_;
   std::uint16_t epoch_ = 0;
 };

@@ -150,12 +150,12 @@ struct HnswCodec {
     out.put<std::uint64_t>(index.m_);
     out.put<double>(index.level_mult_);
     out.put<std::uint64_t>(index.ef_construction_);
-    out.write(index.level0_.get(), count * index.record_bytes_);
+    out.write(index.level0_.data(), count * index.record_bytes_);
     for (std::size_t id = 0; id < count; ++id) {
       const std::uint32_t bytes = static_cast<std::uint32_t>(index.levels_[id]) *
                                   static_cast<std::uint32_t>(index.upper_block_bytes_);
       out.put<std::uint32_t>(bytes);
-      if (bytes > 0) out.write(index.upper_[id].get(), bytes);
+      if (bytes > 0) out.write(index.upper_[id], bytes);
     }
   }
 
@@ -202,7 +202,7 @@ struct HnswCodec {
 
     // Pass 2: level-0 records straight into the slab, then checked.
     in.seek(kHeaderBytes, "the level-0 block");
-    in.read(x.level0_.get(), count * x.record_bytes_, "the level-0 block");
+    in.read(x.level0_.data(), count * x.record_bytes_, "the level-0 block");
     std::size_t deleted = 0;
     for (std::size_t id = 0; id < count; ++id) {
       const std::uint8_t* header = reinterpret_cast<const std::uint8_t*>(x.record(static_cast<std::uint32_t>(id)));
@@ -233,8 +233,8 @@ struct HnswCodec {
     for (std::size_t id = 0; id < count; ++id) {
       const std::uint32_t bytes = in.get<std::uint32_t>("the upper-level link list sizes");
       if (bytes == 0) continue;
-      x.upper_[id].reset(new std::uint8_t[bytes]);
-      in.read(x.upper_[id].get(), bytes, "the upper-level link lists");
+      x.set_upper(static_cast<std::uint32_t>(id), new std::uint8_t[bytes]);
+      in.read(x.upper_[id], bytes, "the upper-level link lists");
       for (int level = 1; level <= levels[id]; ++level) {
         const std::uint8_t* header = x.link_header(static_cast<std::uint32_t>(id), level);
         std::uint16_t n;

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <limits>
 #include <new>
-#include <queue>
 #include <string>
 
 #include "util/error.h"
@@ -46,17 +45,6 @@ inline void prefetch(const void* address) {
   (void)address;
 #endif
 }
-
-struct CloserFirst {
-  bool operator()(const std::pair<float, std::uint32_t>& a, const std::pair<float, std::uint32_t>& b) const {
-    return a.first > b.first;
-  }
-};
-struct FartherFirst {
-  bool operator()(const std::pair<float, std::uint32_t>& a, const std::pair<float, std::uint32_t>& b) const {
-    return a.first < b.first;
-  }
-};
 
 std::string count_text(std::size_t n) { return std::to_string(n); }
 
@@ -224,8 +212,8 @@ int HierarchicalNsw::random_level() {
 
 // ---- search primitives --------------------------------------------------------------------------------------
 
-HierarchicalNsw::Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entry, int from_level,
-                                                           int stop_level, SearchStats* stats) const {
+Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entry, int from_level, int stop_level,
+                                          SearchStats* stats) const {
   Candidate best{space_.distance(query, vector_of(entry)), entry};
   std::uint64_t evaluations = 1;
   for (int level = from_level; level > stop_level; --level) {
@@ -250,13 +238,12 @@ HierarchicalNsw::Candidate HierarchicalNsw::greedy_descent(const float* query, s
   return best;
 }
 
-std::vector<HierarchicalNsw::Candidate> HierarchicalNsw::search_layer(const float* query,
-                                                                      const std::vector<Candidate>& seeds,
-                                                                      std::size_t ef, int level,
-                                                                      std::uint32_t exclude) const {
+std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const std::vector<Candidate>& seeds,
+                                                     std::size_t ef, int level, std::uint32_t exclude) const {
   VisitedPool::Lease visited = visited_->acquire();
-  std::priority_queue<Candidate, std::vector<Candidate>, CloserFirst> candidates;
-  std::priority_queue<Candidate, std::vector<Candidate>, FartherFirst> found;
+  ScratchLease scratch;
+  CandidateHeap<true>& candidates = scratch->candidates;
+  CandidateHeap<false>& found = scratch->found;
 
   for (const Candidate& seed : seeds) {
     if (visited->test_and_mark(seed.second)) continue;
@@ -287,21 +274,17 @@ std::vector<HierarchicalNsw::Candidate> HierarchicalNsw::search_layer(const floa
     }
   }
 
-  std::vector<Candidate> result(found.size());
-  for (std::size_t i = result.size(); i-- > 0;) {
-    result[i] = found.top();
-    found.pop();
-  }
+  std::vector<Candidate> result;
+  found.drain_sorted(result);
   return result;  // closest first
 }
 
-std::vector<HierarchicalNsw::Candidate> HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
-                                                                               std::size_t ef,
-                                                                               const LabelFilter* filter,
-                                                                               SearchStats* stats) const {
+void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry, std::size_t ef,
+                                            const LabelFilter* filter, SearchStats* stats,
+                                            SearchScratch& scratch) const {
   VisitedPool::Lease visited = visited_->acquire();
-  std::priority_queue<Candidate, std::vector<Candidate>, CloserFirst> candidates;
-  std::priority_queue<Candidate, std::vector<Candidate>, FartherFirst> found;
+  CandidateHeap<true>& candidates = scratch.candidates;
+  CandidateHeap<false>& found = scratch.found;
   const bool any_deleted = deleted_count_.load(std::memory_order_relaxed) != 0;
   auto admissible = [&](std::uint32_t id) {
     if (any_deleted && deleted_flag(id)) return false;
@@ -349,12 +332,7 @@ std::vector<HierarchicalNsw::Candidate> HierarchicalNsw::search_base_for_query(c
     stats->distance_evaluations += evaluations;
     stats->visited_nodes += expanded;
   }
-  std::vector<Candidate> result(found.size());
-  for (std::size_t i = result.size(); i-- > 0;) {
-    result[i] = found.top();
-    found.pop();
-  }
-  return result;
+  found.drain_sorted(scratch.result);
 }
 
 SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const LabelFilter* filter,
@@ -365,17 +343,18 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   const std::uint32_t entry = entry_.load(std::memory_order_acquire);
   if (entry == kNoEntry) return hits;
 
-  std::vector<float> prepared(space_.dim());
-  space_.prepare(query, prepared.data());
-  const float* q = prepared.data();
+  ScratchLease scratch;
+  scratch->query.resize(space_.dim());
+  space_.prepare(query, scratch->query.data());
+  const float* q = scratch->query.data();
 
   SearchStats stats;
   const Candidate start = greedy_descent(q, entry, levels_[entry], 0, &stats);
   const std::size_t width = std::max(ef == 0 ? this->ef() : ef, k);
-  std::vector<Candidate> found = search_base_for_query(q, start, width, filter, &stats);
+  search_base_for_query(q, start, width, filter, &stats, *scratch);
 
-  hits.reserve(std::min(k, found.size()));
-  for (const Candidate& c : found) hits.push_back({c.first, label_of(c.second)});
+  hits.reserve(scratch->result.size());
+  for (const Candidate& c : scratch->result) hits.push_back({c.first, label_of(c.second)});
   // Equal distances come out in ascending label order, whatever order the graph walk found them in.
   std::sort(hits.begin(), hits.end(), [](const Neighbor& a, const Neighbor& b) {
     return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "index/search_scratch.h"
 #include "index/search_types.h"
 #include "index/visited_pool.h"
 #include "space/space.h"
@@ -109,7 +110,6 @@ class HierarchicalNsw {
  private:
   friend struct HnswCodec;  // io/hnsw_file.cc reads and rebuilds the raw structure
 
-  using Candidate = std::pair<float, std::uint32_t>;  // (distance, internal id)
 
   // Record accessors (see the layout above).
   char* record(std::uint32_t id) const {
@@ -134,9 +134,9 @@ class HierarchicalNsw {
   // Greedy descent (ef = 1) from the entry point down to level stop_level + 1.
   Candidate greedy_descent(const float* query, std::uint32_t entry, int from_level, int stop_level,
                            SearchStats* stats) const;
-  // Alg. 2 at level 0 for queries: only live, allowed elements enter the result set.
-  std::vector<Candidate> search_base_for_query(const float* query, Candidate entry, std::size_t ef,
-                                               const LabelFilter* filter, SearchStats* stats) const;
+  // Alg. 2 at level 0 for queries: only live, allowed elements enter the result set, left in scratch.result.
+  void search_base_for_query(const float* query, Candidate entry, std::size_t ef, const LabelFilter* filter,
+                             SearchStats* stats, SearchScratch& scratch) const;
   // Alg. 4: keeps at most m of candidates (sorted closest first) that are closer to the base than to any kept one.
   void select_neighbors(std::vector<Candidate>& candidates, std::size_t m) const;
   // Adds a link from -> to at level, shrinking from's list with the heuristic when it is full.

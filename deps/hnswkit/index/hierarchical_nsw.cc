@@ -465,17 +465,24 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
 
   std::vector<Candidate> seeds{nearest};
   const std::uint32_t exclude = skip_self ? id : kNoEntry;
-  for (int level = std::min(top_level, start_level); level >= 0; --level) {
+  const int first_level = std::min(top_level, start_level);
+  std::vector<std::vector<Candidate>> chosen(static_cast<std::size_t>(first_level) + 1);
+  for (int level = first_level; level >= 0; --level) {
     std::vector<Candidate> found = search_layer(v, seeds, ef_construction_, level, exclude);
-    seeds = found;  // the paper's ep <- W: the next level starts from everything found here
-    std::vector<Candidate> chosen;
-    chosen.reserve(found.size());
+    std::vector<Candidate>& mine = chosen[static_cast<std::size_t>(level)];
+    mine.reserve(found.size());
     for (const Candidate& c : found) {
-      if (c.second != id) chosen.push_back(c);
+      if (c.second != id) mine.push_back(c);
     }
-    select_neighbors(chosen, m_);
-    set_links(id, level, chosen);
-    for (const Candidate& c : chosen) connect(c.second, id, c.first, level);
+    seeds = std::move(found);  // the paper's ep <- W: the next level starts from everything found here
+    select_neighbors(mine, m_);
+  }
+  // The element's own lists on every level are complete before any element links to it, so a concurrent search
+  // that steps onto it never finds a level it cannot leave. Searches of lower levels above never read the
+  // back-links added here, so a single-threaded build is the same either way.
+  for (int level = first_level; level >= 0; --level) set_links(id, level, chosen[static_cast<std::size_t>(level)]);
+  for (int level = first_level; level >= 0; --level) {
+    for (const Candidate& c : chosen[static_cast<std::size_t>(level)]) connect(c.second, id, c.first, level);
   }
 }
 

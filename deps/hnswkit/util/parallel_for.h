@@ -51,8 +51,16 @@ void parallel_for(std::size_t n, std::size_t threads, Fn&& fn, const std::atomic
     worker(0);
   } else {
     std::vector<std::thread> pool;
-    pool.reserve(threads - 1);
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    try {
+      pool.reserve(threads - 1);
+      for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    } catch (...) {
+      // A thread that cannot start (resource limits) fails the job like a row would; the threads already
+      // running see the flag, stop taking rows and are joined below.
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!first_error) first_error = std::current_exception();
+      failed.store(true, std::memory_order_relaxed);
+    }
     worker(0);
     for (std::thread& t : pool) t.join();
   }

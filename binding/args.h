@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "space/space.h"
 
@@ -25,30 +26,37 @@ inline constexpr double kMaxSafeInteger = 9007199254740991.0;
 }
 
 // An integer-valued JS number in [min, max].
-inline std::uint64_t ExpectInteger(const Napi::CallbackInfo& info, std::size_t i, const char* name, double min,
-                                   double max) {
-  Napi::Value value = info[i];
-  if (!value.IsNumber()) ThrowTypeError(info.Env(), name, "a number");
+inline std::uint64_t ExpectIntegerValue(Napi::Env env, Napi::Value value, const char* name, double min, double max) {
+  if (!value.IsNumber()) ThrowTypeError(env, name, "a number");
   const double number = value.As<Napi::Number>().DoubleValue();
   // Written so that NaN fails too.
   if (!(number >= min && number <= max && std::trunc(number) == number)) {
-    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name + "` to be an integer from " +
-                                                std::to_string(static_cast<std::uint64_t>(min)) + " to " +
-                                                std::to_string(static_cast<std::uint64_t>(max)) + " but received " +
-                                                value.ToString().Utf8Value());
+    throw Napi::RangeError::New(env, std::string("Expected `") + name + "` to be an integer from " +
+                                         std::to_string(static_cast<std::uint64_t>(min)) + " to " +
+                                         std::to_string(static_cast<std::uint64_t>(max)) + " but received " +
+                                         value.ToString().Utf8Value());
   }
   return static_cast<std::uint64_t>(number);
+}
+
+inline std::uint64_t ExpectInteger(const Napi::CallbackInfo& info, std::size_t i, const char* name, double min,
+                                   double max) {
+  return ExpectIntegerValue(info.Env(), info[i], name, min, max);
 }
 
 inline std::uint64_t ExpectLabel(const Napi::CallbackInfo& info, std::size_t i, const char* name = "label") {
   return ExpectInteger(info, i, name, 0, kMaxSafeInteger);
 }
 
+// The largest size or count a JS number carries exactly and std::size_t holds.
+inline double MaxCount() {
+  return std::min(kMaxSafeInteger, static_cast<double>(std::numeric_limits<std::size_t>::max()));
+}
+
 // A size or count (k, ef, m, maxElements, a dimension): an integer that also fits std::size_t.
 inline std::size_t ExpectCount(const Napi::CallbackInfo& info, std::size_t i, const char* name,
                                std::size_t min = 0) {
-  const double max = std::min(kMaxSafeInteger, static_cast<double>(std::numeric_limits<std::size_t>::max()));
-  return static_cast<std::size_t>(ExpectInteger(info, i, name, static_cast<double>(min), max));
+  return static_cast<std::size_t>(ExpectInteger(info, i, name, static_cast<double>(min), MaxCount()));
 }
 
 inline bool ExpectBool(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
@@ -85,13 +93,18 @@ inline hnswkit::Metric ExpectMetric(const Napi::CallbackInfo& info, std::size_t 
 
 // A typed array of one element type; `expected` names it in the TypeError.
 template <typename Array>
-Array ExpectTypedArray(const Napi::CallbackInfo& info, std::size_t i, const char* name, napi_typedarray_type type,
-                       const char* expected) {
-  Napi::Value value = info[i];
+Array ExpectTypedArrayValue(Napi::Env env, Napi::Value value, const char* name, napi_typedarray_type type,
+                            const char* expected) {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
-    ThrowTypeError(info.Env(), name, expected);
+    ThrowTypeError(env, name, expected);
   }
   return value.As<Array>();
+}
+
+template <typename Array>
+Array ExpectTypedArray(const Napi::CallbackInfo& info, std::size_t i, const char* name, napi_typedarray_type type,
+                       const char* expected) {
+  return ExpectTypedArrayValue<Array>(info.Env(), info[i], name, type, expected);
 }
 
 inline Napi::Float32Array ExpectFloat32Array(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
@@ -122,6 +135,58 @@ inline Napi::Function OptionalFunction(const Napi::CallbackInfo& info, std::size
   if (value.IsUndefined() || value.IsNull()) return Napi::Function();
   if (!value.IsFunction()) ThrowTypeError(info.Env(), name, "a function or undefined");
   return value.As<Napi::Function>();
+}
+
+// ---- option objects (the batch methods take their settings as one object) -------------------------------------
+
+inline Napi::Object ExpectObject(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  Napi::Value value = info[i];
+  if (!value.IsObject()) ThrowTypeError(info.Env(), name, "an object");
+  return value.As<Napi::Object>();
+}
+
+// A property that is absent or undefined reads as an empty handle.
+inline Napi::Value OptionalProperty(Napi::Object object, const char* key) {
+  Napi::Value value = object.Get(key);
+  return value.IsUndefined() ? Napi::Value() : value;
+}
+
+inline std::size_t CountProperty(Napi::Object object, const char* key, std::size_t min, std::size_t fallback) {
+  Napi::Value value = OptionalProperty(object, key);
+  if (value.IsEmpty()) return fallback;
+  return static_cast<std::size_t>(ExpectIntegerValue(object.Env(), value, key, static_cast<double>(min), MaxCount()));
+}
+
+inline bool BoolProperty(Napi::Object object, const char* key, bool fallback) {
+  Napi::Value value = OptionalProperty(object, key);
+  if (value.IsEmpty()) return fallback;
+  if (!value.IsBoolean()) ThrowTypeError(object.Env(), key, "a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+inline Napi::Function FunctionProperty(Napi::Object object, const char* key) {
+  Napi::Value value = OptionalProperty(object, key);
+  if (value.IsEmpty()) return Napi::Function();
+  if (!value.IsFunction()) ThrowTypeError(object.Env(), key, "a function");
+  return value.As<Napi::Function>();
+}
+
+// Labels handed over as a Float64Array, each checked to be an integer 0..2^53-1 and copied.
+inline std::vector<std::uint64_t> LabelsFromValue(Napi::Env env, Napi::Value value, const char* name) {
+  Napi::Float64Array array =
+      ExpectTypedArrayValue<Napi::Float64Array>(env, value, name, napi_float64_array, "a Float64Array");
+  const std::size_t n = array.ElementLength();
+  const double* data = array.Data();
+  std::vector<std::uint64_t> labels(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double label = data[i];
+    if (!(label >= 0 && label <= kMaxSafeInteger && std::trunc(label) == label)) {
+      throw Napi::RangeError::New(env, std::string("Expected `") + name + "[" + std::to_string(i) +
+                                           "]` to be an integer from 0 to 9007199254740991");
+    }
+    labels[i] = static_cast<std::uint64_t>(label);
+  }
+  return labels;
 }
 
 }  // namespace binding

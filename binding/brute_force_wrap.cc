@@ -7,9 +7,9 @@ namespace binding {
 
 Napi::Function BruteForceWrap::Init(Napi::Env env) {
   return DefineJsClass(env, {
-      JsMethod<&BruteForceWrap::InitIndex>("initIndex"),
-      JsMethod<&BruteForceWrap::AddPoint>("addPoint"),
-      JsMethod<&BruteForceWrap::RemovePoint>("removePoint"),
+      JsMethod<&BruteForceWrap::InitIndex, Access::kExclusive>("initIndex"),
+      JsMethod<&BruteForceWrap::AddPoint, Access::kNotWhileReplacing>("addPoint"),
+      JsMethod<&BruteForceWrap::RemovePoint, Access::kNotWhileReplacing>("removePoint"),
       JsMethod<&BruteForceWrap::SearchKnn>("searchKnn"),
   });
 }

@@ -31,6 +31,15 @@ class BruteForceWrap final : public IndexWrap<BruteForceWrap, hnswkit::BruteForc
   static std::vector<std::uint8_t> WriteBuffer(const Engine& engine);
   static std::size_t ElementCount(const Engine& engine) { return engine.count(); }
 
+  // Row operations for batch.h: a brute-force store has no deleted slots and no search width.
+  static void AddOne(Engine& engine, const float* vector, std::uint64_t label, bool) { engine.add(vector, label); }
+  static hnswkit::SearchHits SearchOne(const Engine& engine, const float* query, std::size_t k,
+                                       const hnswkit::LabelFilter* filter, std::size_t) {
+    return engine.search(query, k, filter);
+  }
+  static std::size_t ReusableSlots(const Engine&) { return 0; }
+  static std::size_t CurrentEf(const Engine&) { return 1; }
+
   static Napi::Function Init(Napi::Env env);
   explicit BruteForceWrap(const Napi::CallbackInfo& info) : IndexWrap(info) {}
 

@@ -44,6 +44,11 @@ inline Napi::Error NotInitializedError(Napi::Env env) {
   return MakeError(env, {"Search index has not been initialized, call `initIndex` in advance.", "ERR_NOT_INITIALIZED"});
 }
 
+// The index cannot do this now because of other work on it; `what` says what and why.
+inline Napi::Error BusyError(Napi::Env env, const std::string& what) {
+  return MakeError(env, {std::string(kErrorPrefix) + what, "ERR_INDEX_BUSY"});
+}
+
 // Runs a method body so that no C++ exception reaches N-API untranslated: a Napi::Error already carries its JS value
 // and passes through; anything else (engine, allocation, standard library) leaves as the error MakeError builds.
 template <typename Body>

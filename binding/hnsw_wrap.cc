@@ -7,18 +7,18 @@ namespace binding {
 
 Napi::Function HnswWrap::Init(Napi::Env env) {
   return DefineJsClass(env, {
-      JsMethod<&HnswWrap::InitIndex>("initIndex"),
-      JsMethod<&HnswWrap::AddPoint>("addPoint"),
-      JsMethod<&HnswWrap::MarkDelete>("markDelete"),
-      JsMethod<&HnswWrap::UnmarkDelete>("unmarkDelete"),
+      JsMethod<&HnswWrap::InitIndex, Access::kExclusive>("initIndex"),
+      JsMethod<&HnswWrap::AddPoint, Access::kNotWhileReplacing>("addPoint"),
+      JsMethod<&HnswWrap::MarkDelete, Access::kNotWhileReplacing>("markDelete"),
+      JsMethod<&HnswWrap::UnmarkDelete, Access::kNotWhileReplacing>("unmarkDelete"),
       JsMethod<&HnswWrap::SearchKnn>("searchKnn"),
       JsMethod<&HnswWrap::GetDeletedCount>("getDeletedCount"),
       JsMethod<&HnswWrap::GetEf>("getEf"),
-      JsMethod<&HnswWrap::SetEf>("setEf"),
+      JsMethod<&HnswWrap::SetEf, Access::kNotWhileReplacing>("setEf"),
       JsMethod<&HnswWrap::GetM>("getM"),
       JsMethod<&HnswWrap::GetEfConstruction>("getEfConstruction"),
       JsMethod<&HnswWrap::GetAllowReplaceDeleted>("getAllowReplaceDeleted"),
-      JsMethod<&HnswWrap::ResizeIndex>("resizeIndex"),
+      JsMethod<&HnswWrap::ResizeIndex, Access::kExclusive>("resizeIndex"),
   });
 }
 

@@ -36,6 +36,21 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
   static std::vector<std::uint8_t> WriteBuffer(const Engine& engine);
   static std::size_t ElementCount(const Engine& engine) { return engine.element_count(); }
 
+  // Row operations for batch.h.
+  static void AddOne(Engine& engine, const float* vector, std::uint64_t label, bool replace_deleted) {
+    engine.add(vector, label, replace_deleted);
+  }
+  static hnswkit::SearchHits SearchOne(const Engine& engine, const float* query, std::size_t k,
+                                       const hnswkit::LabelFilter* filter, std::size_t ef) {
+    return engine.search(query, k, filter, ef);
+  }
+  // Only an index that allows replacement keeps its deleted slots for reuse.
+  static std::size_t ReusableSlots(const Engine& engine) {
+    return engine.allow_replace_deleted() ? engine.deleted_count() : 0;
+  }
+  // At least 1, because the engine reads ef 0 as "this->ef() at search time"; width max(1, k) equals max(0, k).
+  static std::size_t CurrentEf(const Engine& engine) { return engine.ef() > 0 ? engine.ef() : 1; }
+
   static Napi::Function Init(Napi::Env env);
   explicit HnswWrap(const Napi::CallbackInfo& info) : IndexWrap(info) {}
 

@@ -1,17 +1,20 @@
-// What HierarchicalNSW and BruteforceSearch share: construction, the `this` check, the engine slot, searching
-// with a JS filter, and saving and loading through each class's codec functions.
+// What HierarchicalNSW and BruteforceSearch share: construction, the `this` check, the engine slot and the jobs in
+// flight on it, searching with a JS filter, batch insert and search, and saving and loading through each class's
+// codec functions.
 #pragma once
 
 #include <napi.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "args.h"
+#include "batch.h"
 #include "errors.h"
 #include "jobs.h"
 #include "js_filter.h"
@@ -20,11 +23,19 @@
 
 namespace binding {
 
+// What a method may do while async jobs of the same object are in flight (docs/design.md, "Concurrency").
+enum class Access {
+  kAny,                // reads: always; while a load runs they see the old engine
+  kNotWhileReplacing,  // sync mutations and job starts: refused while a load (readIndex, fromBuffer) is in flight
+  kExclusive,          // replacing or reallocating the whole index: refused while any job is in flight
+};
+
 // Derived supplies, as public statics:
 //   kClassName, kTypeTag                      the JS class name and the napi type tag of its instances
 //   LoadOptions ParseLoadOptions(info, first) the read/fromBuffer arguments after the path or bytes
 //   ReadFile(path, space, options), ReadBuffer(data, size, space, options) -> std::unique_ptr<Engine>
 //   WriteFile(engine, path), WriteBuffer(engine) -> std::vector<std::uint8_t>, ElementCount(engine)
+//   and the row operations batch.h names (AddOne, SearchOne, ReusableSlots, CurrentEf)
 template <typename Derived, typename Engine>
 class IndexWrap : public Napi::ObjectWrap<Derived> {
  public:
@@ -37,19 +48,23 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
  protected:
   using Property = Napi::ClassPropertyDescriptor<Derived>;
 
-  // The engine object the wrapper serves now. readIndex's job holds the slot rather than the wrapper, so the swap it
-  // makes on completion is safe even if the wrapper was finalized first (worker shutdown runs finalizers eagerly).
-  struct Slot {
+  // The engine object the wrapper serves now, and the jobs in flight on this object. Jobs hold the slot rather than
+  // the wrapper, so the swap a load makes on completion, and the count every job keeps, stay safe even if the
+  // wrapper was finalized first (worker shutdown runs finalizers eagerly).
+  struct Slot : JobCount {
     std::shared_ptr<Engine> engine;
   };
 
-  // A prototype method behind a raw N-API callback that first proves `this` is an instance of Derived. V8 already
-  // rejects most foreign receivers (napi_define_class gives methods a signature), but node-addon-api's own
-  // InstanceMethod would unwrap whatever `this` reached it; the type tag is the check this code owns.
-  template <auto Method>
-  static Property JsMethod(const char* name) {
-    return Property(napi_property_descriptor{name, nullptr, &Dispatch<Method>, nullptr, nullptr, nullptr,
-                                             napi_default_method, nullptr});
+  // A prototype method behind a raw N-API callback that first proves `this` is an instance of Derived, then checks
+  // `access` against the jobs in flight. `public_name` (default: `name`) is the lib/ method the busy message names
+  // where the two differ (the native sync toBuffer is lib's toBufferSync). V8 already rejects most foreign receivers
+  // (napi_define_class gives methods a signature), but node-addon-api's own InstanceMethod would unwrap whatever
+  // `this` reached it; the type tag is the check this code owns.
+  template <auto Method, Access access = Access::kAny>
+  static Property JsMethod(const char* name, const char* public_name = nullptr) {
+    return Property(napi_property_descriptor{name, nullptr, &Dispatch<Method, access>, nullptr, nullptr, nullptr,
+                                             napi_default_method,
+                                             const_cast<char*>(public_name != nullptr ? public_name : name)});
   }
 
   // The methods both classes have, with identical arguments or with Derived's LoadOptions.
@@ -60,12 +75,18 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&IndexWrap::GetIdsList>("getIdsList"),
         JsMethod<&IndexWrap::GetMaxElements>("getMaxElements"),
         JsMethod<&IndexWrap::GetCurrentCount>("getCurrentCount"),
-        JsMethod<&IndexWrap::ReadIndexSync>("readIndexSync"),
-        JsMethod<&IndexWrap::ReadIndex>("readIndex"),
+        JsMethod<&IndexWrap::ReadIndexSync, Access::kExclusive>("readIndexSync"),
+        JsMethod<&IndexWrap::ReadIndex, Access::kExclusive>("readIndex"),
         JsMethod<&IndexWrap::WriteIndexSync>("writeIndexSync"),
-        JsMethod<&IndexWrap::WriteIndex>("writeIndex"),
-        JsMethod<&IndexWrap::ToBuffer>("toBuffer"),
-        JsMethod<&IndexWrap::FromBuffer>("fromBuffer"),
+        JsMethod<&IndexWrap::WriteIndex, Access::kNotWhileReplacing>("writeIndex"),
+        JsMethod<&IndexWrap::ToBuffer>("toBuffer", "toBufferSync"),
+        JsMethod<&IndexWrap::ToBufferAsync, Access::kNotWhileReplacing>("toBufferAsync", "toBuffer"),
+        JsMethod<&IndexWrap::FromBuffer, Access::kExclusive>("fromBuffer", "fromBufferSync"),
+        JsMethod<&IndexWrap::FromBufferAsync, Access::kExclusive>("fromBufferAsync", "fromBuffer"),
+        JsMethod<&IndexWrap::AddItems, Access::kNotWhileReplacing>("addItems"),
+        JsMethod<&IndexWrap::AddItemsSync, Access::kNotWhileReplacing>("addItemsSync"),
+        JsMethod<&IndexWrap::SearchKnnBatch, Access::kNotWhileReplacing>("searchKnnBatch"),
+        JsMethod<&IndexWrap::SearchKnnBatchSync>("searchKnnBatchSync"),
     };
   }
 
@@ -108,8 +129,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
 
  private:
   // Does what node-addon-api's callback wrappers do (a Napi::Error becomes the pending JS exception), after the
-  // `this` check and with every other C++ exception translated by Guarded.
-  template <auto Method>
+  // `this` and access checks and with every other C++ exception translated by Guarded.
+  template <auto Method, Access access>
   static napi_value Dispatch(napi_env env, napi_callback_info raw_info) {
     try {
       Napi::CallbackInfo info(env, raw_info);
@@ -117,10 +138,9 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
       // While a JS filter runs, the engine is inside a search holding its locks; a call back into the same index
       // could wait on them forever (resize, load) or take them recursively, so every method refuses.
       if (self->filters_running_ > 0) {
-        throw MakeError(info.Env(), {std::string(kErrorPrefix) +
-                                         "an index cannot be used from inside its own searchKnn filter",
-                                     "ERR_INDEX_BUSY"});
+        throw BusyError(info.Env(), "an index cannot be used from inside its own searchKnn filter");
       }
+      self->CheckAccess(info.Env(), access, static_cast<const char*>(info.Data()));
       return Guarded(info.Env(), [&] { return (self->*Method)(info); });
     } catch (const Napi::Error& e) {
       e.ThrowAsJavaScriptException();
@@ -129,6 +149,20 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
       napi_throw_error(env, "ERR_OUT_OF_MEMORY", "Hnswlib Error: not enough memory");
     }
     return nullptr;
+  }
+
+  // The one place where the jobs in flight decide whether `method` may run now.
+  void CheckAccess(Napi::Env env, Access access, const char* method) const {
+    const JobCount& jobs = *slot_;
+    if (access == Access::kExclusive && jobs.sync_batches > 0) {
+      // The caller is an onProgress of addItemsSync on this index: its rows are still running.
+      throw BusyError(env, std::string("cannot ") + method + " while addItemsSync is running on this index");
+    }
+    if ((access == Access::kExclusive && jobs.running > 0) ||
+        (access == Access::kNotWhileReplacing && jobs.replacing > 0)) {
+      throw BusyError(env, std::string("cannot ") + method + " while " + std::to_string(jobs.running) +
+                               " asynchronous operations are running on this index; await them first");
+    }
   }
 
   static Derived* FromThis(const Napi::CallbackInfo& info) {
@@ -148,42 +182,60 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   }
 
   // Loads a new engine on the pool and installs it on the JS thread, so no method ever sees a half-swapped slot.
-  class ReadJob final : public PromiseJob {
+  class LoadJob final : public PromiseJob {
    public:
-    using Options = typename Derived::LoadOptions;
+    using Loader = std::function<std::unique_ptr<Engine>()>;
 
-    ReadJob(Napi::Env env, std::shared_ptr<Slot> slot, std::string path, const hnswkit::Space& space,
-            Options options)
-        : PromiseJob(env, "hnswkit:readIndex"),
-          slot_(std::move(slot)),
-          path_(std::move(path)),
-          space_(space),
-          options_(options) {}
+    LoadJob(Napi::Env env, const char* resource_name, std::shared_ptr<Slot> slot, Loader load)
+        : PromiseJob(env, resource_name, slot, /*replaces=*/true), slot_(std::move(slot)), load_(std::move(load)) {}
 
    private:
-    void Run() override { loaded_ = Derived::ReadFile(path_, space_, options_); }
+    void Run() override { loaded_ = load_(); }
     Napi::Value Resolution(Napi::Env env) override {
       slot_->engine = std::move(loaded_);
       return env.Undefined();
     }
 
     std::shared_ptr<Slot> slot_;
-    std::string path_;
-    hnswkit::Space space_;
-    Options options_;
+    Loader load_;
     std::unique_ptr<Engine> loaded_;
   };
 
   class WriteJob final : public PromiseJob {
    public:
-    WriteJob(Napi::Env env, std::shared_ptr<const Engine> engine, std::string path)
-        : PromiseJob(env, "hnswkit:writeIndex"), engine_(std::move(engine)), path_(std::move(path)) {}
+    WriteJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<const Engine> engine, std::string path)
+        : PromiseJob(env, "hnswkit:writeIndex", std::move(jobs)), engine_(std::move(engine)), path_(std::move(path)) {}
 
    private:
     void Run() override { Derived::WriteFile(*engine_, path_); }
 
     std::shared_ptr<const Engine> engine_;
     std::string path_;
+  };
+
+  class ToBufferJob final : public PromiseJob {
+   public:
+    ToBufferJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<const Engine> engine)
+        : PromiseJob(env, "hnswkit:toBuffer", std::move(jobs)), engine_(std::move(engine)) {}
+
+   private:
+    void Run() override { bytes_ = Derived::WriteBuffer(*engine_); }
+    Napi::Value Resolution(Napi::Env env) override { return BytesToBuffer(env, std::move(bytes_)); }
+
+    std::shared_ptr<const Engine> engine_;
+    std::vector<std::uint8_t> bytes_;
+  };
+
+  // Counts an addItemsSync that calls back into JS as running, for CheckAccess, until it returns.
+  class SyncBatchScope {
+   public:
+    explicit SyncBatchScope(JobCount& jobs) : jobs_(jobs) { ++jobs_.sync_batches; }
+    ~SyncBatchScope() { --jobs_.sync_batches; }
+    SyncBatchScope(const SyncBatchScope&) = delete;
+    SyncBatchScope& operator=(const SyncBatchScope&) = delete;
+
+   private:
+    JobCount& jobs_;
   };
 
   Napi::Value IsInitialized(const Napi::CallbackInfo& info) {
@@ -221,7 +273,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value ReadIndex(const Napi::CallbackInfo& info) {
     std::string path = ExpectPath(info, 0, "filename");
     const auto options = Derived::ParseLoadOptions(info, 1);
-    return (new ReadJob(info.Env(), slot_, std::move(path), space_, options))->Start();
+    auto load = [path = std::move(path), space = space_, options] { return Derived::ReadFile(path, space, options); };
+    return (new LoadJob(info.Env(), "hnswkit:readIndex", slot_, std::move(load)))->Start();
   }
 
   Napi::Value WriteIndexSync(const Napi::CallbackInfo& info) {
@@ -233,7 +286,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value WriteIndex(const Napi::CallbackInfo& info) {
     std::string path = ExpectPath(info, 0, "filename");
     std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
-    return (new WriteJob(info.Env(), std::move(engine), std::move(path)))->Start();
+    return (new WriteJob(info.Env(), slot_, std::move(engine), std::move(path)))->Start();
   }
 
   Napi::Value ToBuffer(const Napi::CallbackInfo& info) {
@@ -254,6 +307,70 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     }
     slot_->engine = Derived::ReadBuffer(data, size, space_, options);
     return info.Env().Undefined();
+  }
+
+  Napi::Value ToBufferAsync(const Napi::CallbackInfo& info) {
+    return (new ToBufferJob(info.Env(), slot_, RequireEngine(info.Env())))->Start();
+  }
+
+  // The bytes are copied now: the caller may change or detach them while the job runs.
+  Napi::Value FromBufferAsync(const Napi::CallbackInfo& info) {
+    Napi::Uint8Array bytes = ExpectBytes(info, 0, "data");
+    const auto options = Derived::ParseLoadOptions(info, 1);
+    std::vector<std::uint8_t> copy(bytes.Data(), bytes.Data() + bytes.ByteLength());
+    auto load = [copy = std::move(copy), space = space_, options] {
+      return Derived::ReadBuffer(copy.data(), copy.size(), space, options);
+    };
+    return (new LoadJob(info.Env(), "hnswkit:fromBuffer", slot_, std::move(load)))->Start();
+  }
+
+  // addItems(vectors, labels, { numThreads, replaceDeleted?, control? }): the rows run on a pool thread.
+  Napi::Value AddItems(const Napi::CallbackInfo& info) {
+    std::shared_ptr<Engine> engine = RequireEngine(info.Env());
+    std::unique_ptr<AddBatch> batch = ParseAddBatch(info, space_.dim(), /*copy=*/true);
+    return (new AddJob<Derived, Engine>(info.Env(), slot_, std::move(engine), std::move(batch)))->Start();
+  }
+
+  // addItemsSync(vectors, labels, { ..., onProgress? }): the rows run on this thread, or, with onProgress, on a
+  // helper thread while this one reports. A failure carries the labels inserted before it stopped.
+  Napi::Value AddItemsSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::shared_ptr<Engine> engine = RequireEngine(env);
+    Napi::Function on_progress = FunctionProperty(ExpectObject(info, 2, "options"), "onProgress");
+    // onProgress runs JS while rows read the vectors, so they must not be the caller's.
+    std::unique_ptr<AddBatch> batch = ParseAddBatch(info, space_.dim(), /*copy=*/!on_progress.IsEmpty());
+    try {
+      if (on_progress.IsEmpty()) {
+        InsertRows<Derived>(*engine, *batch);
+      } else {
+        SyncBatchScope running(*slot_);
+        RunReportingProgress(env, on_progress, *batch, [&] { InsertRows<Derived>(*engine, *batch); });
+      }
+    } catch (Napi::Error& e) {
+      AnnotateBatchError(env, e.Value(), *batch);
+      throw;
+    } catch (...) {
+      Napi::Error error = MakeError(env, DescribeCurrentException());
+      AnnotateBatchError(env, error.Value(), *batch);
+      throw error;
+    }
+    return env.Undefined();
+  }
+
+  // searchKnnBatch(queries, k, { numThreads, ef?, filter? }) -> Promise<{ k, count, labels, distances, found }>.
+  Napi::Value SearchKnnBatch(const Napi::CallbackInfo& info) {
+    std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
+    std::unique_ptr<SearchBatch> batch = ParseSearchBatch(info, space_.dim(), /*copy=*/true);
+    if (batch->ef == 0) batch->ef = Derived::CurrentEf(*engine);
+    return (new SearchJob<Derived, Engine>(info.Env(), slot_, std::move(engine), std::move(batch)))->Start();
+  }
+
+  Napi::Value SearchKnnBatchSync(const Napi::CallbackInfo& info) {
+    std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
+    std::unique_ptr<SearchBatch> batch = ParseSearchBatch(info, space_.dim(), /*copy=*/false);
+    if (batch->ef == 0) batch->ef = Derived::CurrentEf(*engine);
+    SearchRows<Derived>(*engine, *batch);
+    return SearchResultToJs(info.Env(), *batch);
   }
 
   hnswkit::Space space_;

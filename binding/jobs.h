@@ -1,11 +1,103 @@
-// Base of every Promise-returning method: engine work on a libuv pool thread, settlement back on the JS thread.
+// Base of every Promise-returning method: engine work on a libuv pool thread, settlement back on the JS thread, and
+// the count of jobs in flight that lets an index refuse to be replaced under them.
 #pragma once
 
 #include <napi.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <utility>
+
 #include "errors.h"
 
 namespace binding {
+
+// Tells a running job that its Node environment is being torn down (a worker_thread terminated or calling
+// process.exit), so its rows can stop: the environment waits for every job's Run to return before it goes on, and
+// a terminated worker would otherwise finish a whole build first. N-API has no earlier notice (cleanup hooks run
+// after that wait), so while rows run they ping the JS thread through a thread-safe function, and there a call
+// that needs to run JS reports napi_pending_exception with no exception pending exactly when the environment can
+// no longer call into JS (the signal node-addon-api reads the same way under NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS).
+class TeardownWatch {
+ public:
+  // JS thread.
+  explicit TeardownWatch(Napi::Env env) : state_(std::make_shared<State>()) {
+    auto* context = new std::shared_ptr<State>(state_);
+    napi_value name = Napi::String::New(env, "hnswkit:teardownWatch");
+    const napi_status status = napi_create_threadsafe_function(
+        env, nullptr, nullptr, name, /*max_queue_size=*/1, /*initial_thread_count=*/1, context, &Finalize, context,
+        &Probe, &tsfn_);
+    if (status != napi_ok) {
+      delete context;
+      tsfn_ = nullptr;
+      return;  // the job still runs; it just cannot stop early
+    }
+    // The job itself keeps the loop alive while it runs; the watch must not keep it alive afterwards.
+    napi_unref_threadsafe_function(env, tsfn_);
+  }
+
+  // JS thread, once Run has returned (AsyncWorker deletes its job there), so no Ping can follow.
+  ~TeardownWatch() {
+    if (tsfn_ != nullptr) napi_release_threadsafe_function(tsfn_, napi_tsfn_abort);
+  }
+
+  TeardownWatch(const TeardownWatch&) = delete;
+  TeardownWatch& operator=(const TeardownWatch&) = delete;
+
+  // Any thread, from inside Run; cheap: at most one ping per kInterval reaches the JS thread.
+  void Ping() {
+    if (tsfn_ == nullptr) return;
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
+    std::int64_t last = last_ping_.load(std::memory_order_relaxed);
+    if (now - last < kInterval.count()) return;
+    if (!last_ping_.compare_exchange_strong(last, now, std::memory_order_relaxed)) return;
+    // A full queue (a ping not yet handled) or a closing function is fine: nothing to add.
+    napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
+  }
+
+  bool stopping() const { return state_->stopping.load(std::memory_order_relaxed); }
+  const std::atomic<bool>& stopping_flag() const { return state_->stopping; }
+
+ private:
+  static constexpr std::chrono::milliseconds kInterval{50};
+
+  // Shared with the thread-safe function, which may outlive the job by a little.
+  struct State {
+    std::atomic<bool> stopping{false};
+  };
+
+  // JS thread; env is null when the function is being deleted with a ping still queued.
+  static void Probe(napi_env env, napi_value, void* context, void*) {
+    if (env == nullptr) return;
+    napi_value undefined;
+    napi_value ignored;
+    if (napi_get_undefined(env, &undefined) != napi_ok) return;
+    if (napi_coerce_to_bool(env, undefined, &ignored) == napi_ok) return;
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
+      (*static_cast<std::shared_ptr<State>*>(context))->stopping.store(true, std::memory_order_relaxed);
+    }
+  }
+
+  static void Finalize(napi_env, void* data, void*) { delete static_cast<std::shared_ptr<State>*>(data); }
+
+  std::shared_ptr<State> state_;
+  napi_threadsafe_function tsfn_ = nullptr;
+  std::atomic<std::int64_t> last_ping_{0};
+};
+
+// The async jobs of one index object that have started and not yet settled. Read and written on the JS thread only;
+// held by shared_ptr (inside the wrapper's engine slot) so a job can still count itself out after its wrapper was
+// collected.
+struct JobCount {
+  int running = 0;       // every job in flight
+  int replacing = 0;     // of those, loads (readIndex, fromBuffer) that swap in a new engine when they settle
+  int sync_batches = 0;  // not jobs: addItemsSync calls that call back into JS (onProgress) while rows run
+};
 
 // A subclass holds what Run needs as plain C++ values (the engine by shared_ptr, so collecting the JS object
 // mid-job cannot free it) and overrides Run and, if it resolves with something, Resolution.
@@ -15,17 +107,25 @@ class PromiseJob : public Napi::AsyncWorker {
   Napi::Promise Start() {
     Napi::Promise promise = deferred_.Promise();
     Queue();
+    ++jobs_->running;
+    if (replaces_) ++jobs_->replacing;
     return promise;
   }
 
  protected:
-  PromiseJob(Napi::Env env, const char* resource_name)
-      : Napi::AsyncWorker(env, resource_name), deferred_(Napi::Promise::Deferred::New(env)) {}
+  // `replaces`: the job loads a new engine into the slot, so while it runs nothing may start or mutate.
+  PromiseJob(Napi::Env env, const char* resource_name, std::shared_ptr<JobCount> jobs, bool replaces = false)
+      : Napi::AsyncWorker(env, resource_name),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        jobs_(std::move(jobs)),
+        replaces_(replaces) {}
 
   // Pool thread: no N-API calls. Throwing rejects the Promise with the error errors.h builds.
   virtual void Run() = 0;
   // JS thread, after Run returned normally: the value to resolve with.
   virtual Napi::Value Resolution(Napi::Env env) { return env.Undefined(); }
+  // JS thread, after Run threw: adds what the caller needs to know beyond the message and code.
+  virtual void Annotate(Napi::Env, Napi::Object) {}
 
  private:
   void Execute() final {
@@ -37,7 +137,14 @@ class PromiseJob : public Napi::AsyncWorker {
     }
   }
 
+  // Counted out before settling, so code that awaits this job can already replace the index.
+  void CountOut() {
+    --jobs_->running;
+    if (replaces_) --jobs_->replacing;
+  }
+
   void OnOK() final {
+    CountOut();
     Napi::Env env = Env();
     Napi::Value value;
     try {
@@ -53,9 +160,20 @@ class PromiseJob : public Napi::AsyncWorker {
   }
 
   // AsyncWorker's own error carries only the message; failure_ also has the code.
-  void OnError(const Napi::Error&) final { deferred_.Reject(MakeError(Env(), failure_).Value()); }
+  void OnError(const Napi::Error&) final {
+    CountOut();
+    Napi::Error error = MakeError(Env(), failure_);
+    try {
+      Annotate(Env(), error.Value());
+    } catch (...) {
+      // The message and code still tell what happened; an annotation that cannot be built is left out.
+    }
+    deferred_.Reject(error.Value());
+  }
 
   Napi::Promise::Deferred deferred_;
+  std::shared_ptr<JobCount> jobs_;
+  bool replaces_;
   ErrorInfo failure_;
 };
 

@@ -1,5 +1,21 @@
 // BruteforceSearch: exact k-nearest-neighbour search by a full scan, with hnswlib-node 3.0.0's API and messages.
 
+import {
+  type AddItemsOptions,
+  type BatchLabels,
+  type BatchSearchResult,
+  type BatchTarget,
+  type SearchBatchOptions,
+  type VectorBatch,
+  addItems,
+  addItemsSync,
+  attempt,
+  checkBytes,
+  searchKnnBatch,
+  searchKnnBatchSync,
+  toBuffer,
+  toBufferSync,
+} from './batch';
 import { native, type NativeBruteforceSearch } from './native';
 import type { FilterFunction, SearchResult, SpaceName } from './types';
 import {
@@ -28,7 +44,10 @@ import {
  *
  * A drop-in replacement for hnswlib-node 3.0.0's `BruteforceSearch`, without its defects: asking for more
  * neighbours than are stored returns what there is instead of aborting the process, removing the element in the
- * last slot works, a throwing filter or a bad element throws instead of aborting. Also takes `Float32Array`s.
+ * last slot works, a throwing filter or a bad element throws instead of aborting. Also takes `Float32Array`s, and
+ * offers the batch/async surface of `HierarchicalNSW` (`addItems`, `searchKnnBatch`, `toBuffer`, `fromBuffer` and
+ * their `...Sync` twins) under the same concurrency rules: `initIndex`, `readIndex*` and `fromBuffer*` fail with
+ * `ERR_INDEX_BUSY` while Promise jobs of this object are in flight.
  *
  * @example
  * ```ts
@@ -44,6 +63,7 @@ import {
 export class BruteforceSearch {
   readonly #index: NativeBruteforceSearch;
   readonly #dim: number;
+  readonly #batch: BatchTarget;
 
   /**
    * Creates an index object; nothing is allocated until `initIndex` or a read.
@@ -66,6 +86,7 @@ export class BruteforceSearch {
     checkDimensions(numDimensions);
     this.#dim = numDimensions;
     this.#index = new native.BruteforceSearch(spaceName, numDimensions);
+    this.#batch = { native: this.#index, dim: numDimensions, graph: false };
   }
 
   /**
@@ -98,7 +119,7 @@ export class BruteforceSearch {
   readIndex(filename: string): Promise<boolean>;
   readIndex(...args: unknown[]): Promise<boolean> {
     const filename = this.#filenameArg(args);
-    return this.#index.readIndex(filename).then(() => true);
+    return attempt(() => this.#index.readIndex(filename)).then(() => true);
   }
 
   /** The synchronous `readIndex`: same checks; read failures throw `Hnswlib Error: ...` and keep the previous index. */
@@ -121,7 +142,7 @@ export class BruteforceSearch {
   writeIndex(...args: unknown[]): Promise<boolean> {
     const filename = this.#filenameArg(args);
     if (!this.#index.isInitialized()) return Promise.reject(notConstructedAsyncError());
-    return this.#index.writeIndex(filename).then(() => true);
+    return attempt(() => this.#index.writeIndex(filename)).then(() => true);
   }
 
   /**
@@ -218,6 +239,128 @@ export class BruteforceSearch {
     if (numNeighbors === 0) throw kNotPositiveError();
     const found = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined);
     return { distances: found.distances, neighbors: found.neighbors };
+  }
+
+  /**
+   * Inserts (or overwrites) many vectors off the JS thread, as `HierarchicalNSW#addItems` (without
+   * `replaceDeleted`). A brute-force store takes one insert at a time, so extra threads only prepare vectors.
+   *
+   * @param vectors - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
+   * @param labels - one per row, distinct integers 0..`Number.MAX_SAFE_INTEGER`. Default: consecutive from
+   *   `getCurrentCount()`.
+   * @param options - `numThreads`, `onProgress`, `signal` (see `AddItemsOptions`).
+   * @returns a Promise of the labels used, in row order.
+   * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED`, `ERR_INDEX_FULL` before
+   *   any row runs, the first row error or an `AbortError` with `insertedLabels`.
+   * @example
+   * ```ts
+   * await index.addItems([[0, 0], [3, 4]], [1, 2]);
+   * ```
+   */
+  addItems(vectors: VectorBatch, labels?: BatchLabels, options?: AddItemsOptions): Promise<Float64Array> {
+    return addItems(this.#batch, vectors, labels, options);
+  }
+
+  /**
+   * The synchronous `addItems`; errors are thrown.
+   *
+   * @example
+   * ```ts
+   * index.addItemsSync(new Float32Array([0, 0, 3, 4]), [1, 2]);
+   * ```
+   */
+  addItemsSync(vectors: VectorBatch, labels?: BatchLabels, options?: AddItemsOptions): Float64Array {
+    return addItemsSync(this.#batch, vectors, labels, options);
+  }
+
+  /**
+   * Exact k-nearest-neighbour search of many queries on native threads, off the JS thread; each row equals
+   * `searchKnn(query, k)`.
+   *
+   * @param queries - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
+   * @param k - an integer 1..`Number.MAX_SAFE_INTEGER`, with count * k at most 2^32.
+   * @param options - `numThreads` (default `os.availableParallelism()`) and `filter` (`{ allow }` / `{ deny }`).
+   * @returns a Promise of `{ k, count, labels, distances, found }` (stride k; unused slots -1 and `Infinity`).
+   * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED` before `initIndex`.
+   * @example
+   * ```ts
+   * const { labels, found } = await index.searchKnnBatch([[0, 1], [3, 3]], 1);
+   * ```
+   */
+  searchKnnBatch(queries: VectorBatch, k: number, options?: SearchBatchOptions): Promise<BatchSearchResult> {
+    return searchKnnBatch(this.#batch, queries, k, options);
+  }
+
+  /**
+   * The synchronous `searchKnnBatch`; errors are thrown.
+   *
+   * @example
+   * ```ts
+   * const { distances } = index.searchKnnBatchSync(new Float32Array([0, 1]), 2);
+   * ```
+   */
+  searchKnnBatchSync(queries: VectorBatch, k: number, options?: SearchBatchOptions): BatchSearchResult {
+    return searchKnnBatchSync(this.#batch, queries, k, options);
+  }
+
+  /**
+   * The index in hnswlib's brute-force file format, serialized off the JS thread (the bytes `writeIndexSync`
+   * writes).
+   *
+   * @returns a Promise of a Buffer; it rejects with `ERR_NOT_INITIALIZED` before `initIndex`.
+   * @example
+   * ```ts
+   * const bytes = await index.toBuffer();
+   * ```
+   */
+  toBuffer(): Promise<Buffer> {
+    return toBuffer(this.#batch);
+  }
+
+  /**
+   * The synchronous `toBuffer`.
+   *
+   * @throws Error `ERR_NOT_INITIALIZED` before `initIndex`.
+   * @example
+   * ```ts
+   * const copy = new BruteforceSearch('l2', 2);
+   * copy.fromBufferSync(index.toBufferSync());
+   * ```
+   */
+  toBufferSync(): Buffer {
+    return toBufferSync(this.#batch);
+  }
+
+  /**
+   * Loads an index from bytes in hnswlib's brute-force format, off the JS thread; on failure the previous index
+   * stays. The bytes are copied when the call starts.
+   *
+   * @param data - a Uint8Array or Buffer.
+   * @returns a Promise resolving when the new index is in place; it rejects with a TypeError for a bad argument,
+   *   `Hnswlib Error: ...` for bad data and `ERR_INDEX_BUSY` while other Promise jobs of this object are in flight.
+   * @example
+   * ```ts
+   * await index.fromBuffer(fs.readFileSync('vectors.bf'));
+   * ```
+   */
+  fromBuffer(data: Uint8Array): Promise<void> {
+    return attempt(() => {
+      checkBytes(data);
+      return this.#index.fromBufferAsync(data);
+    });
+  }
+
+  /**
+   * The synchronous `fromBuffer`; errors are thrown.
+   *
+   * @example
+   * ```ts
+   * index.fromBufferSync(bytes);
+   * ```
+   */
+  fromBufferSync(data: Uint8Array): void {
+    checkBytes(data);
+    this.#index.fromBuffer(data);
   }
 
   /** The capacity; 0 before `initIndex`. */

@@ -1,5 +1,23 @@
 // HierarchicalNSW: the approximate nearest-neighbour index, with hnswlib-node 3.0.0's API, defaults and messages.
 
+import {
+  type AddItemsOptions,
+  type BatchLabels,
+  type BatchSearchResult,
+  type BatchTarget,
+  type SearchBatchOptions,
+  type VectorBatch,
+  addItems,
+  addItemsSync,
+  attempt,
+  checkBytes,
+  checkOptionalBoolean,
+  searchKnnBatch,
+  searchKnnBatchSync,
+  toBuffer,
+  toBufferSync,
+} from './batch';
+import { readIndexSettings } from './init-settings';
 import { native, type NativeHierarchicalNSW } from './native';
 import type { FilterFunction, InitIndexOptions, SearchResult, SpaceName } from './types';
 import {
@@ -14,72 +32,16 @@ import {
   checkNumberArg,
   checkOptionalBooleanArg,
   checkOptionalFunctionArg,
-  checkOptionalNumberArg,
   checkSpaceName,
   checkStringArg,
   checkUint32,
   checkVectorArg,
   kAboveMaxElementsError,
-  missingNamedArgError,
-  namedArgTypeError,
   notConstructedAsyncError,
   notConstructedError,
   notInitializedError,
   toFloat32Vector,
 } from './validate';
-
-const DEFAULT_M = 16;
-const DEFAULT_EF_CONSTRUCTION = 200;
-const DEFAULT_RANDOM_SEED = 100;
-
-interface IndexSettings {
-  maxElements: number;
-  m: number;
-  efConstruction: number;
-  randomSeed: number;
-  allowReplaceDeleted: boolean;
-}
-
-/** The named form: hnswlib-node checks key presence (`in`), so a present key holding `undefined` is a type error. */
-function readNamedSettings(options: Record<string, unknown>): IndexSettings {
-  if (!('maxElements' in options)) throw missingNamedArgError('maxElements');
-  const { maxElements } = options;
-  if (typeof maxElements !== 'number') throw namedArgTypeError('maxElements', 'a number');
-  const numberOption = (key: 'm' | 'efConstruction' | 'randomSeed', fallback: number): number => {
-    if (!(key in options)) return fallback;
-    const value = options[key];
-    if (typeof value !== 'number') throw namedArgTypeError(key, 'a number');
-    return value;
-  };
-  const m = numberOption('m', DEFAULT_M);
-  const efConstruction = numberOption('efConstruction', DEFAULT_EF_CONSTRUCTION);
-  const randomSeed = numberOption('randomSeed', DEFAULT_RANDOM_SEED);
-  let allowReplaceDeleted = false;
-  if ('allowReplaceDeleted' in options) {
-    const value = options.allowReplaceDeleted;
-    // `allowRepalceDeleted` (sic) is hnswlib-node's spelling in this message.
-    if (typeof value !== 'boolean') throw namedArgTypeError('allowRepalceDeleted', 'a boolean');
-    allowReplaceDeleted = value;
-  }
-  return { maxElements, m, efConstruction, randomSeed, allowReplaceDeleted };
-}
-
-/** The positional form: `undefined` in any optional position means "use the default"; extra arguments are ignored. */
-function readPositionalSettings(args: unknown[]): IndexSettings {
-  const [maxElements, m, efConstruction, randomSeed, allowReplaceDeleted] = args;
-  checkNumberArg(maxElements, 'first');
-  checkOptionalNumberArg(m, 'sencond');
-  checkOptionalNumberArg(efConstruction, 'third');
-  checkOptionalNumberArg(randomSeed, 'fourth');
-  checkOptionalBooleanArg(allowReplaceDeleted, 'fifth');
-  return {
-    maxElements,
-    m: m ?? DEFAULT_M,
-    efConstruction: efConstruction ?? DEFAULT_EF_CONSTRUCTION,
-    randomSeed: randomSeed ?? DEFAULT_RANDOM_SEED,
-    allowReplaceDeleted: allowReplaceDeleted ?? false,
-  };
-}
 
 /**
  * An HNSW graph index (Malkov & Yashunin) over float32 vectors: approximate k-nearest-neighbour search with
@@ -88,7 +50,17 @@ function readPositionalSettings(args: unknown[]): IndexSettings {
  * A drop-in replacement for hnswlib-node 3.0.0's `HierarchicalNSW`: the same methods, defaults, return values
  * (`null` from the void methods, Promises resolving `true` from `readIndex`/`writeIndex`) and error messages.
  * Beyond it: `Float32Array` vectors, range-checked integers (labels up to `Number.MAX_SAFE_INTEGER`),
- * `getDeletedCount()`, `getM()`, `getEfConstruction()`, and bad input that throws instead of aborting the process.
+ * `getDeletedCount()`, `getM()`, `getEfConstruction()`, bad input that throws instead of aborting the process, and
+ * a batch/async surface: `addItems`, `searchKnnBatch`, `toBuffer`, `fromBuffer` (Promises, run on native threads
+ * off the JS thread) and their `...Sync` twins.
+ *
+ * Concurrency: any number of Promise jobs on one index may run together and with synchronous calls (adds,
+ * searches, deletes, gets, saves; a save sees one consistent state). `initIndex`, `resizeIndex`, `readIndex`,
+ * `readIndexSync`, `fromBuffer` and `fromBufferSync` fail fast with an Error of code `ERR_INDEX_BUSY` ("Hnswlib
+ * Error: cannot resizeIndex while 2 asynchronous operations are running on this index; await them first") while a
+ * Promise job of this object is in flight; while a `readIndex` / `fromBuffer` is in flight, every other Promise
+ * method and every mutating synchronous method fails the same way (reads see the old index until the new one is in).
+ * An index whose object is garbage-collected mid-job lives until the job ends.
  *
  * @example
  * ```ts
@@ -105,6 +77,7 @@ function readPositionalSettings(args: unknown[]): IndexSettings {
 export class HierarchicalNSW {
   readonly #index: NativeHierarchicalNSW;
   readonly #dim: number;
+  readonly #batch: BatchTarget;
 
   /**
    * Creates an index object; no memory for elements is allocated until `initIndex` or a read.
@@ -127,6 +100,7 @@ export class HierarchicalNSW {
     checkDimensions(numDimensions);
     this.#dim = numDimensions;
     this.#index = new native.HierarchicalNSW(spaceName, numDimensions);
+    this.#batch = { native: this.#index, dim: numDimensions, graph: true };
   }
 
   /**
@@ -143,6 +117,7 @@ export class HierarchicalNSW {
    *   `Invalid the sencond argument type, must be a number.` (sic), `...third...`, `...fourth...`,
    *   `Invalid the fifth argument type, must be a boolean.`; `undefined` in an optional position means the default.
    * @throws RangeError naming the argument, its bounds and the value, if a number is out of range or fractional.
+   * @throws Error with code `ERR_INDEX_BUSY` while Promise jobs of this object are in flight.
    */
   initIndex(
     maxElements: number,
@@ -162,12 +137,7 @@ export class HierarchicalNSW {
    */
   initIndex(options: InitIndexOptions): void;
   initIndex(...args: unknown[]): null {
-    checkMinArgCount(args.length, 1, '1-5');
-    const first = args[0];
-    const settings =
-      args.length === 1 && typeof first === 'object' && first !== null
-        ? readNamedSettings(first as Record<string, unknown>)
-        : readPositionalSettings(args);
+    const settings = readIndexSettings(args);
     checkUint32(settings.maxElements, 'maxElements');
     checkIntegerRange(settings.m, 'm', MIN_M, MAX_M);
     checkUint32(settings.efConstruction, 'efConstruction');
@@ -190,7 +160,8 @@ export class HierarchicalNSW {
    * @param filename - the file path.
    * @param allowReplaceDeleted - see `initIndex`. Default false.
    * @returns a Promise resolving to `true`; it rejects with an `Error` whose message starts with
-   *   `Hnswlib Error: ` (missing file, corrupt or mismatched file, out of memory).
+   *   `Hnswlib Error: ` (missing file, corrupt or mismatched file, out of memory), or with code `ERR_INDEX_BUSY`
+   *   while other Promise jobs of this object are in flight.
    * @throws Error `Expected 1-2 arguments, but got 0.` (synchronously)
    * @throws TypeError `Invalid the first argument type, must be a string.` /
    *   `Invalid the second argument type, must be a boolean.` (synchronously)
@@ -201,12 +172,12 @@ export class HierarchicalNSW {
     const [filename, allowReplaceDeleted] = args;
     checkStringArg(filename, 'first');
     checkOptionalBooleanArg(allowReplaceDeleted, 'second');
-    return this.#index.readIndex(filename, allowReplaceDeleted ?? false, 0).then(() => true);
+    return attempt(() => this.#index.readIndex(filename, allowReplaceDeleted ?? false, 0)).then(() => true);
   }
 
   /**
    * The synchronous `readIndex`: same arguments and checks; read failures throw `Hnswlib Error: ...` and keep the
-   * previous index.
+   * previous index. Throws `ERR_INDEX_BUSY` while Promise jobs of this object are in flight.
    */
   readIndexSync(filename: string, allowReplaceDeleted?: boolean): void;
   readIndexSync(...args: unknown[]): null {
@@ -233,7 +204,7 @@ export class HierarchicalNSW {
     const [filename] = args;
     checkStringArg(filename, 'first');
     if (!this.#index.isInitialized()) return Promise.reject(notConstructedAsyncError());
-    return this.#index.writeIndex(filename).then(() => true);
+    return attempt(() => this.#index.writeIndex(filename)).then(() => true);
   }
 
   /**
@@ -260,6 +231,7 @@ export class HierarchicalNSW {
    *   number.` / RangeError if out of range or fractional.
    * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
    * @throws Error `Hnswlib Error: Cannot resize, max element is less than the current number of elements`
+   * @throws Error with code `ERR_INDEX_BUSY` while Promise jobs of this object are in flight.
    */
   resizeIndex(newMaxElements: number): void;
   resizeIndex(...args: unknown[]): null {
@@ -374,6 +346,130 @@ export class HierarchicalNSW {
     if (numNeighbors === 0) return { distances: [], neighbors: [] };
     const found = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, 0);
     return { distances: found.distances, neighbors: found.neighbors };
+  }
+
+  /**
+   * Inserts (or updates, as `addPoint`) many vectors on native threads, off the JS thread; the vectors are copied
+   * when the call starts. Rows go to the threads in order; if a row fails or the signal aborts, no new row starts,
+   * rows in progress finish, and the Promise rejects with the first error, carrying `insertedLabels` (the labels of
+   * this batch now in the index, in row order; see `AddItemsError`).
+   *
+   * @param vectors - a flat `Float32Array` of n * `numDimensions` floats (used as it is), or an array of
+   *   `number[]` / `Float32Array` rows. An empty batch resolves to an empty `Float64Array`.
+   * @param labels - one per row, distinct integers 0..`Number.MAX_SAFE_INTEGER`. Default: consecutive from
+   *   `getCurrentCount()` (as Python hnswlib).
+   * @param options - `numThreads` (default `os.availableParallelism()`), `replaceDeleted` (default false),
+   *   `onProgress`, `signal`: see `AddItemsOptions`.
+   * @returns a Promise of the labels used, in row order.
+   * @throws (as rejections) TypeError / RangeError naming the argument, row and column (`vectors[5][3]`);
+   *   `ERR_NOT_INITIALIZED`; `ERR_INDEX_FULL` ("Hnswlib Error: The number of elements exceeds the specified limit
+   *   (capacity C, current count N, batch adds A new labels)") before any row runs; a row's error or an
+   *   `AbortError`, with `insertedLabels`; `ERR_INDEX_BUSY` while a `readIndex` / `fromBuffer` runs.
+   * @example
+   * ```ts
+   * const vectors = new Float32Array(10000 * 128); // filled elsewhere
+   * const labels = await index.addItems(vectors, undefined, {
+   *   onProgress: (done, total) => console.log(`${done}/${total}`),
+   *   signal: AbortSignal.timeout(60_000),
+   * });
+   * ```
+   */
+  addItems(vectors: VectorBatch, labels?: BatchLabels, options?: AddItemsOptions): Promise<Float64Array> {
+    return addItems(this.#batch, vectors, labels, options);
+  }
+
+  /**
+   * The synchronous `addItems`: the same rows on the same threads while the JS thread waits. `onProgress` is
+   * called from inside the call (about every 100 ms); meanwhile `initIndex`, `resizeIndex` and the loads of this
+   * index throw `ERR_INDEX_BUSY`. Errors are thrown instead of rejected.
+   *
+   * @example `index.addItemsSync([[1, 2, 3], [4, 5, 6]], [10, 11]);`
+   */
+  addItemsSync(vectors: VectorBatch, labels?: BatchLabels, options?: AddItemsOptions): Float64Array {
+    return addItemsSync(this.#batch, vectors, labels, options);
+  }
+
+  /**
+   * Searches many queries on native threads, off the JS thread. Each row equals `searchKnn(query, k)` at the same
+   * ef (labels, distances, order). The queries are copied when the call starts.
+   *
+   * @param queries - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
+   * @param k - an integer 1..`Number.MAX_SAFE_INTEGER` (more than are stored just gives fewer `found`), with
+   *   count * k at most 2^32.
+   * @param options - `numThreads` (default `os.availableParallelism()`), `ef` (default `getEf()` when the call
+   *   starts), `filter` (`{ allow }` or `{ deny }` label lists, evaluated in C++).
+   * @returns a Promise of `{ k, count, labels, distances, found }`: flat typed arrays with stride k, unused slots
+   *   holding label -1 and distance `Infinity`.
+   * @throws (as rejections) TypeError / RangeError for bad input; `ERR_NOT_INITIALIZED`; `ERR_INDEX_BUSY` while a
+   *   `readIndex` / `fromBuffer` runs.
+   * @example
+   * ```ts
+   * const { labels, distances, found } = await index.searchKnnBatch(queries, 10, { filter: { deny: [3, 7] } });
+   * const firstNeighbourOfQuery2 = labels[2 * 10];
+   * ```
+   */
+  searchKnnBatch(queries: VectorBatch, k: number, options?: SearchBatchOptions): Promise<BatchSearchResult> {
+    return searchKnnBatch(this.#batch, queries, k, options);
+  }
+
+  /**
+   * The synchronous `searchKnnBatch`, on the same threads; errors are thrown.
+   *
+   * @example `const { labels } = index.searchKnnBatchSync([[1, 2, 3]], 5, { ef: 100 });`
+   */
+  searchKnnBatchSync(queries: VectorBatch, k: number, options?: SearchBatchOptions): BatchSearchResult {
+    return searchKnnBatchSync(this.#batch, queries, k, options);
+  }
+
+  /**
+   * The index in hnswlib's file format, serialized off the JS thread: exactly the bytes `writeIndexSync` writes.
+   * Adds and deletes wait while the bytes are taken; searches go on. Rejects with `ERR_NOT_INITIALIZED` before
+   * `initIndex` and `ERR_INDEX_BUSY` while a `readIndex` / `fromBuffer` runs.
+   *
+   * @example `const bytes = await index.toBuffer();`
+   */
+  toBuffer(): Promise<Buffer> {
+    return toBuffer(this.#batch);
+  }
+
+  /**
+   * The synchronous `toBuffer`.
+   *
+   * @throws Error `ERR_NOT_INITIALIZED` before `initIndex`.
+   * @example `fs.writeFileSync('copy.hnsw', index.toBufferSync());`
+   */
+  toBufferSync(): Buffer {
+    return toBufferSync(this.#batch);
+  }
+
+  /**
+   * Loads an index from bytes in hnswlib's format, off the JS thread, as `readIndex` does: the capacity is the
+   * data's, `ef` resets to 10, and on failure the previous index stays. The bytes are copied when the call starts.
+   *
+   * @param data - a Uint8Array or Buffer.
+   * @param allowReplaceDeleted - see `initIndex`. Default false.
+   * @returns a Promise resolving when the new index is in place; it rejects with a TypeError for bad arguments,
+   *   `Hnswlib Error: ...` (code `ERR_CORRUPT_INDEX`, ...) for bad data, and `ERR_INDEX_BUSY` while other Promise
+   *   jobs of this object are in flight.
+   * @example `await index.fromBuffer(fs.readFileSync('vectors.hnsw'));`
+   */
+  fromBuffer(data: Uint8Array, allowReplaceDeleted?: boolean): Promise<void> {
+    return attempt(() => {
+      checkBytes(data);
+      checkOptionalBoolean(allowReplaceDeleted, 'allowReplaceDeleted');
+      return this.#index.fromBufferAsync(data, allowReplaceDeleted ?? false, 0);
+    });
+  }
+
+  /**
+   * The synchronous `fromBuffer`; errors are thrown.
+   *
+   * @example `index.fromBufferSync(other.toBufferSync());`
+   */
+  fromBufferSync(data: Uint8Array, allowReplaceDeleted?: boolean): void {
+    checkBytes(data);
+    checkOptionalBoolean(allowReplaceDeleted, 'allowReplaceDeleted');
+    this.#index.fromBuffer(data, allowReplaceDeleted ?? false, 0);
   }
 
   /**

@@ -8,6 +8,16 @@ import { native, packageRoot } from './native';
 import { InnerProductSpace, L2Space } from './spaces';
 
 export type { FilterFunction, InitIndexOptions, SearchResult, SpaceName } from './types';
+export type {
+  AddItemsError,
+  AddItemsOptions,
+  BatchLabels,
+  BatchSearchResult,
+  LabelFilterSpec,
+  LabelList,
+  SearchBatchOptions,
+  VectorBatch,
+} from './batch';
 
 /**
  * The distance kernels in use on this machine, chosen at load time from the CPU's features:

@@ -32,12 +32,77 @@ export interface NativeSearchResult {
   neighbors: number[];
 }
 
+/**
+ * Shared with the rows of an addItems: [0] nonzero asks it to stop (no new row starts; set with Atomics.store),
+ * [1] counts finished rows (read with Atomics.load). Backed by a SharedArrayBuffer or an ArrayBuffer; the job keeps
+ * it alive.
+ */
+export type NativeBatchControl = BigInt64Array;
+
+/** Settings of addItems / addItemsSync. numThreads: an integer >= 1 (capped at 256 and at the row count). */
+export interface NativeAddOptions {
+  numThreads: number;
+  /** HierarchicalNSW only (brute force ignores it). Default false. */
+  replaceDeleted?: boolean;
+  control?: NativeBatchControl;
+}
+
+/** addItemsSync only: called on the JS thread about every 100 ms with a new count below the total. If it throws,
+ * no new row starts and the call throws that error once the rows in progress finish. Meanwhile initIndex,
+ * resizeIndex and the loads of the same object throw ERR_INDEX_BUSY. */
+export interface NativeAddSyncOptions extends NativeAddOptions {
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A native label filter: exactly one list of labels (integers 0..2^53-1), kept in C++ as a bitmap or sorted array. */
+export type NativeLabelFilter = { allow: Float64Array } | { deny: Float64Array };
+
+export interface NativeSearchOptions {
+  numThreads: number;
+  /** HierarchicalNSW only: the beam is max(ef, k); absent or 0 = the index's ef when the call starts. */
+  ef?: number;
+  filter?: NativeLabelFilter;
+}
+
+/** count rows of k slots, closest first; an unused slot holds label -1 and distance Infinity. */
+export interface NativeBatchSearchResult {
+  k: number;
+  count: number;
+  labels: Float64Array;
+  distances: Float32Array;
+  found: Uint32Array;
+}
+
+/**
+ * The batch and buffer methods both classes have. vectors/queries are flat Float32Arrays of rows * dim floats,
+ * labels one Float64Array element per row (integers 0..2^53-1). The Promise forms copy their inputs when called.
+ *
+ * A failed addItems (or addItemsSync) error carries `insertedLabels: Float64Array`, the labels of the batch that are
+ * in the index, in row order; a stopped one fails with code ERR_CANCELLED. Before any row runs, a batch whose new
+ * labels do not fit fails with ERR_INDEX_FULL.
+ *
+ * Jobs in flight (every Promise form) make initIndex, resizeIndex, readIndex*, fromBuffer* and fromBufferAsync
+ * throw ERR_INDEX_BUSY; while a readIndex or fromBufferAsync is in flight, every job start and every mutating
+ * sync method throws it too.
+ */
+export interface NativeBatchMethods {
+  addItems(vectors: Float32Array, labels: Float64Array, options: NativeAddOptions): Promise<void>;
+  addItemsSync(vectors: Float32Array, labels: Float64Array, options: NativeAddSyncOptions): void;
+  searchKnnBatch(queries: Float32Array, k: number, options: NativeSearchOptions): Promise<NativeBatchSearchResult>;
+  searchKnnBatchSync(queries: Float32Array, k: number, options: NativeSearchOptions): NativeBatchSearchResult;
+  /** The same bytes writeIndex writes. */
+  toBuffer(): Buffer;
+  toBufferAsync(): Promise<Buffer>;
+  isInitialized(): boolean;
+  getCurrentCount(): number;
+}
+
 /** Engine HierarchicalNsw behind a JS object. Before an index exists, getMaxElements and getCurrentCount return 0,
  * initIndex, isInitialized, readIndex* and fromBuffer work, and every other method throws ERR_NOT_INITIALIZED.
  * Labels, maxElements and randomSeed are integers 0..2^53-1 (the engine further needs maxElements < 2^32).
  * Labels above 2^53 in a foreign file come back rounded to the nearest double. Every method called from inside a
  * searchKnn filter of the same object throws ERR_INDEX_BUSY. */
-export interface NativeHierarchicalNSW {
+export interface NativeHierarchicalNSW extends NativeBatchMethods {
   initIndex(maxElements: number, m: number, efConstruction: number, randomSeed: number, allowReplaceDeleted: boolean): void;
   isInitialized(): boolean;
   addPoint(vector: Float32Array, label: number, replaceDeleted: boolean): void;
@@ -63,13 +128,12 @@ export interface NativeHierarchicalNSW {
   readIndex(filename: string, allowReplaceDeleted: boolean, maxElements: number): Promise<void>;
   writeIndexSync(filename: string): void;
   writeIndex(filename: string): Promise<void>;
-  /** The same bytes writeIndex writes. */
-  toBuffer(): Buffer;
   fromBuffer(data: Uint8Array, allowReplaceDeleted: boolean, maxElements: number): void;
+  fromBufferAsync(data: Uint8Array, allowReplaceDeleted: boolean, maxElements: number): Promise<void>;
 }
 
 /** Engine BruteForce behind a JS object; same conventions. */
-export interface NativeBruteforceSearch {
+export interface NativeBruteforceSearch extends NativeBatchMethods {
   initIndex(maxElements: number): void;
   isInitialized(): boolean;
   addPoint(vector: Float32Array, label: number): void;
@@ -85,8 +149,8 @@ export interface NativeBruteforceSearch {
   readIndex(filename: string): Promise<void>;
   writeIndexSync(filename: string): void;
   writeIndex(filename: string): Promise<void>;
-  toBuffer(): Buffer;
   fromBuffer(data: Uint8Array): void;
+  fromBufferAsync(data: Uint8Array): Promise<void>;
 }
 
 export interface NativeAddon {

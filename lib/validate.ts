@@ -15,7 +15,7 @@ export type ErrorCode =
 export type VectorInput = number[] | Float32Array;
 
 /** Largest finite float32; a double beyond it (after rounding) would be stored as Infinity. */
-const FLOAT32_MAX = 3.4028234663852886e38;
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Largest value hnswlib-node's uint32 conversion could carry; used as the bound of maxElements, ef, ... */
 export const UINT32_MAX = 4294967295;
@@ -32,8 +32,22 @@ function withCode<E extends Error>(err: E, code: ErrorCode): E {
   return err;
 }
 
-/** How a received value reads in a message: `string`, `null`, `NaN`, `-1.5`, `an instance of Float64Array`. */
+/** What a message shows as received when that is not a value but a finding, e.g. `7 twice`. */
+export class Verbatim {
+  constructor(readonly text: string) {}
+}
+
+/** Wraps text so the message builder shows it as it is. */
+export function verbatim(text: string): Verbatim {
+  return new Verbatim(text);
+}
+
+/**
+ * How a received value reads in a message: `string`, `null`, `NaN`, `-1.5`, `an instance of Float64Array`, or
+ * the text of a Verbatim.
+ */
 export function describeReceived(value: unknown): string {
+  if (value instanceof Verbatim) return value.text;
   if (value === null) return 'null';
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'bigint') return `${value}n`;
@@ -46,22 +60,30 @@ export function describeReceived(value: unknown): string {
   return typeof value;
 }
 
+/** How a message joins the argument to what was expected of it. */
+export type Expectation = 'to be' | 'to have' | 'to hold';
+
 /**
  * The one message builder for this layer's own messages:
- * "Expected `point[3]` to be a finite number but received NaN".
+ * "Expected `point[3]` to be a finite number but received NaN",
+ * "Expected `vectors` to have a length that is a multiple of 784 but received 1000".
  */
-export function expectationMessage(name: string, expected: string, received: unknown): string {
-  return `Expected \`${name}\` to be ${expected} but received ${describeReceived(received)}`;
+export function expectationMessage(name: string, expected: string, received: unknown, verb: Expectation = 'to be'): string {
+  return `Expected \`${name}\` ${verb} ${expected} but received ${describeReceived(received)}`;
 }
 
 /** A RangeError in the builder's words, code ERR_OUT_OF_RANGE. */
-export function rangeError(name: string, expected: string, received: unknown): RangeError {
-  return withCode(new RangeError(expectationMessage(name, expected, received)), 'ERR_OUT_OF_RANGE');
+export function rangeError(name: string, expected: string, received: unknown, verb?: Expectation): RangeError {
+  return withCode(new RangeError(expectationMessage(name, expected, received, verb)), 'ERR_OUT_OF_RANGE');
 }
 
-/** A TypeError in the builder's words, code ERR_INVALID_ARG_TYPE. */
-export function typeError(name: string, expected: string, received: unknown): TypeError {
-  return withCode(new TypeError(expectationMessage(name, expected, received)), 'ERR_INVALID_ARG_TYPE');
+/**
+ * A TypeError in the builder's words, code ERR_INVALID_ARG_TYPE. A number that arrived is shown by its type
+ * (`number`, not `42`): its value is not the problem.
+ */
+export function typeError(name: string, expected: string, received: unknown, verb?: Expectation): TypeError {
+  const shown = typeof received === 'number' ? verbatim('number') : received;
+  return withCode(new TypeError(expectationMessage(name, expected, shown, verb)), 'ERR_INVALID_ARG_TYPE');
 }
 
 // ---- hnswlib-node's own messages ------------------------------------------------------------------------------

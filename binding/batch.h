@@ -1,0 +1,429 @@
+// Batch insert and batch search: many rows on several threads, shared by both index classes and by the Promise and
+// Sync form of each method.
+//
+// Arguments are checked (and, for a job, copied) on the JS thread; the row loops run hnswkit::parallel_for on a
+// libuv pool thread (Promise form) or on the calling thread (Sync form), with the threads the caller asked for.
+// Derived (the wrap class) supplies, as public statics:
+//   AddOne(engine, vector, label, replace_deleted)      one insert or update
+//   SearchOne(engine, query, k, filter, ef) -> hits      one query
+//   ReusableSlots(engine) -> size_t                     deleted slots a replaceDeleted insert may take
+//   CurrentEf(engine) -> size_t                         the search width to use when the caller gave none (>= 1)
+#pragma once
+
+#include <napi.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "args.h"
+#include "errors.h"
+#include "index/label_set.h"
+#include "index/search_types.h"
+#include "jobs.h"
+#include "util/error.h"
+#include "util/parallel_for.h"
+
+namespace binding {
+
+// More threads than this never help and make failing to start one likelier; parallel_for also caps at the rows.
+inline constexpr std::size_t kMaxBatchThreads = 256;
+
+// A bound on a batch search's count * k result slots that keeps their byte size far from overflowing; lib/ checks
+// the runtime's own typed array limit (2^32 elements in Node 20), and allocation fails with a RangeError beyond it.
+inline constexpr std::uint64_t kMaxResultSlots = std::uint64_t{1} << 53;
+
+// How often the Sync form calls onProgress while rows run.
+inline constexpr std::chrono::milliseconds kProgressInterval{100};
+
+// Two int64 cells that lib/ shares with the rows as a BigInt64Array: [0] nonzero asks the batch to stop (lib sets
+// it with Atomics.store when the AbortSignal fires), [1] counts finished rows (lib polls it with Atomics.load for
+// onProgress). Both sides use atomic accesses, because the event loop touches the cells while rows run.
+class BatchControl {
+ public:
+  BatchControl() = default;
+
+  // JS thread. An empty value means no control: nothing can stop the batch and no one counts rows.
+  BatchControl(Napi::Env env, Napi::Value value) {
+    if (value.IsEmpty()) return;
+    auto array = ExpectTypedArrayValue<Napi::BigInt64Array>(env, value, "control", napi_bigint64_array,
+                                                           "a BigInt64Array");
+    if (array.ElementLength() < 2 || array.Data() == nullptr) {
+      throw Napi::RangeError::New(env, "Expected `control` to have at least 2 elements but received " +
+                                           std::to_string(array.ElementLength()));
+    }
+    cells_ = array.Data();
+    // The reference keeps the buffer (and so the cells) alive while rows run, even if lib drops it meanwhile.
+    pin_ = Napi::Persistent(array);
+  }
+
+  bool stop_requested() const { return cells_ != nullptr && Load(&cells_[0]) != 0; }
+  void count_row() const {
+    if (cells_ != nullptr) Increment(&cells_[1]);
+  }
+
+ private:
+#if defined(__GNUC__) || defined(__clang__)
+  static std::int64_t Load(const std::int64_t* cell) { return __atomic_load_n(cell, __ATOMIC_ACQUIRE); }
+  static void Increment(std::int64_t* cell) { __atomic_fetch_add(cell, 1, __ATOMIC_RELAXED); }
+#else
+  static_assert(sizeof(std::atomic<std::int64_t>) == sizeof(std::int64_t) &&
+                    std::atomic<std::int64_t>::is_always_lock_free,
+                "an int64 cell must be usable as an atomic in place");
+  static std::int64_t Load(const std::int64_t* cell) {
+    return reinterpret_cast<const std::atomic<std::int64_t>*>(cell)->load(std::memory_order_acquire);
+  }
+  static void Increment(std::int64_t* cell) {
+    reinterpret_cast<std::atomic<std::int64_t>*>(cell)->fetch_add(1, std::memory_order_relaxed);
+  }
+#endif
+
+  std::int64_t* cells_ = nullptr;  // element 0 and 1 of the pinned array (its Data() honours byteOffset)
+  Napi::Reference<Napi::BigInt64Array> pin_;
+};
+
+// Rows are handed out in order; a worker thread needs every row's vector, so a job copies them on the JS thread
+// (JS may detach, transfer or rewrite the caller's buffer while the job runs). The Sync form without callbacks
+// reads the caller's array in place: nothing else runs on the JS thread until it returns.
+inline const float* RowsOf(Napi::Float32Array array, bool copy, std::vector<float>* storage) {
+  if (!copy) return array.Data();
+  storage->assign(array.Data(), array.Data() + array.ElementLength());
+  return storage->data();
+}
+
+// A Float32Array of rows * dim floats; returns the row count.
+inline std::size_t ExpectRows(const Napi::CallbackInfo& info, std::size_t i, const char* name, std::size_t dim,
+                              Napi::Float32Array* array) {
+  *array = ExpectFloat32Array(info, i, name);
+  const std::size_t length = array->ElementLength();
+  if (length % dim != 0 || (length > 0 && array->Data() == nullptr)) {
+    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name +
+                                                "` to have a length that is a multiple of " + std::to_string(dim) +
+                                                " but received " + std::to_string(length));
+  }
+  return length / dim;
+}
+
+inline std::size_t ThreadsOption(Napi::Object options) {
+  return std::min(CountProperty(options, "numThreads", 1, 1), kMaxBatchThreads);
+}
+
+// ---- insert ---------------------------------------------------------------------------------------------------
+
+// One addItems call: inputs, settings and what happened to each row. Not movable (atomics): held by unique_ptr.
+struct AddBatch {
+  std::size_t dim = 0;
+  std::size_t rows = 0;
+  const float* vectors = nullptr;  // rows * dim floats: `copy`, or the caller's array (see RowsOf)
+  std::vector<float> copy;
+  std::vector<std::uint64_t> labels;  // one per row
+  bool replace_deleted = false;
+  std::size_t threads = 1;
+  BatchControl control;
+  std::atomic<bool> stop{false};        // set by the Sync form when its onProgress throws
+  TeardownWatch* watch = nullptr;       // the Promise form's: stops the rows if the environment goes away
+  std::atomic<std::size_t> done{0};     // finished rows, for the Sync form's onProgress
+  std::vector<std::uint8_t> inserted;   // per row: 1 once its label is in the index; read after the loop joined
+};
+
+// addItems(vectors: Float32Array, labels: Float64Array, options: { numThreads, replaceDeleted?, control? }).
+inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, std::size_t dim, bool copy) {
+  auto batch = std::make_unique<AddBatch>();
+  Napi::Float32Array vectors;
+  batch->dim = dim;
+  batch->rows = ExpectRows(info, 0, "vectors", dim, &vectors);
+  batch->labels = LabelsFromValue(info.Env(), info[1], "labels");
+  if (batch->labels.size() != batch->rows) {
+    throw Napi::RangeError::New(info.Env(), "Expected `labels` to have " + std::to_string(batch->rows) +
+                                                " elements but received " + std::to_string(batch->labels.size()));
+  }
+  Napi::Object options = ExpectObject(info, 2, "options");
+  batch->threads = ThreadsOption(options);
+  batch->replace_deleted = BoolProperty(options, "replaceDeleted", false);
+  batch->control = BatchControl(info.Env(), OptionalProperty(options, "control"));
+  batch->vectors = RowsOf(vectors, copy, &batch->copy);
+  batch->inserted.assign(batch->rows, 0);
+  return batch;
+}
+
+// Refuses, before any row starts, a batch whose new labels cannot all fit. Jobs running at the same time can still
+// fill the index meanwhile; the row that finds it full then fails like any other.
+template <typename Derived, typename Engine>
+void CheckCapacity(const Engine& engine, const AddBatch& batch) {
+  std::size_t fresh = 0;
+  for (std::uint64_t label : batch.labels) {
+    if (!engine.contains(label)) ++fresh;
+  }
+  const std::size_t capacity = engine.max_elements();
+  const std::size_t count = Derived::ElementCount(engine);
+  std::size_t free_slots = capacity > count ? capacity - count : 0;
+  if (batch.replace_deleted) free_slots += Derived::ReusableSlots(engine);
+  if (fresh > free_slots) {
+    throw hnswkit::Error(hnswkit::ErrorCode::kIndexFull,
+                         "The number of elements exceeds the specified limit (capacity " + std::to_string(capacity) +
+                             ", current count " + std::to_string(count) + ", batch adds " + std::to_string(fresh) +
+                             " new labels)");
+  }
+}
+
+// The row loop both forms run: rows in order from a shared cursor; the first failure, or a stop request, keeps
+// any further row from starting while rows in progress finish.
+template <typename Derived, typename Engine>
+void InsertRows(Engine& engine, AddBatch& batch) {
+  CheckCapacity<Derived>(engine, batch);
+  hnswkit::parallel_for(
+      batch.rows, batch.threads,
+      [&](std::size_t row, std::size_t) {
+        if (batch.watch != nullptr) {
+          batch.watch->Ping();
+          if (batch.watch->stopping()) {
+            throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "addItems was stopped: the environment is exiting");
+          }
+        }
+        if (batch.control.stop_requested() || batch.stop.load(std::memory_order_relaxed)) {
+          throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "addItems was aborted");
+        }
+        Derived::AddOne(engine, batch.vectors + row * batch.dim, batch.labels[row], batch.replace_deleted);
+        batch.inserted[row] = 1;
+        batch.control.count_row();
+      },
+      nullptr, &batch.done);
+}
+
+// The labels of this batch that are in the index, in row order: what a failed or aborted batch reports.
+inline Napi::Float64Array InsertedLabels(Napi::Env env, const AddBatch& batch) {
+  std::size_t n = 0;
+  for (std::uint8_t flag : batch.inserted) n += flag;
+  Napi::Float64Array array = Napi::Float64Array::New(env, n);
+  std::size_t next = 0;
+  for (std::size_t row = 0; row < batch.rows; ++row) {
+    if (batch.inserted[row]) array[next++] = static_cast<double>(batch.labels[row]);
+  }
+  return array;
+}
+
+// Attaches insertedLabels to what a batch threw, if it is an object (JS may throw primitives from onProgress).
+inline void AnnotateBatchError(Napi::Env env, Napi::Value error, const AddBatch& batch) {
+  if (error.IsObject()) error.As<Napi::Object>().Set("insertedLabels", InsertedLabels(env, batch));
+}
+
+// Runs `rows` (the row loop) on a helper thread while this, the JS thread, calls onProgress(done, total) about
+// every kProgressInterval, only with a new count between 0 and the total (both excluded). If onProgress throws, no further row starts and
+// its exception is rethrown once the rows in progress have finished; otherwise the loop's own failure is.
+template <typename Rows>
+void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& batch, Rows&& rows) {
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  bool finished = false;
+  std::exception_ptr failure;
+  std::thread runner([&] {
+    try {
+      rows();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    finished = true;
+    finished_cv.notify_one();
+  });
+  // Whatever leaves this scope, the runner is stopped and joined first: it uses this frame's variables.
+  struct Joiner {
+    std::thread& thread;
+    AddBatch& batch;
+    ~Joiner() {
+      batch.stop.store(true, std::memory_order_relaxed);
+      thread.join();
+    }
+  } joiner{runner, batch};
+
+  std::optional<Napi::Error> callback_error;
+  std::size_t reported = 0;  // only counts that moved are reported; 0 (rows not started yet) never is
+  std::unique_lock<std::mutex> lock(mutex);
+  while (!finished_cv.wait_for(lock, kProgressInterval, [&] { return finished; })) {
+    const std::size_t done = batch.done.load(std::memory_order_relaxed);
+    if (callback_error || done >= batch.rows || done == reported) continue;
+    reported = done;
+    lock.unlock();
+    try {
+      Napi::HandleScope scope(env);
+      on_progress.Call({Napi::Number::New(env, static_cast<double>(done)),
+                        Napi::Number::New(env, static_cast<double>(batch.rows))});
+    } catch (Napi::Error& e) {
+      // Moved, not copied: copying re-references the value, which fails for a thrown primitive.
+      callback_error.emplace(std::move(e));
+      batch.stop.store(true, std::memory_order_relaxed);
+    }
+    lock.lock();
+  }
+  lock.unlock();
+  if (callback_error) throw std::move(*callback_error);
+  if (failure) std::rethrow_exception(failure);
+}
+
+// ---- search ---------------------------------------------------------------------------------------------------
+
+// One searchKnnBatch call. The result arrays are made on the JS thread before any row runs and written in place;
+// their references keep them alive (and out of reach of JS) until the job settles.
+struct SearchBatch {
+  std::size_t dim = 0;
+  std::size_t rows = 0;
+  std::size_t k = 0;
+  std::size_t ef = 0;  // 0 until resolved against the engine
+  std::size_t threads = 1;
+  TeardownWatch* watch = nullptr;  // the Promise form's: stops the rows if the environment goes away
+  const float* queries = nullptr;  // rows * dim floats (see RowsOf)
+  std::vector<float> copy;
+  bool filtered = false;
+  hnswkit::LabelSet::Mode filter_mode = hnswkit::LabelSet::Mode::kAllow;
+  std::vector<std::uint64_t> filter_labels;  // made into a LabelSet off the JS thread (sorting can take a while)
+  double* out_labels = nullptr;      // rows * k, closest first, -1 where nothing was found
+  float* out_distances = nullptr;    // rows * k, +Infinity where nothing was found
+  std::uint32_t* out_found = nullptr;  // rows
+  Napi::Reference<Napi::Float64Array> labels_pin;
+  Napi::Reference<Napi::Float32Array> distances_pin;
+  Napi::Reference<Napi::Uint32Array> found_pin;
+};
+
+// filter: undefined, { allow: Float64Array } or { deny: Float64Array }.
+inline void ParseFilter(Napi::Env env, Napi::Value value, SearchBatch* batch) {
+  if (value.IsEmpty()) return;
+  if (!value.IsObject()) ThrowTypeError(env, "filter", "an object");
+  Napi::Object filter = value.As<Napi::Object>();
+  Napi::Value allow = OptionalProperty(filter, "allow");
+  Napi::Value deny = OptionalProperty(filter, "deny");
+  if (allow.IsEmpty() == deny.IsEmpty()) ThrowTypeError(env, "filter", "an object with exactly one of allow and deny");
+  batch->filtered = true;
+  if (!allow.IsEmpty()) {
+    batch->filter_mode = hnswkit::LabelSet::Mode::kAllow;
+    batch->filter_labels = LabelsFromValue(env, allow, "filter.allow");
+  } else {
+    batch->filter_mode = hnswkit::LabelSet::Mode::kDeny;
+    batch->filter_labels = LabelsFromValue(env, deny, "filter.deny");
+  }
+}
+
+// searchKnnBatch(queries: Float32Array, k, options: { numThreads, ef?, filter? }).
+inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& info, std::size_t dim, bool copy) {
+  Napi::Env env = info.Env();
+  auto batch = std::make_unique<SearchBatch>();
+  Napi::Float32Array queries;
+  batch->dim = dim;
+  batch->rows = ExpectRows(info, 0, "queries", dim, &queries);
+  batch->k = ExpectCount(info, 1, "k", 1);
+  Napi::Object options = ExpectObject(info, 2, "options");
+  batch->threads = ThreadsOption(options);
+  batch->ef = CountProperty(options, "ef", 0, 0);
+  ParseFilter(env, OptionalProperty(options, "filter"), batch.get());
+  if (batch->rows > 0 && batch->k > kMaxResultSlots / batch->rows) {
+    throw Napi::RangeError::New(env, "Expected `k` to be at most " + std::to_string(kMaxResultSlots / batch->rows) +
+                                         " for " + std::to_string(batch->rows) + " queries but received " +
+                                         std::to_string(batch->k));
+  }
+  const std::size_t slots = batch->rows * batch->k;
+  Napi::Float64Array labels = Napi::Float64Array::New(env, slots);
+  Napi::Float32Array distances = Napi::Float32Array::New(env, slots);
+  Napi::Uint32Array found = Napi::Uint32Array::New(env, batch->rows);
+  batch->out_labels = labels.Data();
+  batch->out_distances = distances.Data();
+  batch->out_found = found.Data();
+  batch->labels_pin = Napi::Persistent(labels);
+  batch->distances_pin = Napi::Persistent(distances);
+  batch->found_pin = Napi::Persistent(found);
+  batch->queries = RowsOf(queries, copy, &batch->copy);
+  return batch;
+}
+
+template <typename Derived, typename Engine>
+void SearchRows(const Engine& engine, SearchBatch& batch) {
+  std::unique_ptr<hnswkit::LabelSet> filter;
+  if (batch.filtered) filter = std::make_unique<hnswkit::LabelSet>(std::move(batch.filter_labels), batch.filter_mode);
+  const std::size_t k = batch.k;
+  const std::atomic<bool>* stop = batch.watch != nullptr ? &batch.watch->stopping_flag() : nullptr;
+  hnswkit::parallel_for(batch.rows, batch.threads, [&](std::size_t row, std::size_t) {
+    if (batch.watch != nullptr) batch.watch->Ping();
+    const hnswkit::SearchHits hits =
+        Derived::SearchOne(engine, batch.queries + row * batch.dim, k, filter.get(), batch.ef);
+    const std::size_t n = std::min(hits.size(), k);
+    double* labels = batch.out_labels + row * k;
+    float* distances = batch.out_distances + row * k;
+    for (std::size_t i = 0; i < n; ++i) {
+      labels[i] = static_cast<double>(hits[i].label);
+      distances[i] = hits[i].distance;
+    }
+    std::fill(labels + n, labels + k, -1.0);
+    std::fill(distances + n, distances + k, std::numeric_limits<float>::infinity());
+    batch.out_found[row] = static_cast<std::uint32_t>(n);
+  }, stop);
+  if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
+    throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "searchKnnBatch was stopped: the environment is exiting");
+  }
+}
+
+// { k, count, labels, distances, found } over the arrays the rows were written into.
+inline Napi::Object SearchResultToJs(Napi::Env env, const SearchBatch& batch) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("k", Napi::Number::New(env, static_cast<double>(batch.k)));
+  result.Set("count", Napi::Number::New(env, static_cast<double>(batch.rows)));
+  result.Set("labels", batch.labels_pin.Value());
+  result.Set("distances", batch.distances_pin.Value());
+  result.Set("found", batch.found_pin.Value());
+  return result;
+}
+
+// ---- jobs -----------------------------------------------------------------------------------------------------
+
+template <typename Derived, typename Engine>
+class AddJob final : public PromiseJob {
+ public:
+  AddJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<Engine> engine,
+         std::unique_ptr<AddBatch> batch)
+      : PromiseJob(env, "hnswkit:addItems", std::move(jobs)),
+        engine_(std::move(engine)),
+        batch_(std::move(batch)),
+        watch_(env) {
+    batch_->watch = &watch_;
+  }
+
+ private:
+  void Run() override { InsertRows<Derived>(*engine_, *batch_); }
+  void Annotate(Napi::Env env, Napi::Object error) override { AnnotateBatchError(env, error, *batch_); }
+
+  std::shared_ptr<Engine> engine_;
+  std::unique_ptr<AddBatch> batch_;
+  TeardownWatch watch_;
+};
+
+template <typename Derived, typename Engine>
+class SearchJob final : public PromiseJob {
+ public:
+  SearchJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<const Engine> engine,
+            std::unique_ptr<SearchBatch> batch)
+      : PromiseJob(env, "hnswkit:searchKnnBatch", std::move(jobs)),
+        engine_(std::move(engine)),
+        batch_(std::move(batch)),
+        watch_(env) {
+    batch_->watch = &watch_;
+  }
+
+ private:
+  void Run() override { SearchRows<Derived>(*engine_, *batch_); }
+  Napi::Value Resolution(Napi::Env env) override { return SearchResultToJs(env, *batch_); }
+
+  std::shared_ptr<const Engine> engine_;
+  std::unique_ptr<SearchBatch> batch_;
+  TeardownWatch watch_;
+};
+
+}  // namespace binding

@@ -1,0 +1,495 @@
+// The batch and async surface both index classes share: checks and conversions for addItems and searchKnnBatch,
+// the AbortSignal and onProgress plumbing around the native jobs, the AbortError, and the buffer methods' helpers.
+
+import { constants as bufferConstants } from 'buffer';
+import * as os from 'os';
+import * as util from 'util';
+import type { NativeBatchMethods, NativeBatchSearchResult, NativeLabelFilter } from './native';
+import {
+  FLOAT32_MAX,
+  UINT32_MAX,
+  checkIntegerRange,
+  notInitializedError,
+  rangeError,
+  typeError,
+  verbatim,
+} from './validate';
+
+// ---- public types ---------------------------------------------------------------------------------------------
+
+/** Labels: integers 0..`Number.MAX_SAFE_INTEGER`. */
+export type LabelList = readonly number[] | Float64Array | Uint32Array | Int32Array | Set<number>;
+
+/** The labels of an `addItems` batch, one per row (a `Set` has no row order, so it is not accepted here). */
+export type BatchLabels = readonly number[] | Float64Array | Uint32Array | Int32Array;
+
+/** Many vectors: one flat `Float32Array` of n * dim floats (used without a copy), or an array of vectors. */
+export type VectorBatch = Float32Array | ReadonlyArray<readonly number[] | Float32Array>;
+
+/**
+ * A search filter evaluated in C++: only the listed labels (`allow`) or all but them (`deny`) can be returned.
+ * A JS callback cannot run on the worker threads of a batch search.
+ */
+export type LabelFilterSpec = { allow: LabelList } | { deny: LabelList };
+
+/** Options of `addItems` / `addItemsSync`. Unknown keys are ignored. */
+export interface AddItemsOptions {
+  /** Threads inserting rows: an integer >= 1, capped at the row count. Default `os.availableParallelism()`. */
+  numThreads?: number;
+  /** `HierarchicalNSW` only: new labels reuse the slots of deleted elements, as `addPoint`'s third argument. Default false. */
+  replaceDeleted?: boolean;
+  /**
+   * Called on the JS thread with the rows finished so far, about every 100 ms while rows run, and exactly once with
+   * `done === total` on success. If it throws, no new row starts and the batch fails with what it threw.
+   */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the batch: no new row starts, rows already inserted stay, and the batch fails with an `AbortError`
+   * (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason).
+   */
+  signal?: AbortSignal;
+}
+
+/** Options of `searchKnnBatch` / `searchKnnBatchSync`. Unknown keys are ignored. */
+export interface SearchBatchOptions {
+  /** Threads searching: an integer >= 1, capped at the query count. Default `os.availableParallelism()`. */
+  numThreads?: number;
+  /** `HierarchicalNSW` only: the search width, an integer 0..2^32-1; the beam is max(ef, k). Default: `getEf()`. */
+  ef?: number;
+  /** Which labels may be returned. Default: all. */
+  filter?: LabelFilterSpec;
+}
+
+/** What `searchKnnBatch` returns: `count` rows of `k` slots each, in flat typed arrays. */
+export interface BatchSearchResult {
+  /** The k asked for: the stride of `labels` and `distances`. */
+  k: number;
+  /** The number of queries. */
+  count: number;
+  /** count * k labels; row i holds query i's neighbours, closest first; unused slots hold -1. */
+  labels: Float64Array;
+  /** count * k distances matching `labels`; unused slots hold `Infinity`. */
+  distances: Float32Array;
+  /** How many slots of each row are filled (fewer than k when fewer were found). */
+  found: Uint32Array;
+}
+
+/**
+ * What a failed `addItems` rejects with (and `addItemsSync` throws): the first error of the batch, carrying the
+ * labels of this batch that are in the index, in row order. An abort gives an `AbortError` of this shape.
+ */
+export type AddItemsError = Error & { code?: string; insertedLabels: Float64Array };
+
+// ---- internal -------------------------------------------------------------------------------------------------
+
+/** What a class tells the shared code about itself. */
+export interface BatchTarget {
+  native: NativeBatchMethods;
+  dim: number;
+  /** Whether `replaceDeleted` and `ef` mean anything (HierarchicalNSW) or are ignored (BruteforceSearch). */
+  graph: boolean;
+}
+
+/** Node's AbortError: the same name, code and message, plus the batch's insertedLabels. */
+class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  readonly insertedLabels: Float64Array;
+
+  constructor(reason: unknown, insertedLabels: Float64Array) {
+    super('The operation was aborted', { cause: reason });
+    this.name = 'AbortError';
+    this.insertedLabels = insertedLabels;
+  }
+}
+
+/** The duck type the spec accepts as an AbortSignal. */
+interface SignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener?(type: 'abort', listener: () => void): void;
+}
+
+type Progress = (done: number, total: number) => void;
+
+const PROGRESS_INTERVAL_MS = 100;
+/** The longest typed array this Node makes (2^32 in Node 20), so the bound on count * k result slots. */
+const MAX_RESULT_SLOTS = bufferConstants.MAX_LENGTH;
+const LABEL_MAX = Number.MAX_SAFE_INTEGER;
+const NO_LABELS = new Float64Array(0);
+
+/** Runs `start`, turning a synchronous throw into a rejection: a Promise form never throws. */
+export function attempt<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function requireIndex(target: BatchTarget): void {
+  if (!target.native.isInitialized()) throw notInitializedError();
+}
+
+/** Sets `insertedLabels` on an error object; a thrown primitive or a frozen object stays as it is. */
+function withInsertedLabels(err: unknown, labels: Float64Array): unknown {
+  if ((typeof err === 'object' && err !== null) || typeof err === 'function') {
+    try {
+      Object.defineProperty(err, 'insertedLabels', { value: labels, enumerable: true, writable: true, configurable: true });
+    } catch {
+      // Not extensible: the error still says what happened.
+    }
+  }
+  return err;
+}
+
+function insertedLabelsOf(err: unknown): Float64Array {
+  const labels = (err as { insertedLabels?: unknown } | null)?.insertedLabels;
+  return util.types.isFloat64Array(labels) ? labels : NO_LABELS;
+}
+
+function isCancelled(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'ERR_CANCELLED';
+}
+
+// ---- argument conversion --------------------------------------------------------------------------------------
+
+/**
+ * A batch of vectors as one flat Float32Array of count * dim floats: a flat Float32Array is checked and passed
+ * through, an array of vectors is copied once. Messages name the argument, the row and the column
+ * (`vectors[5][3]`).
+ */
+export function toFlatVectors(value: unknown, dim: number, name: string): { data: Float32Array; count: number } {
+  if (util.types.isFloat32Array(value)) {
+    if (value.length % dim !== 0) {
+      throw rangeError(name, `a length that is a multiple of ${dim}`, value.length, 'to have');
+    }
+    for (let i = 0; i < value.length; i++) {
+      if (!Number.isFinite(value[i])) {
+        throw rangeError(`${name}[${Math.floor(i / dim)}][${i % dim}]`, 'a finite number', value[i]);
+      }
+    }
+    return { data: value, count: value.length / dim };
+  }
+  if (!Array.isArray(value)) throw typeError(name, 'a Float32Array or an array of vectors', value);
+  const rows = value as readonly unknown[];
+  const data = new Float32Array(rows.length * dim);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const rowName = `${name}[${r}]`;
+    if (util.types.isFloat32Array(row)) {
+      if (row.length !== dim) throw rangeError(rowName, `${dim} elements`, row.length, 'to have');
+      for (let c = 0; c < dim; c++) {
+        if (!Number.isFinite(row[c])) throw rangeError(`${rowName}[${c}]`, 'a finite number', row[c]);
+      }
+      data.set(row, r * dim);
+      continue;
+    }
+    if (!Array.isArray(row)) throw typeError(rowName, 'a number[] or a Float32Array', row);
+    const elements = row as readonly unknown[];
+    if (elements.length !== dim) throw rangeError(rowName, `${dim} elements`, elements.length, 'to have');
+    const base = r * dim;
+    for (let c = 0; c < dim; c++) {
+      const element = elements[c];
+      if (typeof element !== 'number') throw typeError(`${rowName}[${c}]`, 'a number', element);
+      if (!Number.isFinite(element)) throw rangeError(`${rowName}[${c}]`, 'a finite number', element);
+      data[base + c] = element;
+      if (!Number.isFinite(data[base + c])) {
+        throw rangeError(`${rowName}[${c}]`, `a number within the float32 range (±${FLOAT32_MAX})`, element);
+      }
+    }
+  }
+  return { data, count: rows.length };
+}
+
+/**
+ * Labels as a new Float64Array, each checked to be an integer 0..2^53-1 (`labels[3]` in messages). `count`
+ * (addItems) also requires that many labels, all distinct; `sets` accepts a Set (filters).
+ */
+export function toLabelArray(value: unknown, name: string, rules: { count?: number; sets?: boolean }): Float64Array {
+  let items: ArrayLike<unknown>;
+  if (Array.isArray(value) || util.types.isFloat64Array(value) || util.types.isUint32Array(value) || util.types.isInt32Array(value)) {
+    items = value as ArrayLike<unknown>;
+  } else if (rules.sets && util.types.isSet(value)) {
+    items = Array.from(value as Set<unknown>);
+  } else {
+    const kinds = 'an array of labels, a Float64Array, a Uint32Array or an Int32Array';
+    throw typeError(name, rules.sets ? `${kinds.replace(' or ', ', ')} or a Set` : kinds, value);
+  }
+  if (rules.count !== undefined && items.length !== rules.count) {
+    throw rangeError(name, `${rules.count} elements`, items.length, 'to have');
+  }
+  const labels = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const label = items[i];
+    if (typeof label !== 'number') throw typeError(`${name}[${i}]`, 'a number', label);
+    checkIntegerRange(label, `${name}[${i}]`, 0, LABEL_MAX);
+    labels[i] = label;
+  }
+  if (rules.count !== undefined && labels.length > 1) {
+    const seen = new Set<number>();
+    for (const label of labels) {
+      if (seen.has(label)) throw rangeError(name, 'distinct labels', verbatim(`${label} twice`), 'to hold');
+      seen.add(label);
+    }
+  }
+  return labels;
+}
+
+function readOptions(options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) throw typeError('options', 'an object', options);
+  return options as Record<string, unknown>;
+}
+
+function readNumThreads(options: Record<string, unknown>): number {
+  const value = options.numThreads;
+  if (value === undefined) return os.availableParallelism();
+  if (typeof value !== 'number') throw typeError('numThreads', 'a number', value);
+  checkIntegerRange(value, 'numThreads', 1, Number.MAX_SAFE_INTEGER);
+  return value;
+}
+
+function readBoolean(options: Record<string, unknown>, key: string): boolean {
+  const value = options[key];
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw typeError(key, 'a boolean', value);
+  return value;
+}
+
+function readProgress(options: Record<string, unknown>): Progress | undefined {
+  const value = options.onProgress;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw typeError('onProgress', 'a function', value);
+  return value as Progress;
+}
+
+function readSignal(options: Record<string, unknown>): SignalLike | undefined {
+  const value = options.signal as Partial<SignalLike> | undefined;
+  if (value === undefined) return undefined;
+  const isSignal =
+    typeof value === 'object' &&
+    value !== null &&
+    typeof value.aborted === 'boolean' &&
+    typeof value.addEventListener === 'function';
+  if (!isSignal) throw typeError('signal', 'an AbortSignal', value);
+  return value as SignalLike;
+}
+
+function toNativeFilter(value: unknown): NativeLabelFilter | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) throw typeError('filter', 'an object with `allow` or `deny`', value);
+  const { allow, deny } = value as { allow?: unknown; deny?: unknown };
+  if ((allow === undefined) === (deny === undefined)) {
+    throw typeError('filter', 'an object with exactly one of `allow` and `deny`', value);
+  }
+  return allow !== undefined
+    ? { allow: toLabelArray(allow, 'filter.allow', { sets: true }) }
+    : { deny: toLabelArray(deny, 'filter.deny', { sets: true }) };
+}
+
+// ---- addItems -------------------------------------------------------------------------------------------------
+
+interface AddBatch {
+  vectors: Float32Array;
+  labels: Float64Array;
+  numThreads: number;
+  replaceDeleted: boolean;
+  onProgress?: Progress;
+  signal?: SignalLike;
+}
+
+function prepareAdd(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): AddBatch {
+  const flat = toFlatVectors(vectors, target.dim, 'vectors');
+  const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
+  const settings = readOptions(options);
+  const batch: AddBatch = {
+    vectors: flat.data,
+    labels: NO_LABELS,
+    numThreads: readNumThreads(settings),
+    replaceDeleted: target.graph ? readBoolean(settings, 'replaceDeleted') : false,
+    onProgress: readProgress(settings),
+    signal: readSignal(settings),
+  };
+  requireIndex(target);
+  if (given !== undefined) {
+    batch.labels = given;
+  } else {
+    // As Python hnswlib: consecutive labels from the current count.
+    const first = target.native.getCurrentCount();
+    batch.labels = new Float64Array(flat.count);
+    for (let i = 0; i < flat.count; i++) batch.labels[i] = first + i;
+  }
+  if (batch.signal?.aborted) throw new AbortError(batch.signal.reason, NO_LABELS);
+  return batch;
+}
+
+/** The final onProgress(total, total) of a successful batch; if it throws, every label is in the index. */
+function reportDone(batch: AddBatch): Float64Array {
+  if (batch.onProgress) {
+    try {
+      batch.onProgress(batch.labels.length, batch.labels.length);
+    } catch (err) {
+      throw withInsertedLabels(err, batch.labels);
+    }
+  }
+  return batch.labels;
+}
+
+/** A cancelled native batch becomes the AbortError when the signal asked for it. */
+function batchFailure(err: unknown, batch: AddBatch): unknown {
+  if (isCancelled(err) && batch.signal?.aborted) return new AbortError(batch.signal.reason, insertedLabelsOf(err));
+  return err;
+}
+
+/**
+ * addItems: rows on native threads off the JS thread. The abort listener and the progress poll both talk to the
+ * rows through one shared BigInt64Array (see NativeBatchControl).
+ */
+export function addItems(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
+  return attempt(() => {
+    const batch = prepareAdd(target, vectors, labels, options);
+    const { signal, onProgress } = batch;
+    const total = batch.labels.length;
+    const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+    const stop = (): void => {
+      Atomics.store(control, 0, 1n);
+    };
+    signal?.addEventListener('abort', stop);
+    let callbackFailure: { error: unknown } | undefined;
+    // Only counts that moved are reported; 0 (rows not started yet) never is.
+    let reported = 0;
+    const poll =
+      onProgress &&
+      setInterval(() => {
+        const done = Number(Atomics.load(control, 1));
+        if (callbackFailure || done >= total || done === reported) return;
+        reported = done;
+        try {
+          onProgress(done, total);
+        } catch (error) {
+          callbackFailure = { error };
+          stop();
+        }
+      }, PROGRESS_INTERVAL_MS);
+    // The job keeps the process alive; the poll alone should not.
+    poll?.unref();
+    const cleanup = (): void => {
+      if (poll) clearInterval(poll);
+      signal?.removeEventListener?.('abort', stop);
+    };
+    let job: Promise<void>;
+    try {
+      job = target.native.addItems(batch.vectors, batch.labels, {
+        numThreads: batch.numThreads,
+        replaceDeleted: batch.replaceDeleted,
+        control,
+      });
+    } catch (err) {
+      cleanup();
+      throw err;
+    }
+    return job.then(
+      () => {
+        cleanup();
+        if (callbackFailure) throw withInsertedLabels(callbackFailure.error, batch.labels);
+        return reportDone(batch);
+      },
+      (err: unknown) => {
+        cleanup();
+        if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
+        throw batchFailure(err, batch);
+      },
+    );
+  });
+}
+
+/** addItemsSync: the same rows on native threads while the JS thread waits (and, with onProgress, reports). */
+export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Float64Array {
+  const batch = prepareAdd(target, vectors, labels, options);
+  const { signal, onProgress } = batch;
+  // Only onProgress runs JS during the call, so only it can abort the signal meanwhile.
+  const control = signal && onProgress ? new BigInt64Array(new SharedArrayBuffer(16)) : undefined;
+  const stop = (): void => {
+    if (control) Atomics.store(control, 0, 1n);
+  };
+  if (control) signal?.addEventListener('abort', stop);
+  try {
+    target.native.addItemsSync(batch.vectors, batch.labels, {
+      numThreads: batch.numThreads,
+      replaceDeleted: batch.replaceDeleted,
+      control,
+      onProgress,
+    });
+  } catch (err) {
+    throw batchFailure(err, batch);
+  } finally {
+    if (control) signal?.removeEventListener?.('abort', stop);
+  }
+  return reportDone(batch);
+}
+
+// ---- searchKnnBatch -------------------------------------------------------------------------------------------
+
+function prepareSearch(target: BatchTarget, queries: unknown, k: unknown, options: unknown) {
+  const flat = toFlatVectors(queries, target.dim, 'queries');
+  if (typeof k !== 'number') throw typeError('k', 'a number', k);
+  checkIntegerRange(k, 'k', 1, Number.MAX_SAFE_INTEGER);
+  if (flat.count > 0 && k * flat.count > MAX_RESULT_SLOTS) {
+    const most = Math.floor(MAX_RESULT_SLOTS / flat.count);
+    throw rangeError('k', `an integer between 1 and ${most} for ${flat.count} queries`, k);
+  }
+  const settings = readOptions(options);
+  const numThreads = readNumThreads(settings);
+  let ef: number | undefined;
+  if (target.graph && settings.ef !== undefined) {
+    if (typeof settings.ef !== 'number') throw typeError('ef', 'a number', settings.ef);
+    checkIntegerRange(settings.ef, 'ef', 0, UINT32_MAX);
+    // The beam is max(ef, k) and k >= 1, so ef 0 searches as ef 1 would; the native 0 means "the index's ef".
+    ef = Math.max(settings.ef, 1);
+  }
+  const filter = toNativeFilter(settings.filter);
+  requireIndex(target);
+  return { queries: flat.data, k, options: { numThreads, ef, filter } };
+}
+
+export function searchKnnBatch(
+  target: BatchTarget,
+  queries: unknown,
+  k: unknown,
+  options: unknown,
+): Promise<BatchSearchResult> {
+  return attempt(() => {
+    const search = prepareSearch(target, queries, k, options);
+    return target.native.searchKnnBatch(search.queries, search.k, search.options) as Promise<NativeBatchSearchResult>;
+  });
+}
+
+export function searchKnnBatchSync(target: BatchTarget, queries: unknown, k: unknown, options: unknown): BatchSearchResult {
+  const search = prepareSearch(target, queries, k, options);
+  return target.native.searchKnnBatchSync(search.queries, search.k, search.options);
+}
+
+// ---- buffers --------------------------------------------------------------------------------------------------
+
+export function toBuffer(target: BatchTarget): Promise<Buffer> {
+  return attempt(() => {
+    requireIndex(target);
+    return target.native.toBufferAsync();
+  });
+}
+
+export function toBufferSync(target: BatchTarget): Buffer {
+  requireIndex(target);
+  return target.native.toBuffer();
+}
+
+/** fromBuffer's data: any Uint8Array, Node's Buffer included. */
+export function checkBytes(data: unknown): asserts data is Uint8Array {
+  if (!util.types.isUint8Array(data)) throw typeError('data', 'a Uint8Array or a Buffer', data);
+}
+
+/** An optional boolean argument of the new methods, named in the TypeError. */
+export function checkOptionalBoolean(value: unknown, name: string): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw typeError(name, 'a boolean', value);
+}

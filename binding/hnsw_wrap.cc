@@ -2,6 +2,7 @@
 #include "hnsw_wrap.h"
 
 #include "io/index_io.h"
+#include "space/kernels.h"
 
 namespace binding {
 
@@ -19,6 +20,8 @@ Napi::Function HnswWrap::Init(Napi::Env env) {
       JsMethod<&HnswWrap::GetEfConstruction>("getEfConstruction"),
       JsMethod<&HnswWrap::GetAllowReplaceDeleted>("getAllowReplaceDeleted"),
       JsMethod<&HnswWrap::ResizeIndex, Access::kExclusive>("resizeIndex"),
+      JsMethod<&HnswWrap::GetStats>("getStats"),
+      JsMethod<&HnswWrap::ResetStats>("resetStats"),
   });
 }
 
@@ -112,6 +115,40 @@ Napi::Value HnswWrap::GetAllowReplaceDeleted(const Napi::CallbackInfo& info) {
 Napi::Value HnswWrap::ResizeIndex(const Napi::CallbackInfo& info) {
   const std::size_t new_max_elements = ExpectCount(info, 0, "newMaxElements");
   RequireEngine(info.Env())->resize(new_max_elements);
+  return info.Env().Undefined();
+}
+
+// Shape and search counters in one object, so tuning tools read a consistent picture with one call.
+Napi::Value HnswWrap::GetStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::shared_ptr<Engine> engine = RequireEngine(env);
+  const auto number = [&](double v) { return Napi::Number::New(env, v); };
+  const std::vector<std::size_t> per_level = engine->level_counts();
+  const std::vector<double> degree = engine->mean_out_degree();
+  Napi::Array elements = Napi::Array::New(env, per_level.size());
+  Napi::Array out_degree = Napi::Array::New(env, degree.size());
+  for (std::size_t l = 0; l < per_level.size(); ++l) elements.Set(static_cast<std::uint32_t>(l), number(per_level[l]));
+  for (std::size_t l = 0; l < degree.size(); ++l) out_degree.Set(static_cast<std::uint32_t>(l), number(degree[l]));
+  const hnswkit::SearchStats searches = engine->search_stats();
+  Napi::Object stats = Napi::Object::New(env);
+  stats.Set("maxLevel", number(engine->max_level()));
+  const std::uint32_t entry = engine->entry_point();
+  stats.Set("entryPoint", entry == Engine::kNoEntry ? env.Null() : number(static_cast<double>(engine->label_at(entry))));
+  stats.Set("elementsPerLevel", elements);
+  stats.Set("meanOutDegree", out_degree);
+  stats.Set("count", number(static_cast<double>(engine->element_count())));
+  stats.Set("deletedCount", number(static_cast<double>(engine->deleted_count())));
+  stats.Set("maxElements", number(static_cast<double>(engine->max_elements())));
+  stats.Set("memoryBytes", number(static_cast<double>(engine->memory_bytes())));
+  stats.Set("simdLevel", Napi::String::New(env, hnswkit::active_kernels().name));
+  stats.Set("searches", number(static_cast<double>(searches.searches)));
+  stats.Set("distanceEvaluations", number(static_cast<double>(searches.distance_evaluations)));
+  stats.Set("visitedNodes", number(static_cast<double>(searches.visited_nodes)));
+  return stats;
+}
+
+Napi::Value HnswWrap::ResetStats(const Napi::CallbackInfo& info) {
+  RequireEngine(info.Env())->reset_search_stats();
   return info.Env().Undefined();
 }
 

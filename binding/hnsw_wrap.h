@@ -66,6 +66,8 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
   Napi::Value GetM(const Napi::CallbackInfo& info);
   Napi::Value GetEfConstruction(const Napi::CallbackInfo& info);
   Napi::Value GetAllowReplaceDeleted(const Napi::CallbackInfo& info);
+  Napi::Value GetStats(const Napi::CallbackInfo& info);
+  Napi::Value ResetStats(const Napi::CallbackInfo& info);
   Napi::Value ResizeIndex(const Napi::CallbackInfo& info);
 };
 

@@ -19,7 +19,7 @@ import {
 } from './batch';
 import { readIndexSettings } from './init-settings';
 import { native, type NativeHierarchicalNSW } from './native';
-import type { FilterFunction, InitIndexOptions, SearchResult, SpaceName } from './types';
+import type { FilterFunction, IndexStats, InitIndexOptions, SearchResult, SpaceName } from './types';
 import {
   MAX_M,
   MIN_M,
@@ -562,6 +562,35 @@ export class HierarchicalNSW {
   getEfConstruction(): number {
     this.#requireIndex();
     return this.#index.getEfConstruction();
+  }
+
+  /**
+   * The graph's shape (levels, entry point, elements and mean out-degree per level), memory, the kernels in use, and
+   * the distance evaluations and visited nodes of the searches since the last `resetStats()` (not in
+   * hnswlib-node).
+   *
+   * @example
+   * ```ts
+   * index.resetStats();
+   * index.searchKnnBatchSync(queries, 10, { ef: 64 });
+   * const s = index.getStats();
+   * console.log(s.maxLevel, s.elementsPerLevel, s.distanceEvaluations / s.searches);
+   * ```
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   */
+  getStats(): IndexStats {
+    this.#requireIndex();
+    return this.#index.getStats();
+  }
+
+  /**
+   * Sets the search counters reported by `getStats()` back to zero.
+   *
+   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
+   */
+  resetStats(): void {
+    this.#requireIndex();
+    this.#index.resetStats();
   }
 
   #requireIndex(): void {

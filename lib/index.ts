@@ -7,7 +7,7 @@ import { HierarchicalNSW } from './hierarchical-nsw';
 import { native, packageRoot } from './native';
 import { InnerProductSpace, L2Space } from './spaces';
 
-export type { FilterFunction, InitIndexOptions, SearchResult, SpaceName } from './types';
+export type { FilterFunction, IndexStats, InitIndexOptions, SearchResult, SpaceName } from './types';
 export type {
   AddItemsError,
   AddItemsOptions,

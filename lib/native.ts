@@ -6,6 +6,8 @@
 
 import * as path from 'path';
 
+import type { IndexStats } from './types';
+
 export type SpaceName = 'l2' | 'ip' | 'cosine';
 
 export type NativeErrorCode =
@@ -122,6 +124,8 @@ export interface NativeHierarchicalNSW extends NativeBatchMethods {
   getM(): number;
   getEfConstruction(): number;
   getAllowReplaceDeleted(): boolean;
+  getStats(): IndexStats;
+  resetStats(): void;
   resizeIndex(newMaxElements: number): void;
   /** maxElements 0 keeps the file's capacity. On failure the previous index is kept. */
   readIndexSync(filename: string, allowReplaceDeleted: boolean, maxElements: number): void;

@@ -34,3 +34,38 @@ export interface InitIndexOptions {
   /** Let `addPoint(point, label, true)` reuse the slot of a deleted element. Default false. */
   allowReplaceDeleted?: boolean;
 }
+
+/**
+ * What `HierarchicalNSW.getStats()` reports: the graph's shape, memory, the kernels in use, and counters of the
+ * searches since the index was created, loaded or `resetStats()` was called (batch searches included). Divide the
+ * counters by `searches` for per-query figures, the numbers to watch when tuning M and ef.
+ */
+export interface IndexStats {
+  /** The top level of the graph; -1 while empty. */
+  maxLevel: number;
+  /** The label of the element searches start from; null while empty. */
+  entryPoint: number | null;
+  /** elementsPerLevel[l]: how many elements reach level l (elementsPerLevel[0] is the element count). */
+  elementsPerLevel: number[];
+  /** meanOutDegree[l]: the mean number of links of the elements on level l (at most 2M on level 0, M above). */
+  meanOutDegree: number[];
+  /** Elements, deleted ones included (as getCurrentCount()). */
+  count: number;
+  /** Elements marked deleted. */
+  deletedCount: number;
+  /** The capacity (as getMaxElements()). */
+  maxElements: number;
+  /**
+   * Bytes the index has reserved: records for the whole capacity, upper-level links, the label map. Capacity that
+   * was never used is reserved but not resident (its pages are never touched).
+   */
+  memoryBytes: number;
+  /** The distance kernels in use: 'scalar', 'sse', 'avx2', 'avx512' or 'neon'. */
+  simdLevel: string;
+  /** Searches counted below. */
+  searches: number;
+  /** Distances computed by those searches. */
+  distanceEvaluations: number;
+  /** Elements whose level-0 neighbour lists those searches read. */
+  visitedNodes: number;
+}

@@ -91,7 +91,8 @@ class HierarchicalNsw {
   std::size_t ef() const { return ef_.load(std::memory_order_relaxed); }
   void set_ef(std::size_t ef) { ef_.store(ef, std::memory_order_relaxed); }
   int max_level() const;
-  std::uint32_t entry_point() const;
+  std::uint32_t entry_point() const;  // an internal id, or kNoEntry while empty
+  std::uint64_t label_at(std::uint32_t id) const { return label_of(id); }  // id < element_count()
   // Element count per level (index i: elements whose top level is >= i) and mean out-degree per level.
   std::vector<std::size_t> level_counts() const;
   std::vector<double> mean_out_degree() const;

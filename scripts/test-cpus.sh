@@ -1,0 +1,42 @@
+#!/bin/sh
+# Runs the tests on emulated older x86-64 CPUs with qemu-user, to prove the SIMD dispatch never executes an
+# instruction the CPU lacks: Haswell (AVX2 + FMA, no AVX-512) and qemu64 (the x86-64 baseline: SSE2 only).
+#   sh scripts/test-cpus.sh
+# Per CPU: the standalone engine test (every kernel against scalar for dimensions 1..1100, recall, files,
+# concurrency) and the jest suites that need no large data set. The Fashion-MNIST suites are left out: emulation
+# is about 20x slower, which would take them from a minute to over half an hour.
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ "$(uname -m)" != "x86_64" ]; then
+  echo "test-cpus: x86-64 only; nothing to do on $(uname -m)"
+  exit 0
+fi
+if ! command -v qemu-x86_64-static >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-user-static >/dev/null ||
+      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-user-static >/dev/null; }
+  else
+    echo "test-cpus: needs qemu-user-static (Debian: apt-get install qemu-user-static)" >&2
+    exit 1
+  fi
+fi
+
+cmake -S . -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=Release -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON >/dev/null
+cmake --build build-tests >/dev/null
+
+node=$(command -v node)
+suites="test/spaces.test.ts test/hierarchical-nsw.test.ts test/bruteforce-search.test.ts test/index-files.test.ts"
+status=0
+for cpu in Haswell qemu64; do
+  # TCG prints a warning for every CPUID feature it cannot model; they say nothing about the code under test.
+  level=$(qemu-x86_64-static -cpu "$cpu" "$node" -p "require('./dist').simdLevel()" 2>/dev/null)
+  echo "test-cpus: $cpu: kernels in use: $level"
+  qemu-x86_64-static -cpu "$cpu" build-tests/engine_test 2>/dev/null | grep -E '^(FAIL|ok   kernels)|passed' || status=1
+  log="build-tests/jest-$cpu.log"
+  # shellcheck disable=SC2086
+  qemu-x86_64-static -cpu "$cpu" "$node" node_modules/jest/bin/jest.js --runInBand --silent $suites >"$log" 2>&1 ||
+    status=1
+  grep -E '^(Tests:|Test Suites:|  ●)' "$log" || tail -n 20 "$log"
+done
+exit "$status"

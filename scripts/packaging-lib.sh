@@ -1,0 +1,90 @@
+# Shell functions shared by scripts/prebuilds.sh and scripts/pack-smoke.sh (sourced, not run): installing missing
+# Debian packages, the private arm64 sysroot that runs an arm64 Node under qemu, and reading the glibc/libstdc++
+# symbol versions a binary needs. Callers set ROOT (the checkout) and TAG (their log prefix) first.
+
+say() {
+  echo "$TAG: $*"
+}
+
+die() {
+  echo "$TAG: error: $*" >&2
+  exit 1
+}
+
+# Prints the packages among "$@" that dpkg does not list as installed, space-separated.
+missing_debs() {
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f '${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+      printf ' %s' "$pkg"
+    fi
+  done
+}
+
+# Installs the Debian packages among "$@" that are missing (as root, or through passwordless sudo).
+ensure_debs() {
+  if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    die "this step uses Debian packages ($*) and there is no apt-get here"
+  fi
+  missing=$(missing_debs "$@")
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=""
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root="sudo"
+  else
+    die "missing Debian packages:$missing; install them as root: apt-get update && apt-get install -y$missing"
+  fi
+  say "installing Debian packages:$missing"
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  # $missing is a list of package names: split on purpose.
+  # shellcheck disable=SC2086
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
+}
+
+# The arm64 userland (Debian's Node.js and the libraries it links), run as
+#   qemu-aarch64-static -L "$ARM64_SYSROOT" "$ARM64_SYSROOT/usr/bin/node" script.js
+# and unpacked from .deb files into a folder of its own: `apt-get install nodejs:arm64` would replace the machine's
+# own node, which has the same package name. Kept between runs; delete the folder to fetch it again.
+ARM64_SYSROOT=${HNSWKIT_ARM64_SYSROOT:-$ROOT/.cache/arm64-sysroot}
+
+ensure_arm64_sysroot() {
+  if [ -f "$ARM64_SYSROOT/.complete" ] && [ -x "$ARM64_SYSROOT/usr/bin/node" ]; then
+    return 0
+  fi
+  if [ ! -f /etc/debian_version ] || ! grep -qi '^ID=debian' /etc/os-release 2>/dev/null; then
+    die "the arm64 sysroot is fetched from Debian's archive with this machine's apt sources; this is not Debian"
+  fi
+  say "fetching an arm64 Node.js and its libraries from Debian into $ARM64_SYSROOT"
+  rm -rf "$ARM64_SYSROOT"
+  apt_dir="$ARM64_SYSROOT/.apt"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
+  # A private apt state (lists and cache) that knows only arm64: the machine's apt configuration and its package
+  # lists stay as they are, and no foreign architecture is added to dpkg.
+  set -- -q -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" \
+    -o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o APT::Sandbox::User=root
+  apt-get "$@" update >/dev/null
+  debs=$(apt-cache "$@" depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+    --no-enhances nodejs | grep -v '^ ' | grep -v '^<' | sort -u | tr '\n' ' ')
+  # $debs is a list of package names: split on purpose.
+  # shellcheck disable=SC2086
+  (cd "$apt_dir/debs" && apt-get "$@" download $debs >/dev/null)
+  for deb in "$apt_dir"/debs/*.deb; do
+    dpkg-deb -x "$deb" "$ARM64_SYSROOT"
+  done
+  rm -rf "$apt_dir"
+  [ -x "$ARM64_SYSROOT/usr/bin/node" ] || die "the arm64 sysroot has no usr/bin/node"
+  touch "$ARM64_SYSROOT/.complete"
+}
+
+# Prints the highest GLIBC_ and GLIBCXX_ symbol versions a binary needs, e.g. "GLIBC_2.14 GLIBCXX_3.4.21".
+# OBJDUMP may name another objdump (the host's reads every ELF architecture's dynamic symbols).
+symbol_versions() {
+  for family in GLIBC GLIBCXX CXXABI; do
+    ${OBJDUMP:-objdump} -T "$1" | grep -o "${family}_[0-9][0-9.]*" | sort -t_ -k2 -V | tail -n 1
+  done | tr '\n' ' ' | sed 's/ $//'
+}
+
+# version_gt A B: true if dotted version A is higher than B.
+version_gt() {
+  [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | tail -n 1)" = "$1" ]
+}

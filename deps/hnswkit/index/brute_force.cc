@@ -41,12 +41,13 @@ void BruteForce::resize(std::size_t new_max_elements) {
   if (new_max_elements > std::numeric_limits<std::size_t>::max() / slot_bytes_) {
     throw Error(ErrorCode::kOutOfMemory, "capacity " + std::to_string(new_max_elements) + " overflows the address space");
   }
-  try {
-    slots_.resize(new_max_elements * slot_bytes_);
-    slots_.shrink_to_fit();
-  } catch (const std::bad_alloc&) {
-    throw Error(ErrorCode::kOutOfMemory, "not enough memory for " + std::to_string(new_max_elements) + " elements");
+  CallocArray<char> slots;
+  if (!slots.allocate(new_max_elements * slot_bytes_)) {
+    throw Error(ErrorCode::kOutOfMemory, "not enough memory for " + std::to_string(new_max_elements) +
+                                             " elements of " + std::to_string(slot_bytes_) + " bytes");
   }
+  slots.copy_prefix(slots_, count_ * slot_bytes_);
+  slots_.swap(slots);
   capacity_ = new_max_elements;
 }
 
@@ -135,7 +136,7 @@ bool BruteForce::contains(std::uint64_t label) const {
 
 std::size_t BruteForce::memory_bytes() const {
   std::shared_lock<std::shared_mutex> lock(mutex_);
-  return slots_.capacity() +
+  return slots_.size() +
          label_to_slot_.size() * (sizeof(std::pair<const std::uint64_t, std::size_t>) + 2 * sizeof(void*)) +
          label_to_slot_.bucket_count() * sizeof(void*);
 }

@@ -12,6 +12,7 @@
 
 #include "index/search_types.h"
 #include "space/space.h"
+#include "util/calloc_array.h"
 
 namespace hnswkit {
 
@@ -59,7 +60,7 @@ class BruteForce {
   std::size_t slot_bytes_;  // 4*dim + 8
   std::size_t capacity_;
   std::size_t count_ = 0;
-  std::vector<char> slots_;  // capacity_ * slot_bytes_
+  CallocArray<char> slots_;  // capacity_ * slot_bytes_, committed as slots are used
   std::unordered_map<std::uint64_t, std::size_t> label_to_slot_;
   mutable std::shared_mutex mutex_;
 };

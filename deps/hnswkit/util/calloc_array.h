@@ -1,5 +1,9 @@
-// A zero-initialised array of trivially copyable values in calloc'd memory: pages the program never touches are
-// never committed, so a large capacity costs address space, not memory, until elements arrive.
+// A zero-initialised array of trivially copyable values whose pages are committed only when touched, so a large
+// capacity costs address space, not memory, until elements arrive.
+//
+// Small arrays come from calloc. Large ones are anonymous mappings with MAP_NORESERVE where the OS has it: the
+// kernel's overcommit heuristic refuses a single calloc larger than RAM + swap even if it will never be touched,
+// but it does not charge a no-reserve mapping until its pages are written.
 #pragma once
 
 #include <cstdlib>
@@ -7,6 +11,11 @@
 #include <limits>
 #include <type_traits>
 #include <utility>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/mman.h>
+#define HNSWKIT_HAVE_MMAP 1
+#endif
 
 namespace hnswkit {
 
@@ -16,14 +25,25 @@ class CallocArray {
 
  public:
   CallocArray() = default;
-  ~CallocArray() { std::free(data_); }
+  ~CallocArray() { release(); }
   CallocArray(const CallocArray&) = delete;
   CallocArray& operator=(const CallocArray&) = delete;
 
   // Allocates n zeroed elements into an empty array; false if the memory cannot be had.
   bool allocate(std::size_t n) {
     if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) return false;
-    data_ = static_cast<T*>(std::calloc(n == 0 ? 1 : n, sizeof(T)));
+    const std::size_t bytes = (n == 0 ? 1 : n) * sizeof(T);
+#ifdef HNSWKIT_HAVE_MMAP
+    if (bytes >= kMapThreshold) {
+      void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (p == MAP_FAILED) return false;
+      data_ = static_cast<T*>(p);
+      size_ = n;
+      mapped_bytes_ = bytes;
+      return true;
+    }
+#endif
+    data_ = static_cast<T*>(std::calloc(bytes, 1));
     size_ = data_ == nullptr ? 0 : n;
     return data_ != nullptr;
   }
@@ -34,6 +54,7 @@ class CallocArray {
   void swap(CallocArray& other) {
     std::swap(data_, other.data_);
     std::swap(size_, other.size_);
+    std::swap(mapped_bytes_, other.mapped_bytes_);
   }
 
   T& operator[](std::size_t i) { return data_[i]; }
@@ -43,8 +64,22 @@ class CallocArray {
   std::size_t size() const { return size_; }
 
  private:
+  // Below this, calloc (which reuses freed heap memory) is cheaper than a mapping of its own.
+  static constexpr std::size_t kMapThreshold = std::size_t{64} << 20;
+
+  void release() {
+#ifdef HNSWKIT_HAVE_MMAP
+    if (mapped_bytes_ != 0) {
+      munmap(data_, mapped_bytes_);
+      return;
+    }
+#endif
+    std::free(data_);
+  }
+
   T* data_ = nullptr;
   std::size_t size_ = 0;
+  std::size_t mapped_bytes_ = 0;  // nonzero: data_ is a mapping of this many bytes
 };
 
 }  // namespace hnswkit

@@ -96,9 +96,16 @@ class BatchControl {
 
 // Rows are handed out in order; a worker thread needs every row's vector, so a job copies them on the JS thread
 // (JS may detach, transfer or rewrite the caller's buffer while the job runs). The Sync form without callbacks
-// reads the caller's array in place: nothing else runs on the JS thread until it returns.
-inline const float* RowsOf(Napi::Float32Array array, bool copy, std::vector<float>* storage) {
+// reads the caller's array in place: nothing else runs on the JS thread until it returns. With `owned`, the array
+// is lib/'s private copy, which no JS code outside lib ever sees (so none can detach it): it is pinned and read
+// in place, sparing the JS thread a second copy of what may be hundreds of megabytes.
+inline const float* RowsOf(Napi::Float32Array array, bool copy, bool owned, std::vector<float>* storage,
+                           Napi::Reference<Napi::Float32Array>* pin) {
   if (!copy) return array.Data();
+  if (owned) {
+    *pin = Napi::Persistent(array);
+    return array.Data();
+  }
   storage->assign(array.Data(), array.Data() + array.ElementLength());
   return storage->data();
 }
@@ -128,6 +135,7 @@ struct AddBatch {
   std::size_t rows = 0;
   const float* vectors = nullptr;  // rows * dim floats: `copy`, or the caller's array (see RowsOf)
   std::vector<float> copy;
+  Napi::Reference<Napi::Float32Array> vectors_pin;  // lib's owned copy, read in place
   std::vector<std::uint64_t> labels;  // one per row
   bool replace_deleted = false;
   std::size_t threads = 1;
@@ -138,7 +146,7 @@ struct AddBatch {
   std::vector<std::uint8_t> inserted;   // per row: 1 once its label is in the index; read after the loop joined
 };
 
-// addItems(vectors: Float32Array, labels: Float64Array, options: { numThreads, replaceDeleted?, control? }).
+// addItems(vectors: Float32Array, labels: Float64Array, options: { numThreads, replaceDeleted?, control?, owned? }).
 inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, std::size_t dim, bool copy) {
   auto batch = std::make_unique<AddBatch>();
   Napi::Float32Array vectors;
@@ -153,7 +161,7 @@ inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, s
   batch->threads = ThreadsOption(options);
   batch->replace_deleted = BoolProperty(options, "replaceDeleted", false);
   batch->control = BatchControl(info.Env(), OptionalProperty(options, "control"));
-  batch->vectors = RowsOf(vectors, copy, &batch->copy);
+  batch->vectors = RowsOf(vectors, copy, BoolProperty(options, "owned", false), &batch->copy, &batch->vectors_pin);
   batch->inserted.assign(batch->rows, 0);
   return batch;
 }
@@ -285,6 +293,7 @@ struct SearchBatch {
   TeardownWatch* watch = nullptr;  // the Promise form's: stops the rows if the environment goes away
   const float* queries = nullptr;  // rows * dim floats (see RowsOf)
   std::vector<float> copy;
+  Napi::Reference<Napi::Float32Array> queries_pin;  // lib's owned copy, read in place
   bool filtered = false;
   hnswkit::LabelSet::Mode filter_mode = hnswkit::LabelSet::Mode::kAllow;
   std::vector<std::uint64_t> filter_labels;  // made into a LabelSet off the JS thread (sorting can take a while)
@@ -314,7 +323,7 @@ inline void ParseFilter(Napi::Env env, Napi::Value value, SearchBatch* batch) {
   }
 }
 
-// searchKnnBatch(queries: Float32Array, k, options: { numThreads, ef?, filter? }).
+// searchKnnBatch(queries: Float32Array, k, options: { numThreads, ef?, filter?, owned? }).
 inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& info, std::size_t dim, bool copy) {
   Napi::Env env = info.Env();
   auto batch = std::make_unique<SearchBatch>();
@@ -341,7 +350,7 @@ inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& i
   batch->labels_pin = Napi::Persistent(labels);
   batch->distances_pin = Napi::Persistent(distances);
   batch->found_pin = Napi::Persistent(found);
-  batch->queries = RowsOf(queries, copy, &batch->copy);
+  batch->queries = RowsOf(queries, copy, BoolProperty(options, "owned", false), &batch->copy, &batch->queries_pin);
   return batch;
 }
 

@@ -87,6 +87,9 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&IndexWrap::AddItemsSync, Access::kNotWhileReplacing>("addItemsSync"),
         JsMethod<&IndexWrap::SearchKnnBatch, Access::kNotWhileReplacing>("searchKnnBatch"),
         JsMethod<&IndexWrap::SearchKnnBatchSync>("searchKnnBatchSync"),
+        JsMethod<&IndexWrap::HoldJob, Access::kNotWhileReplacing>("holdAddItems", "addItems"),
+        JsMethod<&IndexWrap::HoldJob, Access::kNotWhileReplacing>("holdSearchKnnBatch", "searchKnnBatch"),
+        JsMethod<&IndexWrap::ReleaseJob>("releaseJob"),
     };
   }
 
@@ -237,6 +240,18 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
    private:
     JobCount& jobs_;
   };
+
+  // A Promise method of lib/ that prepares its input over several event-loop turns counts as a job in flight from
+  // the moment it is called (so exclusive methods called meanwhile fail fast) until its native job has started.
+  Napi::Value HoldJob(const Napi::CallbackInfo& info) {
+    ++slot_->running;
+    return info.Env().Undefined();
+  }
+
+  Napi::Value ReleaseJob(const Napi::CallbackInfo& info) {
+    if (slot_->running > 0) --slot_->running;
+    return info.Env().Undefined();
+  }
 
   Napi::Value IsInitialized(const Napi::CallbackInfo& info) {
     return Napi::Boolean::New(info.Env(), slot_->engine != nullptr);

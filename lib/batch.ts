@@ -127,6 +127,29 @@ export function attempt<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs a Promise method whose input is copied over several event-loop turns before its native job starts. The
+ * index counts it as a job in flight from the call on, so `resizeIndex` and the like fail fast meanwhile, exactly
+ * as once the job runs; `start` receives the function that hands the count over to the native job.
+ */
+function preparedJob<T>(
+  target: BatchTarget,
+  method: 'holdAddItems' | 'holdSearchKnnBatch',
+  start: (started: () => void) => Promise<T>,
+): Promise<T> {
+  return attempt(() => {
+    target.native[method]();
+    let held = true;
+    const release = (): void => {
+      if (held) {
+        held = false;
+        target.native.releaseJob();
+      }
+    };
+    return start(release).finally(release);
+  });
+}
+
 function requireIndex(target: BatchTarget): void {
   if (!target.native.isInitialized()) throw notInitializedError();
 }
@@ -154,35 +177,44 @@ function isCancelled(err: unknown): boolean {
 
 // ---- argument conversion --------------------------------------------------------------------------------------
 
-/**
- * A batch of vectors as one flat Float32Array of count * dim floats: a flat Float32Array is checked and passed
- * through, an array of vectors is copied once. Messages name the argument, the row and the column
- * (`vectors[5][3]`).
- */
-export function toFlatVectors(value: unknown, dim: number, name: string): { data: Float32Array; count: number } {
+/** Floats the Promise forms convert per event-loop turn: a few milliseconds of work, so timers keep running. */
+const SLICE_FLOATS = 1 << 20;
+
+/** The number of rows of a batch, from its container alone (rows are checked as they are copied). */
+function batchRows(value: unknown, dim: number, name: string): number {
   if (util.types.isFloat32Array(value)) {
     if (value.length % dim !== 0) {
       throw rangeError(name, `a length that is a multiple of ${dim}`, value.length, 'to have');
     }
-    for (let i = 0; i < value.length; i++) {
+    return value.length / dim;
+  }
+  if (!Array.isArray(value)) throw typeError(name, 'a Float32Array or an array of vectors', value);
+  return value.length;
+}
+
+/**
+ * Checks rows [from, to) of a batch and copies them into `out` (count * dim floats). Messages name the argument,
+ * the row and the column (`vectors[5][3]`).
+ */
+function copyRows(value: Float32Array | readonly unknown[], dim: number, name: string, out: Float32Array, from: number, to: number): void {
+  if (util.types.isFloat32Array(value)) {
+    for (let i = from * dim; i < to * dim; i++) {
       if (!Number.isFinite(value[i])) {
         throw rangeError(`${name}[${Math.floor(i / dim)}][${i % dim}]`, 'a finite number', value[i]);
       }
     }
-    return { data: value, count: value.length / dim };
+    if (out !== value) out.set(value.subarray(from * dim, to * dim), from * dim);
+    return;
   }
-  if (!Array.isArray(value)) throw typeError(name, 'a Float32Array or an array of vectors', value);
-  const rows = value as readonly unknown[];
-  const data = new Float32Array(rows.length * dim);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
+  for (let r = from; r < to; r++) {
+    const row = value[r];
     const rowName = `${name}[${r}]`;
     if (util.types.isFloat32Array(row)) {
       if (row.length !== dim) throw rangeError(rowName, `${dim} elements`, row.length, 'to have');
       for (let c = 0; c < dim; c++) {
         if (!Number.isFinite(row[c])) throw rangeError(`${rowName}[${c}]`, 'a finite number', row[c]);
       }
-      data.set(row, r * dim);
+      out.set(row, r * dim);
       continue;
     }
     if (!Array.isArray(row)) throw typeError(rowName, 'a number[] or a Float32Array', row);
@@ -193,13 +225,47 @@ export function toFlatVectors(value: unknown, dim: number, name: string): { data
       const element = elements[c];
       if (typeof element !== 'number') throw typeError(`${rowName}[${c}]`, 'a number', element);
       if (!Number.isFinite(element)) throw rangeError(`${rowName}[${c}]`, 'a finite number', element);
-      data[base + c] = element;
-      if (!Number.isFinite(data[base + c])) {
+      out[base + c] = element;
+      if (!Number.isFinite(out[base + c])) {
         throw rangeError(`${rowName}[${c}]`, `a number within the float32 range (±${FLOAT32_MAX})`, element);
       }
     }
   }
-  return { data, count: rows.length };
+}
+
+/**
+ * A batch of vectors as one flat Float32Array of count * dim floats, for the Sync forms: a flat Float32Array is
+ * checked and passed through, an array of vectors is copied once.
+ */
+export function toFlatVectors(value: unknown, dim: number, name: string): { data: Float32Array; count: number } {
+  const count = batchRows(value, dim, name);
+  const source = value as Float32Array | readonly unknown[];
+  const data = util.types.isFloat32Array(source) ? source : new Float32Array(count * dim);
+  copyRows(source, dim, name, data, 0, count);
+  return { data, count };
+}
+
+/**
+ * The same for the Promise forms: always a private copy, made a slice per event-loop turn so that a batch of
+ * hundreds of megabytes never stalls the event loop. The copy never leaves this module, so no caller can detach
+ * or change it while native threads read it, and the binding reads it in place (`owned`).
+ */
+export async function toOwnedFlatVectors(value: unknown, dim: number, name: string): Promise<{ data: Float32Array; count: number }> {
+  const count = batchRows(value, dim, name);
+  const source = value as Float32Array | readonly unknown[];
+  const data = new Float32Array(count * dim);
+  const rowsPerSlice = Math.max(1, Math.floor(SLICE_FLOATS / dim));
+  for (let from = 0; from < count; from += rowsPerSlice) {
+    if (from > 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      // A caller may transfer or resize its buffer between slices.
+      if (source.length !== (util.types.isFloat32Array(source) ? count * dim : count)) {
+        throw typeError(name, 'to keep its length while it is read', source.length);
+      }
+    }
+    copyRows(source, dim, name, data, from, Math.min(count, from + rowsPerSlice));
+  }
+  return { data, count };
 }
 
 /**
@@ -299,8 +365,7 @@ interface AddBatch {
   signal?: SignalLike;
 }
 
-function prepareAdd(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): AddBatch {
-  const flat = toFlatVectors(vectors, target.dim, 'vectors');
+function prepareAdd(target: BatchTarget, flat: { data: Float32Array; count: number }, labels: unknown, options: unknown): AddBatch {
   const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
   const settings = readOptions(options);
   const batch: AddBatch = {
@@ -347,8 +412,8 @@ function batchFailure(err: unknown, batch: AddBatch): unknown {
  * rows through one shared BigInt64Array (see NativeBatchControl).
  */
 export function addItems(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
-  return attempt(() => {
-    const batch = prepareAdd(target, vectors, labels, options);
+  return preparedJob(target, 'holdAddItems', async (started) => {
+    const batch = prepareAdd(target, await toOwnedFlatVectors(vectors, target.dim, 'vectors'), labels, options);
     const { signal, onProgress } = batch;
     const total = batch.labels.length;
     const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
@@ -384,7 +449,9 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
         numThreads: batch.numThreads,
         replaceDeleted: batch.replaceDeleted,
         control,
+        owned: true,
       });
+      started();
     } catch (err) {
       cleanup();
       throw err;
@@ -406,7 +473,7 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
 
 /** addItemsSync: the same rows on native threads while the JS thread waits (and, with onProgress, reports). */
 export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Float64Array {
-  const batch = prepareAdd(target, vectors, labels, options);
+  const batch = prepareAdd(target, toFlatVectors(vectors, target.dim, 'vectors'), labels, options);
   const { signal, onProgress } = batch;
   // Only onProgress runs JS during the call, so only it can abort the signal meanwhile.
   const control = signal && onProgress ? new BigInt64Array(new SharedArrayBuffer(16)) : undefined;
@@ -431,8 +498,7 @@ export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unkn
 
 // ---- searchKnnBatch -------------------------------------------------------------------------------------------
 
-function prepareSearch(target: BatchTarget, queries: unknown, k: unknown, options: unknown) {
-  const flat = toFlatVectors(queries, target.dim, 'queries');
+function prepareSearch(target: BatchTarget, flat: { data: Float32Array; count: number }, k: unknown, options: unknown) {
   if (typeof k !== 'number') throw typeError('k', 'a number', k);
   checkIntegerRange(k, 'k', 1, Number.MAX_SAFE_INTEGER);
   if (flat.count > 0 && k * flat.count > MAX_RESULT_SLOTS) {
@@ -459,14 +525,16 @@ export function searchKnnBatch(
   k: unknown,
   options: unknown,
 ): Promise<BatchSearchResult> {
-  return attempt(() => {
-    const search = prepareSearch(target, queries, k, options);
-    return target.native.searchKnnBatch(search.queries, search.k, search.options) as Promise<NativeBatchSearchResult>;
+  return preparedJob(target, 'holdSearchKnnBatch', async (started) => {
+    const search = prepareSearch(target, await toOwnedFlatVectors(queries, target.dim, 'queries'), k, options);
+    const job = target.native.searchKnnBatch(search.queries, search.k, { ...search.options, owned: true });
+    started();
+    return job;
   });
 }
 
 export function searchKnnBatchSync(target: BatchTarget, queries: unknown, k: unknown, options: unknown): BatchSearchResult {
-  const search = prepareSearch(target, queries, k, options);
+  const search = prepareSearch(target, toFlatVectors(queries, target.dim, 'queries'), k, options);
   return target.native.searchKnnBatchSync(search.queries, search.k, search.options);
 }
 

@@ -47,6 +47,8 @@ export interface NativeAddOptions {
   /** HierarchicalNSW only (brute force ignores it). Default false. */
   replaceDeleted?: boolean;
   control?: NativeBatchControl;
+  /** Promise form: `vectors` is lib's private copy, read in place instead of copied again. */
+  owned?: boolean;
 }
 
 /** addItemsSync only: called on the JS thread about every 100 ms with a new count below the total. If it throws,
@@ -64,6 +66,8 @@ export interface NativeSearchOptions {
   /** HierarchicalNSW only: the beam is max(ef, k); absent or 0 = the index's ef when the call starts. */
   ef?: number;
   filter?: NativeLabelFilter;
+  /** Promise form: `queries` is lib's private copy, read in place instead of copied again. */
+  owned?: boolean;
 }
 
 /** count rows of k slots, closest first; an unused slot holds label -1 and distance Infinity. */
@@ -77,7 +81,8 @@ export interface NativeBatchSearchResult {
 
 /**
  * The batch and buffer methods both classes have. vectors/queries are flat Float32Arrays of rows * dim floats,
- * labels one Float64Array element per row (integers 0..2^53-1). The Promise forms copy their inputs when called.
+ * labels one Float64Array element per row (integers 0..2^53-1). The Promise forms copy their inputs when called,
+ * unless `owned` says lib already made a private copy.
  *
  * A failed addItems (or addItemsSync) error carries `insertedLabels: Float64Array`, the labels of the batch that are
  * in the index, in row order; a stopped one fails with code ERR_CANCELLED. Before any row runs, a batch whose new
@@ -97,6 +102,11 @@ export interface NativeBatchMethods {
   toBufferAsync(): Promise<Buffer>;
   isInitialized(): boolean;
   getCurrentCount(): number;
+  /** Count one more job in flight (ERR_INDEX_BUSY, naming the method, while a load runs) until releaseJob: for a
+   * Promise method whose input is prepared over several event-loop turns before its native job starts. */
+  holdAddItems(): void;
+  holdSearchKnnBatch(): void;
+  releaseJob(): void;
 }
 
 /** Engine HierarchicalNsw behind a JS object. Before an index exists, getMaxElements and getCurrentCount return 0,

@@ -21,6 +21,7 @@ import type { FilterFunction, SearchResult, SpaceName } from './types';
 import {
   checkArgCount,
   checkDimensions,
+  checkFilename,
   checkK,
   checkLabel,
   checkMinArgCount,
@@ -119,13 +120,17 @@ export class BruteforceSearch {
   readIndex(filename: string): Promise<boolean>;
   readIndex(...args: unknown[]): Promise<boolean> {
     const filename = this.#filenameArg(args);
-    return attempt(() => this.#index.readIndex(filename)).then(() => true);
+    return attempt(() => {
+      checkFilename(filename);
+      return this.#index.readIndex(filename);
+    }).then(() => true);
   }
 
   /** The synchronous `readIndex`: same checks; read failures throw `Hnswlib Error: ...` and keep the previous index. */
   readIndexSync(filename: string): void;
   readIndexSync(...args: unknown[]): null {
     const filename = this.#filenameArg(args);
+    checkFilename(filename);
     this.#index.readIndexSync(filename);
     return null;
   }
@@ -142,7 +147,10 @@ export class BruteforceSearch {
   writeIndex(...args: unknown[]): Promise<boolean> {
     const filename = this.#filenameArg(args);
     if (!this.#index.isInitialized()) return Promise.reject(notConstructedAsyncError());
-    return attempt(() => this.#index.writeIndex(filename)).then(() => true);
+    return attempt(() => {
+      checkFilename(filename);
+      return this.#index.writeIndex(filename);
+    }).then(() => true);
   }
 
   /**
@@ -155,6 +163,7 @@ export class BruteforceSearch {
   writeIndexSync(...args: unknown[]): null {
     const filename = this.#filenameArg(args);
     if (!this.#index.isInitialized()) throw notConstructedError();
+    checkFilename(filename);
     this.#index.writeIndexSync(filename);
     return null;
   }

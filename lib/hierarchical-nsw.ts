@@ -25,6 +25,7 @@ import {
   MIN_M,
   checkArgCount,
   checkDimensions,
+  checkFilename,
   checkIntegerRange,
   checkK,
   checkLabel,
@@ -172,7 +173,10 @@ export class HierarchicalNSW {
     const [filename, allowReplaceDeleted] = args;
     checkStringArg(filename, 'first');
     checkOptionalBooleanArg(allowReplaceDeleted, 'second');
-    return attempt(() => this.#index.readIndex(filename, allowReplaceDeleted ?? false, 0)).then(() => true);
+    return attempt(() => {
+      checkFilename(filename);
+      return this.#index.readIndex(filename, allowReplaceDeleted ?? false, 0);
+    }).then(() => true);
   }
 
   /**
@@ -184,6 +188,7 @@ export class HierarchicalNSW {
     checkMinArgCount(args.length, 1, '1-2');
     const [filename, allowReplaceDeleted] = args;
     checkStringArg(filename, 'first');
+    checkFilename(filename);
     checkOptionalBooleanArg(allowReplaceDeleted, 'second');
     this.#index.readIndexSync(filename, allowReplaceDeleted ?? false, 0);
     return null;
@@ -204,7 +209,10 @@ export class HierarchicalNSW {
     const [filename] = args;
     checkStringArg(filename, 'first');
     if (!this.#index.isInitialized()) return Promise.reject(notConstructedAsyncError());
-    return attempt(() => this.#index.writeIndex(filename)).then(() => true);
+    return attempt(() => {
+      checkFilename(filename);
+      return this.#index.writeIndex(filename);
+    }).then(() => true);
   }
 
   /**
@@ -218,6 +226,7 @@ export class HierarchicalNSW {
     checkArgCount(args.length, 1);
     const [filename] = args;
     checkStringArg(filename, 'first');
+    checkFilename(filename);
     if (!this.#index.isInitialized()) throw notConstructedError();
     this.#index.writeIndexSync(filename);
     return null;

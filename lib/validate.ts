@@ -115,6 +115,13 @@ export function checkNumberArg(value: unknown, ordinal: Ordinal): asserts value 
   if (typeof value !== 'number') throw argTypeError(ordinal, 'a number');
 }
 
+/** A file name the C library can open as written: a NUL would silently cut it short. */
+export function checkFilename(value: string): void {
+  if (value.includes('\0')) {
+    throw withCode(new RangeError('Expected `filename` to contain no NUL characters'), 'ERR_INVALID_ARG_VALUE');
+  }
+}
+
 export function checkStringArg(value: unknown, ordinal: Ordinal): asserts value is string {
   if (typeof value !== 'string') throw argTypeError(ordinal, 'a string');
 }

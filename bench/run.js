@@ -1,0 +1,573 @@
+'use strict';
+// hnswkit's benchmark against Python hnswlib and hnswlib-node on Fashion-MNIST, in the manner of ann-benchmarks.
+//
+//   npm run bench                       the full run: 60,000 train rows, 10,000 queries, both data sets, 3 rounds;
+//                                       writes docs/benchmark.md, docs/benchmark.svg and README.md's table. About
+//                                       17 minutes on 2 idle cores, plus about 5 the first time (ground truth)
+//   npm run bench:ci                    the reduced run CI does (--ci): 20,000 rows, 1,000 queries, ef 10/40/120,
+//                                       2 rounds; about 2 minutes on 2 cores, 3 the first time
+//   node bench/run.js --train 5000 --queries 200 --variants euclidean     a quick look; writes only the JSON
+//   node bench/run.js --help
+//
+// Every build and every search runs in its own process (bench/case-node.js, bench/case_python.py). Searches of the
+// libraries alternate round-robin over --rounds rounds and the fastest round of each is kept. Exact ground truth is
+// computed once by numpy and cached in bench/cache/ with the data files; results go to bench/results/*.json.
+// The exit status is 1 for a broken run (a case failed, impossible answers) or when hnswkit's recall@k is more
+// than 0.01 below Python hnswlib's at the same settings; speed never fails a run.
+
+const { spawnSync, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { performance } = require('perf_hooks');
+
+const data = require('./data');
+const report = require('./report');
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS = path.join(__dirname, 'results');
+const PYTHON = '/usr/bin/python3';
+const PYTHON_CASE = path.join(__dirname, 'case_python.py');
+const NODE_CASE = path.join(__dirname, 'case-node.js');
+/** How far below Python hnswlib's recall hnswkit's may be, at the same data, parameters, ef and mode. */
+const RECALL_TOLERANCE = 0.01;
+
+const OPTIONS = {
+  train: { value: 60000, help: 'training rows to index (at most 60000)' },
+  queries: { value: 10000, help: 'test rows to query (at most 10000)' },
+  ef: { value: '10,20,40,80,120,200,400', help: 'comma-separated search beam widths' },
+  variants: { value: 'euclidean,angular', help: 'data sets: euclidean (l2), angular (cosine)' },
+  rounds: { value: 3, help: 'search rounds; each library searches once per round, the fastest round is kept' },
+  k: { value: 10, help: 'neighbours per query (recall@k)' },
+  m: { value: 16, help: 'HNSW M' },
+  'ef-construction': { value: 200, help: 'beam width while building' },
+  seed: { value: 100, help: 'random seed of the level generator (all libraries)' },
+  threads: { value: os.availableParallelism(), help: 'threads of the "all cores" builds and batch searches' },
+  timeout: { value: 7200, help: 'seconds one case may take before the run is called broken' },
+  out: { value: '', help: 'results file (default bench/results/benchmark.json, or ci.json with --ci)' },
+};
+const FLAGS = {
+  ci: 'the reduced CI run: --train 20000 --queries 1000 --ef 10,40,120 --rounds 2 --timeout 900 (set options override it)',
+  docs: 'also write docs/benchmark.md, docs/benchmark.svg and the table in README.md',
+};
+const CI_PRESET = { train: 20000, queries: 1000, ef: '10,40,120', rounds: 2, timeout: 900 };
+
+function usage() {
+  const lines = ['Usage: node bench/run.js [options]', ''];
+  for (const [name, o] of Object.entries(OPTIONS)) {
+    lines.push(`  --${name.padEnd(17)} ${o.help}${o.value === '' ? '' : ` (default ${o.value})`}`);
+  }
+  for (const [name, help] of Object.entries(FLAGS)) lines.push(`  --${name.padEnd(17)} ${help}`);
+  lines.push(`  --${'help'.padEnd(17)} show this text`);
+  return lines.join('\n');
+}
+
+function parseArgs(argv) {
+  const given = {};
+  const flags = { ci: false, docs: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      console.log(usage());
+      process.exit(0);
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (match && match[1] in FLAGS && match[2] === undefined) {
+      flags[match[1]] = true;
+      continue;
+    }
+    if (!match || !(match[1] in OPTIONS)) throw new UsageError(`unknown argument ${arg}`);
+    const value = match[2] !== undefined ? match[2] : argv[++i];
+    if (value === undefined) throw new UsageError(`--${match[1]} needs a value`);
+    given[match[1]] = value;
+  }
+  const raw = {};
+  for (const [name, o] of Object.entries(OPTIONS)) raw[name] = o.value;
+  if (flags.ci) Object.assign(raw, CI_PRESET);
+  Object.assign(raw, given);
+
+  const o = { ci: flags.ci, docs: flags.docs };
+  for (const name of ['train', 'queries', 'rounds', 'k', 'm', 'ef-construction', 'seed', 'threads', 'timeout']) {
+    const n = Number(raw[name]);
+    if (!Number.isInteger(n) || n < (name === 'seed' ? 0 : 1)) {
+      throw new UsageError(`--${name} takes a ${name === 'seed' ? 'non-negative' : 'positive'} integer, got ${raw[name]}`);
+    }
+    o[name === 'ef-construction' ? 'efConstruction' : name] = n;
+  }
+  o.M = o.m;
+  delete o.m;
+  if (o.train > 60000 || o.train < data.GT_DEPTH) {
+    throw new UsageError(`--train is between ${data.GT_DEPTH} and 60000, got ${o.train}`);
+  }
+  if (o.queries > 10000) throw new UsageError(`--queries is at most 10000, got ${o.queries}`);
+  if (o.k > data.GT_DEPTH) throw new UsageError(`--k is at most ${data.GT_DEPTH}, got ${o.k}`);
+  o.efs = String(raw.ef).split(',').map(Number);
+  if (o.efs.some((x) => !Number.isInteger(x) || x < 1)) throw new UsageError(`--ef takes positive integers, got ${raw.ef}`);
+  o.efs = [...new Set(o.efs)].sort((a, b) => a - b);
+  o.variants = [...new Set(String(raw.variants).split(','))];
+  for (const v of o.variants) if (!(v in data.VARIANTS)) throw new UsageError(`unknown variant ${v}`);
+  o.out = raw.out ? path.resolve(raw.out) : path.join(RESULTS, o.ci ? 'ci.json' : 'benchmark.json');
+  return o;
+}
+
+/** Bad command-line arguments: printed with the usage text. */
+class UsageError extends Error {}
+/** Something the run needs is missing: printed with the fix. */
+class SetupError extends Error {}
+
+// ---- child processes -----------------------------------------------------------------------------------------
+
+/** Runs one case in a fresh process and returns the JSON object it prints last; any failure throws. */
+function runCase(o, what, command, args) {
+  const started = performance.now();
+  const child = spawnSync(command, [...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 << 20,
+    timeout: o.timeout * 1000,
+    killSignal: 'SIGKILL',
+  });
+  if (child.error && child.error.code === 'ETIMEDOUT') throw new Error(`${what}: took longer than ${o.timeout} s`);
+  if (child.error) throw new Error(`${what}: ${child.error.message}`);
+  if (child.status !== 0) {
+    throw new Error(`${what}: exited with ${child.status === null ? `signal ${child.signal}` : `status ${child.status}`}`);
+  }
+  // The reply is the last line holding a JSON object; anything a library prints before it is ignored.
+  const lines = child.stdout.trim().split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (!lines[i].startsWith('{')) continue;
+    try {
+      const reply = JSON.parse(lines[i]);
+      reply.wallSeconds = (performance.now() - started) / 1000;
+      return reply;
+    } catch {
+      break;
+    }
+  }
+  throw new Error(`${what}: no JSON reply; stdout was:\n${child.stdout}`);
+}
+
+function runPython(o, what, args) {
+  return runCase(o, what, PYTHON, [PYTHON_CASE, JSON.stringify(args)]);
+}
+
+function runNode(o, what, args) {
+  return runCase(o, what, process.execPath, ['--expose-gc', NODE_CASE, JSON.stringify(args)]);
+}
+
+// ---- environment -----------------------------------------------------------------------------------------------
+
+function cpuInfo() {
+  let text = '';
+  try {
+    text = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    // Not Linux: the model from os.cpus() and no flags.
+  }
+  const field = (name) => {
+    const m = new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(text);
+    return m ? m[1].trim() : '';
+  };
+  const flags = (field('flags') || field('Features')).split(/\s+/).filter(Boolean);
+  const cpus = os.cpus();
+  return {
+    model: field('model name') || (cpus.length > 0 ? cpus[0].model.trim() : 'unknown'),
+    cores: os.availableParallelism(),
+    flags,
+    simdFlags: flags.filter((f) => /^(sse|ssse|avx|fma|f16c|amx|asimd|neon|sve)/.test(f)),
+  };
+}
+
+/** The widest vector registers a binary's machine code uses, from objdump, or null if that cannot be told. */
+function binaryVectorWidth(file) {
+  try {
+    const out = execFileSync('objdump', ['-d', '--no-show-raw-insn', file], {
+      encoding: 'utf8',
+      maxBuffer: 512 << 20,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    if (/%zmm\d/.test(out)) return '512-bit (zmm, AVX-512)';
+    if (/%ymm\d/.test(out)) return '256-bit (ymm, AVX)';
+    if (/%xmm\d/.test(out)) return '128-bit (xmm, SSE)';
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+function hnswkitBinaryPath() {
+  try {
+    return path.relative(ROOT, require('node-gyp-build').path(ROOT));
+  } catch {
+    return null;
+  }
+}
+
+function commandOutput(command, args) {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Loads what the run needs and fails early, with the fix, when something is missing. */
+function checkPrerequisites() {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) {
+    throw new SetupError('dist/ is missing: run `sh scripts/setup.sh` (or `npm install`) first');
+  }
+  const hnswkit = require(ROOT);
+  let hnswlibNode;
+  try {
+    hnswlibNode = require('hnswlib-node');
+  } catch (err) {
+    throw new SetupError(
+      `hnswlib-node 3.0.0 cannot be loaded (${err.message.split('\n')[0]}): it is a devDependency compiled by ` +
+        'node-gyp; run `npm install` (needs python3, make and g++) or `npm rebuild hnswlib-node`',
+    );
+  }
+  const probe = spawnSync(PYTHON, ['-c', 'import hnswlib, numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    throw new SetupError(
+      `${PYTHON} cannot import hnswlib and numpy: apt-get install python3-hnswlib python3-numpy ` +
+        '(or sh scripts/setup.sh)',
+    );
+  }
+  return { hnswkit, hnswlibNode };
+}
+
+function environment(o, hnswkit) {
+  const py = runPython(o, 'python info', { command: 'info' });
+  const hnswlibNodeDir = path.dirname(require.resolve('hnswlib-node/package.json'));
+  const hnswlibNodeAddon = path.join(hnswlibNodeDir, 'build', 'Release', 'addon.node');
+  const proto = hnswkit.HierarchicalNSW.prototype;
+  return {
+    date: new Date().toISOString(),
+    cpu: cpuInfo(),
+    memoryBytes: os.totalmem(),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtStart: os.loadavg(),
+    versions: {
+      node: process.version,
+      python: py.python,
+      numpy: py.numpy,
+      hnswlib: commandOutput('dpkg-query', ['-W', '-f', '${Version}', 'python3-hnswlib']) || py.hnswlibModuleVersion,
+      hnswlibModule: py.hnswlibModuleVersion,
+      hnswlibNode: JSON.parse(fs.readFileSync(path.join(hnswlibNodeDir, 'package.json'), 'utf8')).version,
+      hnswkit: hnswkit.version,
+      hnswkitCommit: commandOutput('git', ['-C', ROOT, 'rev-parse', '--short=12', 'HEAD']),
+    },
+    // The addon node-gyp-build loads for hnswkit: build/Release when compiled here, else a prebuild.
+    hnswkitBinary: hnswkitBinaryPath(),
+    simd: {
+      hnswkit: hnswkit.simdLevel(),
+      python: binaryVectorWidth(py.hnswlibModule),
+      hnswlibNode: fs.existsSync(hnswlibNodeAddon) ? binaryVectorWidth(hnswlibNodeAddon) : null,
+    },
+    hnswkitApi: {
+      addItems: typeof proto.addItems === 'function',
+      searchKnnBatch: typeof proto.searchKnnBatch === 'function',
+    },
+  };
+}
+
+// ---- the run -----------------------------------------------------------------------------------------------------
+
+/**
+ * The search columns: which runtime runs them, on which library, and which saved build they search. "hnswkit-pyfile"
+ * is hnswkit searching the very file Python hnswlib built and saved.
+ */
+const SEARCHERS = [
+  { id: 'hnswkit', runtime: 'node', library: 'hnswkit', file: 'hnswkit' },
+  { id: 'hnswkit-pyfile', runtime: 'node', library: 'hnswkit', file: 'python' },
+  { id: 'python', runtime: 'python', library: 'python', file: 'python' },
+  { id: 'hnswlib-node', runtime: 'node', library: 'hnswlib-node', file: 'hnswlib-node' },
+];
+
+function log(started, message) {
+  console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(5)} s] ${message}`);
+}
+
+function ensureGroundTruth(o, variant, started) {
+  const found = data.findGroundTruth(variant, o.train, o.queries);
+  if (found) return { ...found, cached: true };
+  const file = data.groundTruthFile(variant, o.train, o.queries);
+  log(started, `${variant}: exact top-${data.GT_DEPTH} ground truth with numpy (cached for later runs)`);
+  const reply = runPython(o, `${variant} ground truth`, {
+    command: 'groundtruth',
+    train: data.vectorFile(variant, 'train'),
+    queries: data.vectorFile(variant, 'test'),
+    count: o.train,
+    queryCount: o.queries,
+    dim: data.DIM,
+    metric: data.VARIANTS[variant].metric,
+    depth: data.GT_DEPTH,
+    workers: o.threads,
+    out: file,
+  });
+  return { file, queries: o.queries, cached: false, seconds: reply.seconds, workers: reply.workers };
+}
+
+function runBuilds(o, env, variant, work, started) {
+  const v = data.VARIANTS[variant];
+  const common = {
+    command: 'build',
+    space: v.space,
+    dim: data.DIM,
+    train: data.vectorFile(variant, 'train'),
+    count: o.train,
+    M: o.M,
+    efConstruction: o.efConstruction,
+    seed: o.seed,
+  };
+  const plan = [
+    { id: 'hnswkit', runtime: 'node', library: 'hnswkit', threads: 1, save: true },
+    { id: 'python', runtime: 'python', threads: 1, save: true },
+    { id: 'hnswlib-node', runtime: 'node', library: 'hnswlib-node', threads: 1, save: true },
+  ];
+  if (o.threads > 1) {
+    if (env.hnswkitApi.addItems) plan.push({ id: 'hnswkit', runtime: 'node', library: 'hnswkit', threads: o.threads });
+    plan.push({ id: 'python', runtime: 'python', threads: o.threads });
+  }
+  const builds = {};
+  for (const b of plan) {
+    const what = `${variant}: build ${b.id}, ${b.threads} thread${b.threads > 1 ? 's' : ''}`;
+    const out = b.save ? path.join(work, `${b.id}.hnsw`) : undefined;
+    const args = { ...common, threads: b.threads, library: b.library, out };
+    const reply = b.runtime === 'python' ? runPython(o, what, args) : runNode(o, what, args);
+    if (reply.count !== o.train) throw new Error(`${what}: the index holds ${reply.count} elements, expected ${o.train}`);
+    log(started, `${what}: ${reply.seconds.toFixed(1)} s`);
+    builds[b.id] = builds[b.id] || {};
+    builds[b.id][b.threads === 1 ? 'oneThread' : 'allThreads'] = { threads: b.threads, ...reply };
+  }
+  return builds;
+}
+
+function runSearches(o, env, variant, work, gt, started) {
+  const v = data.VARIANTS[variant];
+  const modes = [
+    { mode: 'single', searchers: SEARCHERS, threads: 1 },
+    {
+      mode: 'batch',
+      searchers: SEARCHERS.filter(
+        (s) => s.runtime === 'python' || (s.library === 'hnswkit' && env.hnswkitApi.searchKnnBatch),
+      ),
+      threads: o.threads,
+    },
+  ];
+  const rounds = {};
+  for (let round = 0; round < o.rounds; round++) {
+    for (const { mode, searchers, threads } of modes) {
+      // A different library goes first in each round, so none always runs right after the same neighbour.
+      const order = searchers.map((_, i) => searchers[(i + round) % searchers.length]);
+      for (const s of order) {
+        const labelsFile = path.join(work, `labels-${s.id}-${mode}.i32`);
+        const args = {
+          command: 'search',
+          mode,
+          library: s.library,
+          space: v.space,
+          dim: data.DIM,
+          index: path.join(work, `${s.file}.hnsw`),
+          queries: data.vectorFile(variant, 'test'),
+          queryCount: o.queries,
+          k: o.k,
+          efs: o.efs,
+          threads,
+          out: labelsFile,
+        };
+        const what = `${variant}: ${mode} search ${s.id}, round ${round + 1}`;
+        const reply = s.runtime === 'python' ? runPython(o, what, args) : runNode(o, what, args);
+        const stride = o.queries * o.k;
+        const labels = readLabels(labelsFile, o.efs.length * stride);
+        const perEf = reply.timings.map((t, e) => {
+          if (t.ef !== o.efs[e]) throw new Error(`${what}: timings out of order`);
+          const r = data.recallAtK(labels.subarray(e * stride, (e + 1) * stride), gt, o.queries, o.k, o.train);
+          return { ef: t.ef, seconds: t.seconds, ...r };
+        });
+        const key = `${mode}/${s.id}`;
+        rounds[key] = rounds[key] || [];
+        rounds[key].push({
+          loadSeconds: reply.loadSeconds,
+          loadBytes: reply.loadBytes,
+          maxRssBytes: reply.maxRssBytes,
+          perEf,
+        });
+        const summary = perEf.map((p) => `ef ${p.ef}: ${p.recall.toFixed(4)} @ ${Math.round(o.queries / p.seconds)}/s`);
+        log(started, `${what}: ${summary.join(', ')}`);
+      }
+    }
+  }
+  // Keep the fastest round of each (mode, library, ef); the load figures are the smallest seen.
+  const search = { single: {}, batch: {} };
+  for (const [key, list] of Object.entries(rounds)) {
+    const [mode, id] = key.split('/');
+    search[mode][id] = {
+      threads: mode === 'single' ? 1 : o.threads,
+      loadSeconds: Math.min(...list.map((r) => r.loadSeconds)),
+      loadBytes: Math.min(...list.map((r) => r.loadBytes)),
+      maxRssBytes: Math.min(...list.map((r) => r.maxRssBytes)),
+      points: o.efs.map((ef, e) => {
+        const best = list.reduce((a, r) => (r.perEf[e].seconds < a.perEf[e].seconds ? r : a)).perEf[e];
+        return {
+          ef,
+          recall: best.recall,
+          qps: o.queries / best.seconds,
+          seconds: best.seconds,
+          roundSeconds: list.map((r) => r.perEf[e].seconds),
+          roundRecalls: list.map((r) => r.perEf[e].recall),
+          outOfRange: best.outOfRange,
+          duplicates: best.duplicates,
+          empty: best.empty,
+        };
+      }),
+    };
+  }
+  return search;
+}
+
+function readLabels(file, n) {
+  const buf = fs.readFileSync(file);
+  if (buf.length !== n * 4) throw new Error(`${file}: ${buf.length} bytes, expected ${n * 4}`);
+  return new Int32Array(buf.buffer, buf.byteOffset, n);
+}
+
+/**
+ * What makes the run fail: impossible answers from any library (labels that do not exist, a label twice in one
+ * answer), empty result slots from hnswkit, and hnswkit's recall more than RECALL_TOLERANCE below Python
+ * hnswlib's at the same ef and mode (hnswkit's own build and hnswkit on Python's file). Speed never does.
+ */
+function checkResults(results) {
+  const failures = [];
+  const warnings = [];
+  for (const [variant, r] of Object.entries(results.variants)) {
+    for (const [mode, byId] of Object.entries(r.search)) {
+      const python = byId.python;
+      for (const [id, s] of Object.entries(byId)) {
+        s.points.forEach((p, e) => {
+          const where = `${variant}, ${mode}, ${id}, ef ${p.ef}`;
+          if (p.outOfRange > 0 || p.duplicates > 0) {
+            failures.push(`${where}: ${p.outOfRange} labels out of range, ${p.duplicates} repeated labels`);
+          }
+          if (p.empty > 0) (id.startsWith('hnswkit') ? failures : warnings).push(`${where}: ${p.empty} empty result slots`);
+          if (id.startsWith('hnswkit') && python) {
+            const floor = python.points[e].recall - RECALL_TOLERANCE;
+            if (!(p.recall >= floor)) {
+              failures.push(
+                `${where}: recall@${results.params.k} ${p.recall.toFixed(4)} is more than ${RECALL_TOLERANCE} below ` +
+                  `Python hnswlib's ${python.points[e].recall.toFixed(4)}`,
+              );
+            }
+          }
+        });
+      }
+    }
+  }
+  return { failures, warnings };
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const { hnswkit } = checkPrerequisites();
+  const env = environment(o, hnswkit);
+  console.log(
+    `hnswkit ${env.versions.hnswkit} benchmark${o.ci ? ' (CI)' : ''}: Fashion-MNIST ${o.train} train / ${o.queries} ` +
+      `queries, ${o.variants.join(' + ')}, M=${o.M}, efConstruction=${o.efConstruction}, k=${o.k}, ` +
+      `ef ${o.efs.join('/')}, ${o.rounds} round${o.rounds > 1 ? 's' : ''}`,
+  );
+  console.log(
+    `${env.cpu.model}, ${env.cpu.cores} cores, hnswkit kernels ${env.simd.hnswkit}; node ${env.versions.node}, ` +
+      `Python ${env.versions.python}, hnswlib ${env.versions.hnswlib}, hnswlib-node ${env.versions.hnswlibNode}; ` +
+      `load average ${env.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')}`,
+  );
+  if (env.loadAverageAtStart[0] > 0.5) {
+    console.log(`warning: the machine is busy (load average ${env.loadAverageAtStart[0].toFixed(2)}): timings will be noisy`);
+  }
+  if (!env.hnswkitApi.addItems || !env.hnswkitApi.searchKnnBatch) {
+    console.log('hnswkit has no addItems/searchKnnBatch here: no multi-threaded hnswkit build, no hnswkit batch search');
+  }
+
+  const written = data.prepareVectors(o.variants);
+  if (written.length > 0) log(started, `wrote the data files of ${written.join(', ')} to bench/cache/`);
+
+  const results = {
+    kind: o.ci ? 'ci' : 'full',
+    command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
+    resultsFile: path.relative(ROOT, o.out),
+    environment: env,
+    params: {
+      dataset: 'Fashion-MNIST (Debian dataset-fashion-mnist)',
+      train: o.train,
+      queries: o.queries,
+      dim: data.DIM,
+      k: o.k,
+      M: o.M,
+      efConstruction: o.efConstruction,
+      seed: o.seed,
+      efs: o.efs,
+      rounds: o.rounds,
+      threads: o.threads,
+      recallTolerance: RECALL_TOLERANCE,
+    },
+    variants: {},
+  };
+
+  const work = fs.mkdtempSync(path.join(data.CACHE, 'work-'));
+  try {
+    for (const variant of o.variants) {
+      const gtInfo = ensureGroundTruth(o, variant, started);
+      const gt = data.readGroundTruth(gtInfo.file, gtInfo.queries, o.queries);
+      const dir = path.join(work, variant);
+      fs.mkdirSync(dir);
+      const builds = runBuilds(o, env, variant, dir, started);
+      const search = runSearches(o, env, variant, dir, gt, started);
+      results.variants[variant] = {
+        name: data.VARIANTS[variant].name,
+        space: data.VARIANTS[variant].space,
+        description: data.VARIANTS[variant].description,
+        groundTruth: { cached: gtInfo.cached, seconds: gtInfo.seconds, depth: data.GT_DEPTH },
+        builds,
+        search,
+      };
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  results.environment.loadAverageAtEnd = os.loadavg();
+  results.wallSeconds = (performance.now() - started) / 1000;
+  const check = checkResults(results);
+  results.check = { ...check, passed: check.failures.length === 0 };
+
+  fs.mkdirSync(path.dirname(o.out), { recursive: true });
+  fs.writeFileSync(o.out, JSON.stringify(results, null, 2) + '\n');
+  console.log('');
+  console.log(report.renderConsole(results));
+  console.log(`\nwrote ${path.relative(process.cwd(), o.out)} (${(results.wallSeconds / 60).toFixed(1)} min in all)`);
+  if (o.docs) {
+    for (const file of report.writeDocs(results, ROOT)) console.log(`wrote ${path.relative(process.cwd(), file)}`);
+  }
+  for (const w of check.warnings) console.log(`warning: ${w}`);
+  if (check.failures.length > 0) {
+    for (const f of check.failures) console.log(`FAILED: ${f}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`passed: no broken results, hnswkit's recall within ${RECALL_TOLERANCE} of Python hnswlib's everywhere`);
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError) {
+    console.error(`${err.message}\n\n${usage()}`);
+    process.exit(2);
+  }
+  if (err instanceof SetupError) {
+    console.error(`benchmark not run: ${err.message}`);
+    process.exit(1);
+  }
+  console.error(`benchmark broken: ${err && err.stack ? err.stack : err}`);
+  process.exit(1);
+});

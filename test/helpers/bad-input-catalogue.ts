@@ -728,8 +728,14 @@ export const CATALOGUE: Group[] = [
         id: 'capacity-beyond-memory-brute',
         input: 'a brute-force capacity whose slots cannot be allocated (2^32-1 elements of 65536 dimensions)',
         note: 'The previous index, if any, is kept.',
-        outcome: err('Error', 'ERR_OUT_OF_MEMORY', 'Hnswlib Error: not enough memory for 4294967295 elements'),
-        calls: [{ method: 'BruteforceSearch#initIndex', run: (e) => e.brute({ dim: 65536, capacity: 1, count: 1 }).initIndex(2 ** 32 - 1) }],
+        outcome: err('Error', 'ERR_OUT_OF_MEMORY', 'Hnswlib Error: not enough memory for 4294967295 elements of {bytes} bytes'),
+        calls: [
+          {
+            method: 'BruteforceSearch#initIndex',
+            vars: { bytes: '262152' },
+            run: (e) => e.brute({ dim: 65536, capacity: 1, count: 1 }).initIndex(2 ** 32 - 1),
+          },
+        ],
       },
     ],
   },

@@ -34,9 +34,18 @@ export function pythonHnswlibVersion(): string {
   return r.status === 0 && r.stdout ? r.stdout.trim() : 'unknown';
 }
 
+/** The environment for Python children, without an LD_PRELOAD meant for the addon. */
+export function peerEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  return env;
+}
+
 /** Runs one peer command and returns its JSON reply; throws with Python's stderr if it fails. */
 export function runPeer<T = Record<string, unknown>>(args: Record<string, unknown>): T {
   const r = spawnSync(PYTHON, [PEER, JSON.stringify(args)], {
+    // The peer is not the code under test: a sanitizer runtime preloaded for the addon stays out of it.
+    env: peerEnv(),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: 10 * 60 * 1000,

@@ -74,6 +74,9 @@ async function build(args) {
     indexBytes: (await settledRssBytes()) - rssBefore,
     maxRssBytes: maxRssBytes(),
   };
+  // Used after the measurement on purpose: the data was resident in `rssBefore`, so it must not be collected
+  // before the second reading (optimised code may drop it once the insert loop is done).
+  if (data.length !== count * dim) throw new Error(`read ${data.length} floats, expected ${count * dim}`);
   if (args.out) {
     const t0 = performance.now();
     index.writeIndexSync(args.out);

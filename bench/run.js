@@ -3,9 +3,9 @@
 //
 //   npm run bench                       the full run: 60,000 train rows, 10,000 queries, both data sets, 3 rounds;
 //                                       writes docs/benchmark.md, docs/benchmark.svg and README.md's table. About
-//                                       17 minutes on 2 idle cores, plus about 5 the first time (ground truth)
+//                                       18 minutes on 2 cores, plus about 5 the first time (ground truth)
 //   npm run bench:ci                    the reduced run CI does (--ci): 20,000 rows, 1,000 queries, ef 10/40/120,
-//                                       2 rounds; about 2 minutes on 2 cores, 3 the first time
+//                                       2 rounds; about 1 minute on 2 idle cores, 2 the first time (4 when busy)
 //   node bench/run.js --train 5000 --queries 200 --variants euclidean     a quick look; writes only the JSON
 //   node bench/run.js --help
 //

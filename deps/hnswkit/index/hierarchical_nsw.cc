@@ -9,34 +9,11 @@
 #include <new>
 #include <string>
 
+#include "index/link_list.h"
 #include "util/error.h"
 
 namespace hnswkit {
 namespace {
-
-// Link lists are written under their element's lock and read without it, so the count is read and written as
-// one atomic 16-bit access: a reader sees either the old or the new count, and every id below either is valid.
-inline std::uint16_t load_count(const std::uint8_t* header) {
-#if defined(__GNUC__) || defined(__clang__)
-  return __atomic_load_n(reinterpret_cast<const std::uint16_t*>(header), __ATOMIC_ACQUIRE);
-#else
-  return *reinterpret_cast<const volatile std::uint16_t*>(header);
-#endif
-}
-
-inline void store_count(std::uint8_t* header, std::uint16_t count) {
-#if defined(__GNUC__) || defined(__clang__)
-  __atomic_store_n(reinterpret_cast<std::uint16_t*>(header), count, __ATOMIC_RELEASE);
-#else
-  *reinterpret_cast<volatile std::uint16_t*>(header) = count;
-#endif
-}
-
-inline const std::uint32_t* link_ids(const std::uint8_t* header) {
-  return reinterpret_cast<const std::uint32_t*>(header + 4);
-}
-
-inline std::uint32_t* link_ids(std::uint8_t* header) { return reinterpret_cast<std::uint32_t*>(header + 4); }
 
 inline void prefetch(const void* address) {
 #if defined(__GNUC__) || defined(__clang__)
@@ -178,21 +155,6 @@ void HierarchicalNsw::resize(std::size_t new_max_elements) {
     throw Error(ErrorCode::kResizeTooSmall, "Cannot resize, max element is less than the current number of elements");
   }
   reallocate(new_max_elements);
-}
-
-std::size_t HierarchicalNsw::memory_bytes() const {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  // Reserved, not necessarily committed: calloc'd pages of unused slots take no memory until touched.
-  std::size_t bytes = capacity_ * (record_bytes_ + sizeof(std::uint8_t*) + sizeof(std::int32_t)) +
-                      kLinkLockStripes * sizeof(SpinLock) + kLabelStripes * sizeof(std::mutex);
-  const std::size_t count = count_.load();
-  for (std::size_t id = 0; id < count; ++id) bytes += static_cast<std::size_t>(levels_[id]) * upper_block_bytes_;
-  std::lock_guard<std::mutex> lock(labels_mutex_);
-  // An unordered_map node holds the pair and a next pointer; the bucket array one pointer per bucket.
-  bytes += label_to_id_.size() * (sizeof(std::pair<const std::uint64_t, std::uint32_t>) + 2 * sizeof(void*)) +
-           label_to_id_.bucket_count() * sizeof(void*);
-  bytes += free_slots_.capacity() * sizeof(std::uint32_t);
-  return bytes;
 }
 
 // ---- levels -------------------------------------------------------------------------------------------------
@@ -365,20 +327,6 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   stat_distances_.fetch_add(stats.distance_evaluations, std::memory_order_relaxed);
   stat_visited_.fetch_add(stats.visited_nodes, std::memory_order_relaxed);
   return hits;
-}
-
-SearchStats HierarchicalNsw::search_stats() const {
-  SearchStats s;
-  s.searches = stat_searches_.load(std::memory_order_relaxed);
-  s.distance_evaluations = stat_distances_.load(std::memory_order_relaxed);
-  s.visited_nodes = stat_visited_.load(std::memory_order_relaxed);
-  return s;
-}
-
-void HierarchicalNsw::reset_search_stats() {
-  stat_searches_.store(0, std::memory_order_relaxed);
-  stat_distances_.store(0, std::memory_order_relaxed);
-  stat_visited_.store(0, std::memory_order_relaxed);
 }
 
 // ---- linking ------------------------------------------------------------------------------------------------
@@ -672,52 +620,6 @@ std::vector<float> HierarchicalNsw::get_vector(std::uint64_t label) const {
   }
   const float* v = vector_of(id);
   return std::vector<float>(v, v + space_.dim());
-}
-
-std::vector<std::uint64_t> HierarchicalNsw::labels() const {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::lock_guard<std::mutex> lock(labels_mutex_);
-  std::vector<std::uint64_t> out;
-  out.reserve(label_to_id_.size());
-  const std::size_t count = count_.load();
-  for (std::size_t id = 0; id < count; ++id) {
-    const std::uint64_t label = label_of(static_cast<std::uint32_t>(id));
-    auto it = label_to_id_.find(label);
-    if (it != label_to_id_.end() && it->second == id) out.push_back(label);
-  }
-  return out;
-}
-
-std::vector<std::size_t> HierarchicalNsw::level_counts() const {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::vector<std::size_t> counts;
-  const std::size_t count = count_.load();
-  for (std::size_t id = 0; id < count; ++id) {
-    const std::size_t level = static_cast<std::size_t>(levels_[id]);
-    if (counts.size() <= level) counts.resize(level + 1, 0);
-    for (std::size_t l = 0; l <= level; ++l) ++counts[l];
-  }
-  return counts;
-}
-
-std::vector<double> HierarchicalNsw::mean_out_degree() const {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::vector<double> links;
-  std::vector<std::size_t> members;
-  const std::size_t count = count_.load();
-  for (std::size_t id = 0; id < count; ++id) {
-    const int level = levels_[id];
-    if (links.size() <= static_cast<std::size_t>(level)) {
-      links.resize(level + 1, 0.0);
-      members.resize(level + 1, 0);
-    }
-    for (int l = 0; l <= level; ++l) {
-      links[l] += load_count(link_header(static_cast<std::uint32_t>(id), l));
-      ++members[l];
-    }
-  }
-  for (std::size_t l = 0; l < links.size(); ++l) links[l] = members[l] ? links[l] / members[l] : 0.0;
-  return links;
 }
 
 }  // namespace hnswkit

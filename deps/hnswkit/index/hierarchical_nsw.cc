@@ -129,8 +129,9 @@ void HierarchicalNsw::reallocate(std::size_t new_capacity) {
   CallocArray<std::uint8_t*> upper;
   CallocArray<std::int32_t> levels;
   std::unique_ptr<VisitedPool> visited;
-  if (!level0.allocate(new_capacity * record_bytes_) || !upper.allocate(new_capacity) ||
-      !levels.allocate(new_capacity)) {
+  // Records are read at random all over the index, which is what huge pages are for (see CallocArray).
+  if (!level0.allocate(new_capacity * record_bytes_, CallocArray<char>::Pages::kHuge) ||
+      !upper.allocate(new_capacity) || !levels.allocate(new_capacity)) {
     throw out_of_memory();
   }
   try {

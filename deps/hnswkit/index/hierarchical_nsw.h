@@ -129,6 +129,12 @@ class HierarchicalNsw {
   void update_existing(std::uint32_t id, const float* prepared);
   void link_element(std::uint32_t id, int top_level, bool skip_self);
 
+  // Copies the ids of the list at header that visited has not seen to fresh, marking them; returns how many.
+  static std::size_t take_unvisited(const std::uint8_t* header, VisitedList& visited,
+                                    std::vector<std::uint32_t>& fresh);
+  // Asks the CPU to start loading every cache line of id's vector.
+  void prefetch_vector(std::uint32_t id) const;
+
   // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
   std::vector<Candidate> search_layer(const float* query, const std::vector<Candidate>& seeds, std::size_t ef,
                                       int level, std::uint32_t exclude) const;

@@ -51,6 +51,7 @@ struct SearchScratch {
   CandidateHeap<true> candidates;  // to expand, closest on top
   CandidateHeap<false> found;      // best so far, farthest on top
   std::vector<Candidate> result;   // the last search's result, closest first
+  std::vector<std::uint32_t> fresh;  // the unvisited neighbours of the element being expanded
 };
 
 class ScratchLease {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -122,6 +123,37 @@ inline Napi::Float32Array ExpectVector(const Napi::CallbackInfo& info, std::size
                                                 std::to_string(vector.ElementLength()));
   }
   return vector;
+}
+
+// The index of the first NaN or infinite element of v, or n if every element is finite. Blocks of 64 are scanned
+// without a branch per element (the compiler vectorises the test), so a 784-d query costs a few dozen cycles.
+inline std::size_t FirstNonFinite(const float* v, std::size_t n) {
+  constexpr std::uint32_t kExponent = 0x7f800000u;  // all exponent bits set: infinity or NaN
+  constexpr std::size_t kBlock = 64;
+  for (std::size_t start = 0; start < n; start += kBlock) {
+    const std::size_t end = std::min(n, start + kBlock);
+    bool any = false;
+    for (std::size_t i = start; i < end; ++i) {
+      std::uint32_t bits;
+      std::memcpy(&bits, v + i, sizeof bits);
+      any |= (bits & kExponent) == kExponent;
+    }
+    if (!any) continue;
+    for (std::size_t i = start; i < end; ++i) {
+      if (!std::isfinite(v[i])) return i;
+    }
+  }
+  return n;
+}
+
+// The caller's buffer for one query's hits: a Float64Array of at least 2k elements (at least 1).
+inline Napi::Float64Array ExpectHitBuffer(const Napi::CallbackInfo& info, std::size_t i, std::size_t k) {
+  Napi::Float64Array out = ExpectTypedArray<Napi::Float64Array>(info, i, "out", napi_float64_array, "a Float64Array");
+  if (out.Data() == nullptr || out.ElementLength() < std::max<std::size_t>(1, 2 * k)) {
+    throw Napi::RangeError::New(info.Env(), "Expected `out` to hold at least 2k = " + std::to_string(2 * k) +
+                                                " elements but received " + std::to_string(out.ElementLength()));
+  }
+  return out;
 }
 
 // Any Uint8Array, Node's Buffer included.

@@ -55,8 +55,9 @@ Napi::Value BruteForceWrap::SearchKnn(const Napi::CallbackInfo& info) {
   Napi::Float32Array query = ExpectVector(info, 0, "query", space().dim());
   const std::size_t k = ExpectCount(info, 1, "k");
   Napi::Function filter = OptionalFunction(info, 2, "filter");
+  Napi::Float64Array out = ExpectHitBuffer(info, 3, k);
   std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
-  return SearchToJs(info.Env(), query, filter,
+  return SearchInto(info.Env(), query, k, engine->max_elements(), filter, out,
                     [&](const float* q, const hnswkit::LabelFilter* f) { return engine->search(q, k, f); });
 }
 

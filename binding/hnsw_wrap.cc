@@ -79,10 +79,10 @@ Napi::Value HnswWrap::SearchKnn(const Napi::CallbackInfo& info) {
   const std::size_t k = ExpectCount(info, 1, "k");
   Napi::Function filter = OptionalFunction(info, 2, "filter");
   const std::size_t ef = ExpectCount(info, 3, "ef");
+  Napi::Float64Array out = ExpectHitBuffer(info, 4, k);
   std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
-  return SearchToJs(info.Env(), query, filter, [&](const float* q, const hnswkit::LabelFilter* f) {
-    return engine->search(q, k, f, ef);
-  });
+  return SearchInto(info.Env(), query, k, engine->max_elements(), filter, out,
+                    [&](const float* q, const hnswkit::LabelFilter* f) { return engine->search(q, k, f, ef); });
 }
 
 Napi::Value HnswWrap::GetDeletedCount(const Napi::CallbackInfo& info) {

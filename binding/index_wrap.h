@@ -108,29 +108,49 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     return slot_->engine;
   }
 
-  // Runs search(query, filter) with the JS filter (if any) adapted, and returns { distances, neighbors }.
+  // Statuses of SearchInto below zero, each with its detail in out[0]; lib/single-search.ts turns them into
+  // hnswlib-node's errors, so the JS layer needs no extra native call per query to check.
+  static constexpr double kNonFiniteElement = -1;  // out[0]: the index of the first NaN or infinite element
+  static constexpr double kAboveMaxElements = -2;  // out[0]: maxElements, which k exceeds
+
+  // One query, as searchKnn: checks the query's elements and k against the engine's capacity, runs
+  // search(query, filter) with the JS filter (if any) adapted, and writes the n hits to out: distances in
+  // out[0, n), labels in out[n, 2n), closest first. Returns n or a status.
   template <typename SearchFn>
-  Napi::Value SearchToJs(Napi::Env env, Napi::Float32Array query, Napi::Function filter, SearchFn&& search) {
-    if (filter.IsEmpty()) return HitsToJs(env, search(query.Data(), nullptr));
-    // The filter runs JS, which could detach or rewrite the query's buffer while the engine still reads it.
-    const std::vector<float> pinned(query.Data(), query.Data() + query.ElementLength());
-    JsLabelFilter js_filter(env, filter);
+  Napi::Value SearchInto(Napi::Env env, Napi::Float32Array query, std::size_t k, std::size_t max_elements,
+                         Napi::Function filter, Napi::Float64Array out, SearchFn&& search) {
+    const std::size_t bad = FirstNonFinite(query.Data(), query.ElementLength());
+    if (bad != query.ElementLength()) return Status(env, out, kNonFiniteElement, static_cast<double>(bad));
+    if (k > max_elements) return Status(env, out, kAboveMaxElements, static_cast<double>(max_elements));
     hnswkit::SearchHits hits;
-    ++filters_running_;
-    try {
-      hits = search(pinned.data(), &js_filter);
-    } catch (...) {
+    if (filter.IsEmpty()) {
+      hits = search(query.Data(), nullptr);
+    } else {
+      // The filter runs JS, which could detach or rewrite the query's buffer while the engine still reads it.
+      const std::vector<float> pinned(query.Data(), query.Data() + query.ElementLength());
+      JsLabelFilter js_filter(env, filter);
+      ++filters_running_;
+      try {
+        hits = search(pinned.data(), &js_filter);
+      } catch (...) {
+        --filters_running_;
+        // What the filter threw explains the failure better than whatever it caused downstream.
+        js_filter.RethrowIfFailed();
+        throw;
+      }
       --filters_running_;
-      // What the filter threw explains the failure better than whatever it caused downstream.
       js_filter.RethrowIfFailed();
-      throw;
     }
-    --filters_running_;
-    js_filter.RethrowIfFailed();
-    return HitsToJs(env, hits);
+    HitsToBuffer(hits, out.Data());
+    return Napi::Number::New(env, static_cast<double>(hits.size()));
   }
 
  private:
+  static Napi::Value Status(Napi::Env env, Napi::Float64Array out, double status, double detail) {
+    out.Data()[0] = detail;
+    return Napi::Number::New(env, status);
+  }
+
   // Does what node-addon-api's callback wrappers do (a Napi::Error becomes the pending JS exception), after the
   // `this` and access checks and with every other C++ exception translated by Guarded.
   template <auto Method, Access access>

@@ -30,13 +30,15 @@ Napi::Array NumberArray(Napi::Env env, std::size_t n, ValueAt&& value) {
   return array;
 }
 
-// { distances, neighbors } as plain Arrays, closest first, as hnswlib-node returns them.
-inline Napi::Object HitsToJs(Napi::Env env, const hnswkit::SearchHits& hits) {
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("distances", NumberArray(env, hits.size(), [&](std::size_t i) { return hits[i].distance; }));
-  result.Set("neighbors",
-             NumberArray(env, hits.size(), [&](std::size_t i) { return static_cast<double>(hits[i].label); }));
-  return result;
+// Distances in out[0, n), labels in out[n, 2n), closest first; out holds at least 2n doubles. The JS layer builds
+// hnswlib-node's { distances, neighbors } arrays from them, which is far cheaper there than element by element
+// through Node-API.
+inline void HitsToBuffer(const hnswkit::SearchHits& hits, double* out) {
+  const std::size_t n = hits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = hits[i].distance;
+    out[n + i] = static_cast<double>(hits[i].label);
+  }
 }
 
 inline Napi::Array LabelsToJs(Napi::Env env, const std::vector<std::uint64_t>& labels) {

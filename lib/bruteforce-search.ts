@@ -16,6 +16,7 @@ import {
   toBuffer,
   toBufferSync,
 } from './batch';
+import { HitBuffer, searchResult } from './single-search';
 import { native, type NativeBruteforceSearch } from './native';
 import type { FilterFunction, SearchResult, SpaceName } from './types';
 import {
@@ -31,12 +32,12 @@ import {
   checkStringArg,
   checkUint32,
   checkVectorArg,
-  kAboveMaxElementsError,
   kNotPositiveError,
   notConstructedAsyncError,
   notConstructedError,
   notInitializedError,
   toFloat32Vector,
+  toFloat32Query,
 } from './validate';
 
 /**
@@ -65,6 +66,8 @@ export class BruteforceSearch {
   readonly #index: NativeBruteforceSearch;
   readonly #dim: number;
   readonly #batch: BatchTarget;
+  readonly #hits = new HitBuffer();
+  #initialized = false;
 
   /**
    * Creates an index object; nothing is allocated until `initIndex` or a read.
@@ -242,12 +245,12 @@ export class BruteforceSearch {
     checkOptionalFunctionArg(filter, 'third');
     checkK(numNeighbors);
     this.#requireIndex();
-    const query = toFloat32Vector(queryPoint, this.#dim, 'queryPoint', 'given array');
-    const maxElements = this.#index.getMaxElements();
-    if (numNeighbors > maxElements) throw kAboveMaxElementsError(maxElements);
+    const query = toFloat32Query(queryPoint, this.#dim);
+    const out = this.#hits.take(numNeighbors, query, () => this.#index.getMaxElements());
+    const status = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, out);
+    const result = searchResult(status, out, query);
     if (numNeighbors === 0) throw kNotPositiveError();
-    const found = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined);
-    return { distances: found.distances, neighbors: found.neighbors };
+    return result;
   }
 
   /**
@@ -388,7 +391,11 @@ export class BruteforceSearch {
   }
 
   #requireIndex(): void {
+    // Once initialised, a native index stays so (a failed load or initIndex keeps the previous index), which spares
+    // searchKnn a native call per query.
+    if (this.#initialized) return;
     if (!this.#index.isInitialized()) throw notInitializedError();
+    this.#initialized = true;
   }
 
   #filenameArg(args: unknown[]): string {

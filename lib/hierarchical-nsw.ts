@@ -18,6 +18,7 @@ import {
   toBufferSync,
 } from './batch';
 import { readIndexSettings } from './init-settings';
+import { HitBuffer, searchResult } from './single-search';
 import { native, type NativeHierarchicalNSW } from './native';
 import type { FilterFunction, IndexStats, InitIndexOptions, SearchResult, SpaceName } from './types';
 import {
@@ -37,11 +38,11 @@ import {
   checkStringArg,
   checkUint32,
   checkVectorArg,
-  kAboveMaxElementsError,
   notConstructedAsyncError,
   notConstructedError,
   notInitializedError,
   toFloat32Vector,
+  toFloat32Query,
 } from './validate';
 
 /**
@@ -79,6 +80,8 @@ export class HierarchicalNSW {
   readonly #index: NativeHierarchicalNSW;
   readonly #dim: number;
   readonly #batch: BatchTarget;
+  readonly #hits = new HitBuffer();
+  #initialized = false;
 
   /**
    * Creates an index object; no memory for elements is allocated until `initIndex` or a read.
@@ -349,12 +352,10 @@ export class HierarchicalNSW {
     checkOptionalFunctionArg(filter, 'third');
     checkK(numNeighbors);
     this.#requireIndex();
-    const query = toFloat32Vector(queryPoint, this.#dim, 'queryPoint', 'given array');
-    const maxElements = this.#index.getMaxElements();
-    if (numNeighbors > maxElements) throw kAboveMaxElementsError(maxElements);
-    if (numNeighbors === 0) return { distances: [], neighbors: [] };
-    const found = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, 0);
-    return { distances: found.distances, neighbors: found.neighbors };
+    const query = toFloat32Query(queryPoint, this.#dim);
+    const out = this.#hits.take(numNeighbors, query, () => this.#index.getMaxElements());
+    const status = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, 0, out);
+    return searchResult(status, out, query);
   }
 
   /**
@@ -603,7 +604,11 @@ export class HierarchicalNSW {
   }
 
   #requireIndex(): void {
+    // Once initialised, a native index stays so (a failed load or initIndex keeps the previous index), which spares
+    // searchKnn a native call per query.
+    if (this.#initialized) return;
     if (!this.#index.isInitialized()) throw notInitializedError();
+    this.#initialized = true;
   }
 
   #labelArg(args: unknown[]): number {

@@ -29,11 +29,6 @@ export type NativeErrorCode =
 /** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and rethrows. */
 export type NativeFilter = (label: number) => unknown;
 
-export interface NativeSearchResult {
-  distances: number[];
-  neighbors: number[];
-}
-
 /**
  * Shared with the rows of an addItems: [0] nonzero asks it to stop (no new row starts; set with Atomics.store),
  * [1] counts finished rows (read with Atomics.load). Backed by a SharedArrayBuffer or an ArrayBuffer; the job keeps
@@ -120,8 +115,9 @@ export interface NativeHierarchicalNSW extends NativeBatchMethods {
   addPoint(vector: Float32Array, label: number, replaceDeleted: boolean): void;
   markDelete(label: number): void;
   unmarkDelete(label: number): void;
-  /** ef 0 = the index's ef. */
-  searchKnn(query: Float32Array, k: number, filter: NativeFilter | undefined, ef: number): NativeSearchResult;
+  /** ef 0 = the index's ef. Writes the hits to out (2k doubles) and returns their count, or a status below zero
+   * for a non-finite element of query or k above maxElements (see single-search.ts). */
+  searchKnn(query: Float32Array, k: number, filter: NativeFilter | undefined, ef: number, out: Float64Array): number;
   /** A copy of the stored vector; for cosine the normalised one. */
   getPoint(label: number): Float32Array;
   /** Every label, deleted ones included. */
@@ -153,8 +149,8 @@ export interface NativeBruteforceSearch extends NativeBatchMethods {
   addPoint(vector: Float32Array, label: number): void;
   /** Returns whether the label was present. */
   removePoint(label: number): boolean;
-  /** Returns min(k, count) hits. */
-  searchKnn(query: Float32Array, k: number, filter: NativeFilter | undefined): NativeSearchResult;
+  /** Writes min(k, count) hits to out, as HierarchicalNSW's searchKnn. */
+  searchKnn(query: Float32Array, k: number, filter: NativeFilter | undefined, out: Float64Array): number;
   getPoint(label: number): Float32Array;
   getIdsList(): number[];
   getMaxElements(): number;

@@ -801,6 +801,47 @@ describe('HierarchicalNSW', () => {
     });
   });
 
+  describe('#searchKnn results', () => {
+    it('returns fresh arrays on every call: a later search does not change an earlier result', () => {
+      const index = l2Index(POINTS);
+      const first = index.searchKnn([0, 0, 0], 2);
+      const second = index.searchKnn(new Float32Array([4, 4, 4]), 3);
+      expect(first).toEqual({ distances: [0, 1], neighbors: [0, 1] });
+      expect(second).toEqual({ distances: [0, 33, 36], neighbors: [4, 3, 2] });
+      expect(Array.isArray(second.distances) && Array.isArray(second.neighbors)).toBe(true);
+    });
+
+    it('answers a k far above the usual sizes (every element of a 3000-element index)', () => {
+      const n = 3000;
+      const index = new HierarchicalNSW('l2', 1);
+      index.initIndex(n);
+      for (let i = 0; i < n; i++) index.addPoint([i], i);
+      index.setEf(n);
+      const { distances, neighbors } = index.searchKnn([0], n);
+      expect(neighbors).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(distances[n - 1]).toBe((n - 1) ** 2);
+      expectThrow(
+        () => index.searchKnn([0], n + 1),
+        'Error',
+        `Invalid the number of k-nearest neighbors (cannot be given a value greater than \`maxElements\`: ${n}).`,
+      );
+      expectThrow(() => index.searchKnn(new Float32Array([NaN]), n + 1), 'RangeError', 'Expected `queryPoint[0]` to be a finite number but received NaN');
+    });
+
+    it('keeps the outer result intact when a filter searches another index meanwhile', () => {
+      const outer = l2Index(POINTS);
+      const inner = l2Index(POINTS.map(([x, y, z]) => [x + 10, y, z]));
+      const innerResults: number[][] = [];
+      const result = outer.searchKnn([0, 0, 0], 3, (label) => {
+        innerResults.push(inner.searchKnn([10, 0, 0], 2).neighbors);
+        return label !== 0;
+      });
+      expect(result).toEqual({ distances: [1, 4, 9], neighbors: [1, 2, 3] });
+      expect(innerResults.length).toBeGreaterThan(0);
+      for (const neighbors of innerResults) expect(neighbors).toEqual([0, 1]);
+    });
+  });
+
   describe('#searchKnn with a filter that calls back into the index', () => {
     it('throws an ERR_INDEX_BUSY error out of searchKnn, and the index stays usable', () => {
       const index = l2Index(POINTS);

@@ -92,21 +92,24 @@ describeMemory('the resource figures of docs/resources.md', () => {
     expect(r.rssGrowth).toBeLessThan(r.reservedBytes * 1.05 + 4 * MB);
   });
 
-  it('stores an HNSW element in its level-0 record plus the predicted extras (20000 x 128, m 16)', () => {
+  it('stores an HNSW element in its level-0 record plus the predicted extras (60000 x 128, m 16)', () => {
+    const count = 60000;
     const r = runJson<{
       marginalPerElement: number;
       filePerElement: number;
       predicted: { level0: number; upper: number; perSlot: number; total: number };
-    }>('measure-resources.js', ['per-element', '20000', '128', '16', '100', '2']);
+    }>('measure-resources.js', ['per-element', String(count), '128', '16', '100', '2']);
     // level 0: 4 + 8m + 4 dim + 8 = 652 bytes; upper levels (4 + 4m)/(m - 1) = 4.5 on average.
     expect(r.predicted.level0).toBe(652);
     // The file holds the records, a 4-byte size per element, the upper lists and a 96-byte header.
     expect(r.filePerElement).toBeGreaterThan(r.predicted.level0 + 4);
     expect(r.filePerElement).toBeLessThan(r.predicted.level0 + 4 + 2 * r.predicted.upper + 1);
-    // Memory (the marginal cost, past the allocator's start-up): the records, each slot's level and list pointer,
-    // and the label map (~45 bytes); pages and allocator rounding add some noise.
-    expect(r.marginalPerElement).toBeGreaterThan(r.predicted.level0);
-    expect(r.marginalPerElement).toBeLessThan(r.predicted.total + 100);
+    // Memory (the marginal cost over the last three quarters, past the allocator's start-up): the records, each
+    // slot's level and list pointer, and the label map (~45 bytes). The records sit on 2 MiB huge pages where the
+    // system has them, so RSS moves in 2 MiB steps: one step either way, spread over the elements measured.
+    const hugePageShare = (2 * MB) / (count * 0.75);
+    expect(r.marginalPerElement).toBeGreaterThan(r.predicted.level0 - hugePageShare);
+    expect(r.marginalPerElement).toBeLessThan(r.predicted.total + 100 + hugePageShare);
   }, 60_000);
 
   it('keeps one visited-tag array of 2 bytes per capacity slot per concurrent search, at most', () => {

@@ -129,8 +129,36 @@ void test_kernels() {
   }
 }
 
+// The prefetching kernels only add prefetches: their sums must be bit for bit those of the plain kernels.
+void test_ahead_kernels() {
+  const SimdLevel levels[] = {SimdLevel::kScalar, SimdLevel::kSse, SimdLevel::kAvx2, SimdLevel::kAvx512,
+                              SimdLevel::kNeon};
+  for (SimdLevel level : levels) {
+    const KernelSet* set = kernels_for(level);
+    if (set == nullptr) continue;
+    std::string name = std::string("kernels ") + set->name + " give the same bits with prefetch ahead, for 1..1100";
+    run(name.c_str(), [&] {
+      std::mt19937 rng(5);
+      std::uniform_real_distribution<float> real(-1.0f, 1.0f);
+      for (std::size_t d = 1; d <= 1100; ++d) {
+        std::vector<float> a(d), b(d), ahead(d);
+        for (std::size_t i = 0; i < d; ++i) {
+          a[i] = real(rng);
+          b[i] = real(rng);
+          ahead[i] = real(rng);
+        }
+        if (set->l2_squared_ahead(a.data(), b.data(), d, ahead.data()) != set->l2_squared(a.data(), b.data(), d) ||
+            set->dot_ahead(a.data(), b.data(), d, ahead.data()) != set->dot(a.data(), b.data(), d)) {
+          throw std::runtime_error("dimension " + std::to_string(d) + " differs");
+        }
+      }
+    });
+  }
+}
+
 int main() {
   test_kernels();
+  test_ahead_kernels();
   const std::size_t dim = 24;
   const std::size_t n = 4000;
   const std::vector<float> data = make_data(n, dim, 1);

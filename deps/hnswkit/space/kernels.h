@@ -11,6 +11,12 @@ namespace hnswkit {
 // Sum over i < n of (a[i] - b[i])^2, or of a[i] * b[i]. Reads exactly n floats from each pointer.
 using KernelFn = float (*)(const float* a, const float* b, std::size_t n);
 
+// As KernelFn, and meanwhile asks the memory system for the n floats at `ahead`: the stored vector to be compared
+// next but one. The requests are spread over the loop, a cache line or a few per step, so the loads of the coming
+// vectors overlap the arithmetic on this one instead of arriving as one burst. Returns exactly the bits of the
+// KernelFn of the same set; `ahead` is never read, only prefetched.
+using AheadKernelFn = float (*)(const float* a, const float* b, std::size_t n, const float* ahead);
+
 enum class SimdLevel { kScalar = 0, kSse = 1, kAvx2 = 2, kAvx512 = 3, kNeon = 4 };
 
 struct KernelSet {
@@ -18,6 +24,8 @@ struct KernelSet {
   const char* name;  // "scalar", "sse", "avx2", "avx512", "neon"
   KernelFn l2_squared;
   KernelFn dot;
+  AheadKernelFn l2_squared_ahead;
+  AheadKernelFn dot_ahead;
 };
 
 // The kernels in use by every Space. Chosen on first call from the CPU's features, lowered by the environment

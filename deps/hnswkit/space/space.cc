@@ -34,6 +34,8 @@ Space::Space(Metric metric, std::size_t dim) : metric_(metric), dim_(dim) {
   const KernelSet& kernels = active_kernels();
   l2_ = kernels.l2_squared;
   dot_ = kernels.dot;
+  l2_ahead_ = kernels.l2_squared_ahead;
+  dot_ahead_ = kernels.dot_ahead;
 }
 
 void Space::prepare(const float* in, float* out) const {

@@ -36,12 +36,19 @@ class Space {
   float distance(const float* a, const float* b) const {
     return metric_ == Metric::kL2 ? l2_(a, b, dim_) : 1.0f - dot_(a, b, dim_);
   }
+  // The same distance, while the prepared vector `ahead` (the one to be compared next but one) is being loaded
+  // into the cache: see AheadKernelFn.
+  float distance_ahead(const float* a, const float* b, const float* ahead) const {
+    return metric_ == Metric::kL2 ? l2_ahead_(a, b, dim_, ahead) : 1.0f - dot_ahead_(a, b, dim_, ahead);
+  }
 
  private:
   Metric metric_;
   std::size_t dim_;
   KernelFn l2_;
   KernelFn dot_;
+  AheadKernelFn l2_ahead_;
+  AheadKernelFn dot_ahead_;
 };
 
 }  // namespace hnswkit

@@ -4,7 +4,8 @@
 #   sh scripts/test-cpus.sh
 # Per CPU: the standalone engine test (every kernel against scalar for dimensions 1..1100, recall, files,
 # concurrency) and the jest suites that need no large data set. The Fashion-MNIST suites are left out: emulation
-# is about 20x slower, which would take them from a minute to over half an hour.
+# is about 20x slower, which would take them from a minute to over half an hour. Then the engine test once more,
+# cross-compiled for arm64 and run under qemu-aarch64: the NEON kernels against scalar.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -12,15 +13,26 @@ if [ "$(uname -m)" != "x86_64" ]; then
   echo "test-cpus: x86-64 only; nothing to do on $(uname -m)"
   exit 0
 fi
-if ! command -v qemu-x86_64-static >/dev/null 2>&1; then
+if ! command -v qemu-x86_64-static >/dev/null 2>&1 || ! command -v aarch64-linux-gnu-g++ >/dev/null 2>&1; then
+  packages="qemu-user-static g++-aarch64-linux-gnu"
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-user-static >/dev/null ||
-      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-user-static >/dev/null; }
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages >/dev/null ||
+      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages >/dev/null; }
   else
-    echo "test-cpus: needs qemu-user-static (Debian: apt-get install qemu-user-static)" >&2
+    echo "test-cpus: needs $packages (Debian: apt-get install $packages)" >&2
     exit 1
   fi
 fi
+
+# Runs an engine test binary under the given emulator and arguments; prints the kernel lines and the summary, and
+# fails if the test does.
+engine_test() {
+  out=build-tests/engine-test.log
+  if "$@" >"$out" 2>/dev/null; then ok=0; else ok=1; fi
+  grep -E '^(FAIL|ok   kernels)|passed' "$out" || tail -n 20 "$out"
+  return "$ok"
+}
 
 cmake -S . -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=Release -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON >/dev/null
 cmake --build build-tests >/dev/null
@@ -32,11 +44,19 @@ for cpu in Haswell qemu64; do
   # TCG prints a warning for every CPUID feature it cannot model; they say nothing about the code under test.
   level=$(qemu-x86_64-static -cpu "$cpu" "$node" -p "require('./dist').simdLevel()" 2>/dev/null)
   echo "test-cpus: $cpu: kernels in use: $level"
-  qemu-x86_64-static -cpu "$cpu" build-tests/engine_test 2>/dev/null | grep -E '^(FAIL|ok   kernels)|passed' || status=1
+  engine_test qemu-x86_64-static -cpu "$cpu" build-tests/engine_test || status=1
   log="build-tests/jest-$cpu.log"
   # shellcheck disable=SC2086
   qemu-x86_64-static -cpu "$cpu" "$node" node_modules/jest/bin/jest.js --runInBand --silent $suites >"$log" 2>&1 ||
     status=1
   grep -E '^(Tests:|Test Suites:|  ●)' "$log" || tail -n 20 "$log"
 done
+
+# Static, so qemu needs no arm64 libraries.
+cmake -S . -B build-tests-arm64 -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_SYSTEM_NAME=Linux \
+  -DCMAKE_SYSTEM_PROCESSOR=aarch64 -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++ -DCMAKE_EXE_LINKER_FLAGS=-static \
+  -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON >/dev/null
+cmake --build build-tests-arm64 >/dev/null
+echo "test-cpus: arm64 (qemu-aarch64): engine test"
+engine_test qemu-aarch64-static build-tests-arm64/engine_test || status=1
 exit "$status"

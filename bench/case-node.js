@@ -105,15 +105,24 @@ async function search(args) {
     // Warm-up, untimed: pages the index in and lets V8 compile the loop.
     index.setEf(efs[0]);
     for (let i = 0; i < Math.min(n, 200); i++) index.searchKnn(rows[i], k);
+    // hnswkit counts the work of its searches (getStats): distance evaluations and expanded elements per query.
+    const counted = typeof index.getStats === 'function';
     efs.forEach((ef, e) => {
       index.setEf(ef);
+      if (counted) index.resetStats();
       const out = labels.subarray(e * n * k, (e + 1) * n * k);
       const started = performance.now();
       for (let i = 0; i < n; i++) {
         const found = index.searchKnn(rows[i], k).neighbors;
         for (let j = 0; j < found.length; j++) out[i * k + j] = found[j];
       }
-      timings.push({ ef, seconds: (performance.now() - started) / 1000 });
+      const timing = { ef, seconds: (performance.now() - started) / 1000 };
+      if (counted) {
+        const stats = index.getStats();
+        timing.distancesPerQuery = stats.distanceEvaluations / stats.searches;
+        timing.expandedPerQuery = stats.visitedNodes / stats.searches;
+      }
+      timings.push(timing);
     });
   } else if (args.mode === 'batch') {
     if (typeof index.searchKnnBatch !== 'function') throw new Error(`${args.library} has no batch search`);

@@ -217,6 +217,24 @@ function searchRows(results, variant, mode, compact) {
   return { header, rows, libs };
 }
 
+/** hnswkit's work per query in its single searches (getStats), or null for results without it. */
+function workRows(results, variant) {
+  const search = results.variants[variant].search.single;
+  const libs = LIBRARIES.filter((l) => search[l.id] && search[l.id].points.some((p) => p.distancesPerQuery != null));
+  if (libs.length === 0) return null;
+  const header = ['ef'];
+  for (const l of libs) header.push(`${l.name}: recall`, 'distances / query', 'expanded / query');
+  const rows = results.params.efs.map((ef) => {
+    const row = [String(ef)];
+    for (const l of libs) {
+      const p = point(search, l.id, ef);
+      row.push(p.recall.toFixed(4), fmtInt(p.distancesPerQuery), fmtInt(p.expandedPerQuery));
+    }
+    return row;
+  });
+  return { header, rows };
+}
+
 // ---- console -------------------------------------------------------------------------------------------------------
 
 function renderConsole(results) {
@@ -436,6 +454,16 @@ function renderMarkdown(results) {
     push(`### Search: one query per call, 1 thread`, '');
     const s = searchRows(results, variant, 'single', false);
     push(markdownTable(s.header, s.rows, s.header.map(() => 'right')), '');
+    const work = workRows(results, variant);
+    if (work) {
+      push(
+        "hnswkit's work per query in these searches, from `getStats()`: distances computed, and elements whose " +
+          `level-0 neighbour list was read. Each distance reads one stored vector (${fmtInt(4 * p.dim)} bytes here), ` +
+          'so this relates the speed to memory traffic.',
+        '',
+      );
+      push(markdownTable(work.header, work.rows, work.header.map(() => 'right')), '');
+    }
     if (Object.keys(v.search.batch).length > 0) {
       push(`### Search: batch, ${plural(p.threads, 'thread')}`, '');
       const t = searchRows(results, variant, 'batch', false);

@@ -384,7 +384,8 @@ function runSearches(o, env, variant, work, gt, started) {
         const perEf = reply.timings.map((t, e) => {
           if (t.ef !== o.efs[e]) throw new Error(`${what}: timings out of order`);
           const r = data.recallAtK(labels.subarray(e * stride, (e + 1) * stride), gt, o.queries, o.k, o.train);
-          return { ef: t.ef, seconds: t.seconds, ...r };
+          const { seconds, distancesPerQuery, expandedPerQuery } = t;
+          return { ef: t.ef, seconds, distancesPerQuery, expandedPerQuery, ...r };
         });
         const key = `${mode}/${s.id}`;
         rounds[key] = rounds[key] || [];
@@ -417,6 +418,8 @@ function runSearches(o, env, variant, work, gt, started) {
           seconds: best.seconds,
           roundSeconds: list.map((r) => r.perEf[e].seconds),
           roundRecalls: list.map((r) => r.perEf[e].recall),
+          distancesPerQuery: best.distancesPerQuery,
+          expandedPerQuery: best.expandedPerQuery,
           outOfRange: best.outOfRange,
           duplicates: best.duplicates,
           empty: best.empty,

@@ -16,8 +16,8 @@ import {
   toBuffer,
   toBufferSync,
 } from './batch';
-import { HitBuffer, searchResult } from './single-search';
 import { native, type NativeBruteforceSearch } from './native';
+import { HitBuffer, searchResult } from './single-search';
 import type { FilterFunction, SearchResult, SpaceName } from './types';
 import {
   checkArgCount,
@@ -36,8 +36,8 @@ import {
   notConstructedAsyncError,
   notConstructedError,
   notInitializedError,
-  toFloat32Vector,
   toFloat32Query,
+  toFloat32Vector,
 } from './validate';
 
 /**

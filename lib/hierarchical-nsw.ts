@@ -18,8 +18,8 @@ import {
   toBufferSync,
 } from './batch';
 import { readIndexSettings } from './init-settings';
-import { HitBuffer, searchResult } from './single-search';
 import { native, type NativeHierarchicalNSW } from './native';
+import { HitBuffer, searchResult } from './single-search';
 import type { FilterFunction, IndexStats, InitIndexOptions, SearchResult, SpaceName } from './types';
 import {
   MAX_M,
@@ -41,8 +41,8 @@ import {
   notConstructedAsyncError,
   notConstructedError,
   notInitializedError,
-  toFloat32Vector,
   toFloat32Query,
+  toFloat32Vector,
 } from './validate';
 
 /**

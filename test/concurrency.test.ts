@@ -17,10 +17,10 @@ import {
   randomVectors,
   range,
   rowOf,
-  seededRandom,
   toNumberRows,
   type BatchResultLike,
 } from './helpers/batch';
+import { seededRandom } from './helpers/index-file';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIM = 16;

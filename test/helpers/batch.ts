@@ -3,18 +3,7 @@
 
 import * as util from 'util';
 import type { ErrorClass } from '../fixtures/expect-error';
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same sequence, so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './index-file';
 
 /** `count` rows of `dim` uniform values in [-1, 1), flat. */
 export function randomVectors(count: number, dim: number, seed: number): Float32Array {

@@ -18,6 +18,7 @@
 
 const path = require('path');
 const { BruteforceSearch, HierarchicalNSW } = require(path.resolve(__dirname, '..', '..', 'dist'));
+const { randomVectors } = require('./random-vectors');
 
 if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc');
 
@@ -30,20 +31,6 @@ function settledRss() {
     // Let background threads (libuv, the GC's helpers) settle without yielding to JS.
   }
   return process.memoryUsage().rss;
-}
-
-/** count*dim seeded pseudo-random floats in [0, 1) (mulberry32). */
-function randomVectors(count, dim, seed) {
-  let a = seed >>> 0;
-  const out = new Float32Array(count * dim);
-  for (let i = 0; i < out.length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  return out;
 }
 
 /** The layout's prediction for one element of an HNSW index (docs/resources.md). */

@@ -9,20 +9,7 @@
 
 const path = require('path');
 const { BruteforceSearch, HierarchicalNSW } = require(path.resolve(__dirname, '..', '..', 'dist'));
-
-/** count*dim seeded pseudo-random floats in [0, 1) (mulberry32, as seededRandom in index-file.ts). */
-function randomVectors(count, dim, seed) {
-  let a = seed >>> 0;
-  const out = new Float32Array(count * dim);
-  for (let i = 0; i < out.length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  return out;
-}
+const { randomVectors } = require('./random-vectors');
 
 async function main() {
   const [mode, ...args] = process.argv.slice(2);

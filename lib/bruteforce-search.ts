@@ -246,7 +246,7 @@ export class BruteforceSearch {
     checkK(numNeighbors);
     this.#requireIndex();
     const query = toFloat32Query(queryPoint, this.#dim);
-    const out = this.#hits.take(numNeighbors, query, () => this.#index.getMaxElements());
+    const out = this.#hits.take(numNeighbors, query, this.#index);
     const status = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, out);
     const result = searchResult(status, out, query);
     if (numNeighbors === 0) throw kNotPositiveError();

@@ -353,7 +353,7 @@ export class HierarchicalNSW {
     checkK(numNeighbors);
     this.#requireIndex();
     const query = toFloat32Query(queryPoint, this.#dim);
-    const out = this.#hits.take(numNeighbors, query, () => this.#index.getMaxElements());
+    const out = this.#hits.take(numNeighbors, query, this.#index);
     const status = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, 0, out);
     return searchResult(status, out, query);
   }

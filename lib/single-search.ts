@@ -21,17 +21,17 @@ export class HitBuffer {
 
   /**
    * A buffer for k hits. Up to KEPT_HITS one buffer serves every query. A larger k is first checked here against
-   * `maxElements()`, so that an absurd k is an error rather than an allocation; the query's elements are checked
-   * before it, as the native search would.
+   * the index's maxElements, so that an absurd k is an error rather than an allocation; the query's elements are
+   * checked before it, as the native search would.
    */
-  take(k: number, query: Float32Array, maxElements: () => number): Float64Array {
+  take(k: number, query: Float32Array, index: { getMaxElements(): number }): Float64Array {
     if (this.#out !== null && 2 * k <= this.#out.length) return this.#out;
     if (k <= KEPT_HITS) {
       this.#out = new Float64Array(Math.max(2 * k, MIN_KEPT_LENGTH));
       return this.#out;
     }
     toFloat32Vector(query, query.length, 'queryPoint', 'given array');
-    const max = maxElements();
+    const max = index.getMaxElements();
     if (k > max) throw kAboveMaxElementsError(max);
     return new Float64Array(2 * k);
   }

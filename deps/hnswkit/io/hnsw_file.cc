@@ -228,13 +228,20 @@ struct HnswCodec {
       }
     }
 
-    // Pass 3: upper-level lists; a link on level L must point at an element that has level L.
+    // Pass 3: upper-level lists; a link on level L must point at an element that has level L. The sizes are read
+    // a second time here, and a file can change between two reads (another process saving over it in place), so
+    // everything below trusts only pass 1's levels: a size that differs now is a file that changed underneath.
     in.seek(kHeaderBytes + count * h.record_bytes, "the upper-level link lists");
     for (std::size_t id = 0; id < count; ++id) {
       const std::uint32_t bytes = in.get<std::uint32_t>("the upper-level link list sizes");
+      const std::size_t expected = static_cast<std::size_t>(levels[id]) * block;
+      if (bytes != expected) {
+        corrupt("element " + num(id) + " had " + num(expected) + " bytes of upper-level links and now has " +
+                num(bytes) + ": the input changed while it was read");
+      }
       if (bytes == 0) continue;
-      x.set_upper(static_cast<std::uint32_t>(id), new std::uint8_t[bytes]);
-      in.read(x.upper_[id], bytes, "the upper-level link lists");
+      x.set_upper(static_cast<std::uint32_t>(id), new std::uint8_t[expected]);
+      in.read(x.upper_[id], expected, "the upper-level link lists");
       for (int level = 1; level <= levels[id]; ++level) {
         const std::uint8_t* header = x.link_header(static_cast<std::uint32_t>(id), level);
         std::uint16_t n;

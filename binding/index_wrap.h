@@ -75,6 +75,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&IndexWrap::GetIdsList>("getIdsList"),
         JsMethod<&IndexWrap::GetMaxElements>("getMaxElements"),
         JsMethod<&IndexWrap::GetCurrentCount>("getCurrentCount"),
+        JsMethod<&IndexWrap::ReserveLabels, Access::kNotWhileReplacing>("reserveLabels", "addItems"),
         JsMethod<&IndexWrap::ReadIndexSync, Access::kExclusive>("readIndexSync"),
         JsMethod<&IndexWrap::ReadIndex, Access::kExclusive>("readIndex"),
         JsMethod<&IndexWrap::WriteIndexSync>("writeIndexSync"),
@@ -295,6 +296,17 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value GetCurrentCount(const Napi::CallbackInfo& info) {
     const Engine* engine = slot_->engine.get();
     return Napi::Number::New(info.Env(), engine ? static_cast<double>(Derived::ElementCount(*engine)) : 0.0);
+  }
+
+  // reserveLabels(out: Float64Array): fills out with labels reserved for an addItems given none (the engine's
+  // reserve_default_labels). lib allocates out, where a failed allocation is a RangeError rather than an abort.
+  Napi::Value ReserveLabels(const Napi::CallbackInfo& info) {
+    std::shared_ptr<Engine> engine = RequireEngine(info.Env());
+    auto out = ExpectTypedArray<Napi::Float64Array>(info, 0, "out", napi_float64_array, "a Float64Array");
+    std::vector<std::uint64_t> labels(out.ElementLength());
+    engine->reserve_default_labels(labels.size(), labels.data());
+    for (std::size_t i = 0; i < labels.size(); ++i) out[i] = static_cast<double>(labels[i]);
+    return info.Env().Undefined();
   }
 
   // On failure the engine throws before anything is assigned, so the previous index stays in place.

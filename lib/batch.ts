@@ -365,6 +365,17 @@ interface AddBatch {
   signal?: SignalLike;
 }
 
+/**
+ * Labels for a batch given none, reserved at once: consecutive from getCurrentCount() (as Python hnswlib's
+ * add_items), or from past the labels an earlier call reserved, skipping any label the index holds. So batches
+ * running at the same time never share a label, and a default label never overwrites an element.
+ */
+function defaultLabels(target: BatchTarget, count: number): Float64Array {
+  const labels = new Float64Array(count);
+  target.native.reserveLabels(labels);
+  return labels;
+}
+
 function prepareAdd(target: BatchTarget, flat: { data: Float32Array; count: number }, labels: unknown, options: unknown): AddBatch {
   const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
   const settings = readOptions(options);
@@ -377,15 +388,8 @@ function prepareAdd(target: BatchTarget, flat: { data: Float32Array; count: numb
     signal: readSignal(settings),
   };
   requireIndex(target);
-  if (given !== undefined) {
-    batch.labels = given;
-  } else {
-    // As Python hnswlib: consecutive labels from the current count.
-    const first = target.native.getCurrentCount();
-    batch.labels = new Float64Array(flat.count);
-    for (let i = 0; i < flat.count; i++) batch.labels[i] = first + i;
-  }
   if (batch.signal?.aborted) throw new AbortError(batch.signal.reason, NO_LABELS);
+  batch.labels = given ?? defaultLabels(target, flat.count);
   return batch;
 }
 

@@ -97,6 +97,9 @@ export interface NativeBatchMethods {
   toBufferAsync(): Promise<Buffer>;
   isInitialized(): boolean;
   getCurrentCount(): number;
+  /** Fills out with default labels for an addItems given none: from getCurrentCount() or past the last label
+   * reserved before, skipping every label the index holds; calls never get the same label twice. */
+  reserveLabels(out: Float64Array): void;
   /** Count one more job in flight (ERR_INDEX_BUSY, naming the method, while a load runs) until releaseJob: for a
    * Promise method whose input is prepared over several event-loop turns before its native job starts. */
   holdAddItems(): void;

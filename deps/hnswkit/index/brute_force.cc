@@ -61,10 +61,27 @@ void BruteForce::add(const float* vector, std::uint64_t label) {
     // hnswlib's brute-force message ends with a newline; kept so callers matching the whole text still match.
     if (count_ >= capacity_) throw Error(ErrorCode::kIndexFull, "The number of elements exceeds the specified limit\n");
     slot = count_++;
-    label_to_slot_[label] = slot;
+    map_label(label, slot);
   }
   space_.prepare(vector, vector_of(slot));
   set_label_at(slot, label);
+}
+
+void BruteForce::map_label(std::uint64_t label, std::size_t slot) {
+  label_to_slot_[label] = slot;
+  const std::uint64_t end = label == std::numeric_limits<std::uint64_t>::max() ? label : label + 1;
+  label_end_ = std::max(label_end_, end);
+}
+
+void BruteForce::reserve_default_labels(std::size_t n, std::uint64_t* out) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  std::uint64_t next = std::max(reserved_end_, static_cast<std::uint64_t>(count_));
+  for (std::size_t i = 0; i < n; ++i) {
+    // Above label_end_ nothing is taken, so the usual case (default labels only) never looks anything up.
+    while (next < label_end_ && label_to_slot_.count(next) != 0) ++next;
+    out[i] = next++;
+  }
+  reserved_end_ = std::max(reserved_end_, next);
 }
 
 bool BruteForce::remove(std::uint64_t label) {

@@ -30,6 +30,9 @@ class BruteForce {
   std::vector<float> get_vector(std::uint64_t label) const;
   std::vector<std::uint64_t> labels() const;
   bool contains(std::uint64_t label) const;
+  // Reserves n labels for an add that was given none, as HierarchicalNsw::reserve_default_labels: from count() or
+  // past the last label reserved before, skipping the labels held now.
+  void reserve_default_labels(std::size_t n, std::uint64_t* out);
   // Changes the capacity. Throws kResizeTooSmall below count().
   void resize(std::size_t new_max_elements);
 
@@ -55,6 +58,7 @@ class BruteForce {
   }
   std::uint64_t label_at(std::size_t slot) const;
   void set_label_at(std::size_t slot, std::uint64_t label);
+  void map_label(std::uint64_t label, std::size_t slot);  // label_to_slot_[label] = slot, keeping label_end_
 
   Space space_;
   std::size_t slot_bytes_;  // 4*dim + 8
@@ -62,6 +66,8 @@ class BruteForce {
   std::size_t count_ = 0;
   CallocArray<char> slots_;  // capacity_ * slot_bytes_, committed as slots are used
   std::unordered_map<std::uint64_t, std::size_t> label_to_slot_;
+  std::uint64_t label_end_ = 0;     // above every label ever stored (saturating at 2^64-1)
+  std::uint64_t reserved_end_ = 0;  // one past the last default label reserved
   mutable std::shared_mutex mutex_;
 };
 

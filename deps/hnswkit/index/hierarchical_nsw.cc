@@ -463,11 +463,7 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
   }
 }
 
-void HierarchicalNsw::insert_new(std::uint32_t id, std::uint64_t label, const float* prepared, int level) {
-  char* rec = record(id);
-  std::memset(rec, 0, links0_bytes_);
-  std::memcpy(rec + vector_offset_, prepared, space_.vector_bytes());
-  set_label(id, label);
+void HierarchicalNsw::insert_new(std::uint32_t id, int level) {
   set_upper(id, level > 0 ? new std::uint8_t[static_cast<std::size_t>(level) * upper_block_bytes_]() : nullptr);
   levels_[id] = level;
 
@@ -526,7 +522,7 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
 
 void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace_deleted) {
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::shared_lock<std::shared_mutex> gate(write_gate_);
+  std::shared_lock<WriteGate> gate(write_gate_);
   std::lock_guard<std::mutex> label_lock(label_stripes_[label % kLabelStripes]);
 
   std::vector<float> prepared(space_.dim());
@@ -555,12 +551,12 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
         throw Error(ErrorCode::kReplaceDisabled, "Replacement of deleted elements is disabled in constructor");
       }
       if (!free_slots_.empty()) {
+        // The old label goes now; the new one is mapped only once the slot is renewed (below), so until this
+        // add returns no other call can see the new label on a slot that is still deleted and half rewritten.
         id = free_slots_.back();
         free_slots_.pop_back();
-        const std::uint64_t old_label = label_of(id);
-        auto old = label_to_id_.find(old_label);
+        auto old = label_to_id_.find(label_of(id));
         if (old != label_to_id_.end() && old->second == id) label_to_id_.erase(old);
-        label_to_id_[label] = id;
         reused = true;
       }
     }
@@ -570,7 +566,13 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
         throw Error(ErrorCode::kIndexFull, "The number of elements exceeds the specified limit");
       }
       id = static_cast<std::uint32_t>(count);
-      label_to_id_[label] = id;
+      // The record is complete except for its links before the label maps to it: a markDelete that comes at once
+      // sets a flag that nothing here clears again.
+      char* rec = record(id);
+      std::memset(rec, 0, links0_bytes_);
+      std::memcpy(rec + vector_offset_, prepared.data(), space_.vector_bytes());
+      set_label(id, label);
+      map_label(label, id);
       count_.store(count + 1, std::memory_order_release);
     }
   }
@@ -579,18 +581,43 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
     update_existing(id, prepared.data());
   } else if (reused) {
     // The slot keeps its level and links; its vector, label and neighbourhood are renewed, then it comes alive.
-    set_label(id, label);
-    update_existing(id, prepared.data());
+    try {
+      set_label(id, label);
+      update_existing(id, prepared.data());
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(labels_mutex_);
+      free_slots_.push_back(id);
+      throw;
+    }
+    std::lock_guard<std::mutex> lock(labels_mutex_);
+    map_label(label, id);
     set_deleted_flag(id, false);
     deleted_count_.fetch_sub(1, std::memory_order_relaxed);
   } else {
-    insert_new(id, label, prepared.data(), random_level());
+    insert_new(id, random_level());
   }
+}
+
+void HierarchicalNsw::map_label(std::uint64_t label, std::uint32_t id) {
+  label_to_id_[label] = id;
+  const std::uint64_t end = label == std::numeric_limits<std::uint64_t>::max() ? label : label + 1;
+  label_end_ = std::max(label_end_, end);
+}
+
+void HierarchicalNsw::reserve_default_labels(std::size_t n, std::uint64_t* out) {
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  std::uint64_t next = std::max(reserved_end_, static_cast<std::uint64_t>(count_.load()));
+  for (std::size_t i = 0; i < n; ++i) {
+    // Above label_end_ nothing is taken, so the usual case (default labels only) never looks anything up.
+    while (next < label_end_ && label_to_id_.count(next) != 0) ++next;
+    out[i] = next++;
+  }
+  reserved_end_ = std::max(reserved_end_, next);
 }
 
 void HierarchicalNsw::mark_deleted(std::uint64_t label) {
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::shared_lock<std::shared_mutex> gate(write_gate_);
+  std::shared_lock<WriteGate> gate(write_gate_);
   std::lock_guard<std::mutex> lock(labels_mutex_);
   auto it = label_to_id_.find(label);
   if (it == label_to_id_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
@@ -605,7 +632,7 @@ void HierarchicalNsw::mark_deleted(std::uint64_t label) {
 
 void HierarchicalNsw::unmark_deleted(std::uint64_t label) {
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::shared_lock<std::shared_mutex> gate(write_gate_);
+  std::shared_lock<WriteGate> gate(write_gate_);
   std::lock_guard<std::mutex> lock(labels_mutex_);
   auto it = label_to_id_.find(label);
   if (it == label_to_id_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");

@@ -8,7 +8,8 @@
 //
 // Concurrency: add, search, mark/unmark and get may run at once from many threads. resize, and anything that
 // replaces the whole structure, take structure_mutex_ exclusively. Saving takes write_gate_ exclusively, which
-// stops adds and deletes (not searches) while the bytes are written. Links are written under a per-element lock
+// stops adds and deletes (not searches) while the bytes are written; a waiting save goes before rows not yet
+// started (util/write_gate.h), so it waits only for the rows in progress. Links are written under a per-element lock
 // and read without one; a reader may see a list mid-update, which holds valid ids only.
 #pragma once
 
@@ -28,6 +29,7 @@
 #include "space/space.h"
 #include "util/calloc_array.h"
 #include "util/spin_lock.h"
+#include "util/write_gate.h"
 
 namespace hnswkit {
 
@@ -73,6 +75,12 @@ class HierarchicalNsw {
   bool is_deleted(std::uint64_t label) const;  // throws kLabelNotFound
   bool contains(std::uint64_t label) const;    // deleted labels included
 
+  // Reserves n labels for an add that was given none, into out[0..n): consecutive from element_count() (so an
+  // index filled only with default labels numbers them 0, 1, 2, ... as Python hnswlib's add_items does), or from
+  // past the last label reserved before if that is higher, skipping every label the index holds (deleted ones
+  // included). Calls at the same time get disjoint labels, and a default label never lands on an existing one.
+  void reserve_default_labels(std::size_t n, std::uint64_t* out);
+
   // Changes the capacity. Throws kResizeTooSmall below element_count(), kOutOfMemory.
   void resize(std::size_t new_max_elements);
 
@@ -104,7 +112,7 @@ class HierarchicalNsw {
   template <typename Fn>
   void with_writes_paused(Fn&& fn) const {
     std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-    std::unique_lock<std::shared_mutex> gate(write_gate_);
+    std::unique_lock<WriteGate> gate(write_gate_);
     fn();
   }
 
@@ -125,7 +133,10 @@ class HierarchicalNsw {
   std::size_t max_links(int level) const { return level == 0 ? max_m0_ : max_m_; }
 
   int random_level();
-  void insert_new(std::uint32_t id, std::uint64_t label, const float* prepared, int level);
+  // Links a new element whose record (vector, label, zeroed links) add() has written, at the given top level.
+  void insert_new(std::uint32_t id, int level);
+  // label_to_id_[label] = id, keeping label_end_; labels_mutex_ held.
+  void map_label(std::uint64_t label, std::uint32_t id);
   void update_existing(std::uint32_t id, const float* prepared);
   void link_element(std::uint32_t id, int top_level, bool skip_self);
 
@@ -188,8 +199,12 @@ class HierarchicalNsw {
   mutable std::mutex entry_mutex_;
   std::atomic<std::uint32_t> entry_{kNoEntry};
 
-  mutable std::mutex labels_mutex_;  // guards label_to_id_ and free_slots_
+  // Guards label_to_id_, free_slots_, the label bounds below and, with them, every change of an element's deleted
+  // flag and of deleted_count_, so the two always agree.
+  mutable std::mutex labels_mutex_;
   std::unordered_map<std::uint64_t, std::uint32_t> label_to_id_;
+  std::uint64_t label_end_ = 0;     // above every label ever mapped (saturating at 2^64-1)
+  std::uint64_t reserved_end_ = 0;  // one past the last default label reserved
   std::vector<std::uint32_t> free_slots_;  // deleted ids that a replace_deleted add may reuse
   static constexpr std::size_t kLabelStripes = 1024;
   std::unique_ptr<std::mutex[]> label_stripes_;  // serialise adds of one label
@@ -202,7 +217,7 @@ class HierarchicalNsw {
   mutable std::atomic<std::uint64_t> stat_searches_{0}, stat_distances_{0}, stat_visited_{0};
 
   mutable std::shared_mutex structure_mutex_;
-  mutable std::shared_mutex write_gate_;
+  mutable WriteGate write_gate_;
 };
 
 }  // namespace hnswkit

@@ -57,7 +57,7 @@ struct BruteForceCodec {
     in.read(x.slots_.data(), static_cast<std::size_t>(count * slot_bytes), "the slots");
     x.count_ = static_cast<std::size_t>(count);
     // The label map is not in the file; it is rebuilt here (hnswlib forgets to, so its removals then fail).
-    for (std::size_t slot = 0; slot < x.count_; ++slot) x.label_to_slot_[x.label_at(slot)] = slot;
+    for (std::size_t slot = 0; slot < x.count_; ++slot) x.map_label(x.label_at(slot), slot);
     return index;
   }
 };

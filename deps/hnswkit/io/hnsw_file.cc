@@ -221,7 +221,7 @@ struct HnswCodec {
       const std::uint32_t uid = static_cast<std::uint32_t>(id);
       x.levels_[id] = levels[id];
       // A label stored twice (possible after hnswlib's replace-deleted bug) maps to its later slot, as in hnswlib.
-      x.label_to_id_[x.label_of(uid)] = uid;
+      x.map_label(x.label_of(uid), uid);
       if (x.deleted_flag(uid)) {
         ++deleted;
         if (allow_replace_deleted) x.free_slots_.push_back(uid);

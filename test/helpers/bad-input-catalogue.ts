@@ -54,7 +54,7 @@ export interface Row {
   outcome: Outcome;
   calls: Call[];
   /** A row proven elsewhere: the test file and the exact test title there. */
-  testedIn?: { file: string; title: string };
+  testedIn?: { file: string; title: string; methods: string };
   /** The values a placeholder takes, for a row whose calls are elsewhere (testedIn). */
   examples?: Record<string, string[]>;
 }
@@ -1913,11 +1913,25 @@ export const CATALOGUE: Group[] = [
         testedIn: {
           file: 'test/crash-safety.test.ts',
           title: 'gives ERR_IO from all four write methods, and keeps the old file',
+          methods: 'all four writes',
         },
         examples: {
           path: ['<dir>/hnsw.bin', '<dir>/brute.bin'],
           reason: ['Permission denied', 'No space left on device', 'File too large'],
         },
+        calls: [],
+      },
+      {
+        id: 'read-fifo',
+        input: 'a FIFO (named pipe) instead of a file',
+        note: 'Refused as soon as it is opened, without waiting for a writer; devices and sockets likewise.',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: failed to open file: {path} (not a regular file)'),
+        testedIn: {
+          file: 'test/index-files.test.ts',
+          title: 'throws ERR_IO for a FIFO at once, as readIndex rejects, and the index stays free',
+          methods: 'the four reads',
+        },
+        examples: { path: ['<dir>/index.bin'] },
         calls: [],
       },
     ],
@@ -2003,7 +2017,7 @@ export function renderCatalogue(): string {
     group.rows.forEach((row, r) => {
       const outcome = row.outcome;
       const input = row.note ? `${row.input}<br>*${row.note}*` : row.input;
-      const methods = row.testedIn ? `all four writes; see \`${row.testedIn.file}\`` : methodsOf(row);
+      const methods = row.testedIn ? `${row.testedIn.methods}; see \`${row.testedIn.file}\`` : methodsOf(row);
       const cls = outcome.kind === 'error' ? (outcome.classNote ?? outcome.cls) : outcome.kind === 'rethrown' ? 'as thrown' : '—';
       const codeCell = outcome.kind === 'error' ? (outcome.code ? `\`${outcome.code}\`` : 'none') : '—';
       out.push(`| ${g + 1}.${r + 1} | ${cell(input)} | ${cell(methods)} | ${cell(cls)} | ${codeCell} | ${cell(messageCell(row))} |`);

@@ -85,20 +85,33 @@ void ByteReader::seek(std::size_t position, const char* what) {
 }
 
 FileReader::FileReader(const std::string& path) : path_(path) {
+#ifdef _WIN32
   file_ = open_file(path, "rb");
   if (file_ == nullptr) throw Error(ErrorCode::kIo, "failed to open file: " + path);
-#ifdef _WIN32
   struct _stat64 info;
   const bool ok = _fstat64(_fileno(file_), &info) == 0 && (info.st_mode & _S_IFREG) != 0;
-#else
-  struct stat info;
-  const bool ok = fstat(fileno(file_), &info) == 0 && S_ISREG(info.st_mode);
-#endif
   if (!ok) {
     std::fclose(file_);
     file_ = nullptr;
     throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
   }
+#else
+  // O_NONBLOCK so that opening a FIFO (which would wait for a writer) or a device returns at once; the file type is
+  // checked on the descriptor itself, so the path cannot be swapped between the check and the read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorCode::kIo, "failed to open file: " + path);
+  struct stat info;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    close(fd);
+    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
+  }
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 || (file_ = fdopen(fd, "rb")) == nullptr) {
+    const std::string reason = system_error_text();
+    close(fd);
+    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (" + reason + ")");
+  }
+#endif
   size_ = static_cast<std::size_t>(info.st_size);
 }
 

@@ -42,7 +42,9 @@ class MemoryReader : public ByteReader {
   const std::uint8_t* data_;
 };
 
-// Throws Error(kIo, "failed to open file: <path>") if the path cannot be opened for reading.
+// Throws Error(kIo, "failed to open file: <path>") if the path cannot be opened for reading, and
+// Error(kIo, "failed to open file: <path> (not a regular file)") for a directory, FIFO, device or socket: those are
+// refused as soon as they are opened, so a FIFO with no writer does not block the caller.
 class FileReader : public ByteReader {
  public:
   explicit FileReader(const std::string& path);

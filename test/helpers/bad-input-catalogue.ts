@@ -1648,7 +1648,7 @@ export const CATALOGUE: Group[] = [
       {
         id: 'write-empty-name',
         input: 'an empty file name to write',
-        note: 'The index is written to a temporary file named `.tmp-<pid>-<n>-<n>` in the working directory, which is removed when the rename fails.',
+        note: 'The index is written to a temporary file named `.hnswkit-<12 hex digits>.tmp` in the working directory, which is removed when the rename fails.',
         outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace : No such file or directory'),
         calls: [
           {
@@ -1846,22 +1846,22 @@ export const CATALOGUE: Group[] = [
         id: 'write-missing-dir',
         input: 'a target in a directory that does not exist',
         note: 'Nothing is created.',
-        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: No such file or directory (while creating {path}.tmp-{*})'),
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: No such file or directory (while creating {parent}/.hnswkit-{*}.tmp)'),
         calls: [
-          { method: 'HierarchicalNSW#writeIndexSync', vars: { path: '<dir>/no-dir/x.bin' }, run: (e) => e.hnsw().writeIndexSync(e.path('no-dir/x.bin')) },
-          { method: 'HierarchicalNSW#writeIndex', mode: 'rejects', vars: { path: '<dir>/no-dir/x.bin' }, run: (e) => e.hnsw().writeIndex(e.path('no-dir/x.bin')) },
-          { method: 'BruteforceSearch#writeIndexSync', vars: { path: '<dir>/no-dir/x.bin' }, run: (e) => e.brute().writeIndexSync(e.path('no-dir/x.bin')) },
-          { method: 'BruteforceSearch#writeIndex', mode: 'rejects', vars: { path: '<dir>/no-dir/x.bin' }, run: (e) => e.brute().writeIndex(e.path('no-dir/x.bin')) },
+          { method: 'HierarchicalNSW#writeIndexSync', vars: { path: '<dir>/no-dir/x.bin', parent: '<dir>/no-dir' }, run: (e) => e.hnsw().writeIndexSync(e.path('no-dir/x.bin')) },
+          { method: 'HierarchicalNSW#writeIndex', mode: 'rejects', vars: { path: '<dir>/no-dir/x.bin', parent: '<dir>/no-dir' }, run: (e) => e.hnsw().writeIndex(e.path('no-dir/x.bin')) },
+          { method: 'BruteforceSearch#writeIndexSync', vars: { path: '<dir>/no-dir/x.bin', parent: '<dir>/no-dir' }, run: (e) => e.brute().writeIndexSync(e.path('no-dir/x.bin')) },
+          { method: 'BruteforceSearch#writeIndex', mode: 'rejects', vars: { path: '<dir>/no-dir/x.bin', parent: '<dir>/no-dir' }, run: (e) => e.brute().writeIndex(e.path('no-dir/x.bin')) },
         ],
       },
       {
         id: 'write-parent-is-file',
         input: 'a target whose parent is a regular file',
-        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: Not a directory (while creating {path}.tmp-{*})'),
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: Not a directory (while creating {parent}/.hnswkit-{*}.tmp)'),
         calls: [
           {
             method: 'HierarchicalNSW#writeIndexSync',
-            vars: { path: '<dir>/plain-file/x.bin' },
+            vars: { path: '<dir>/plain-file/x.bin', parent: '<dir>/plain-file' },
             run: (e) => {
               e.write('plain-file', Buffer.from('not a directory'));
               return e.hnsw().writeIndexSync(e.path('plain-file/x.bin'));
@@ -1870,7 +1870,7 @@ export const CATALOGUE: Group[] = [
           {
             method: 'BruteforceSearch#writeIndex',
             mode: 'rejects',
-            vars: { path: '<dir>/plain-file/x.bin' },
+            vars: { path: '<dir>/plain-file/x.bin', parent: '<dir>/plain-file' },
             run: (e) => {
               e.write('plain-file', Buffer.from('not a directory'));
               return e.brute().writeIndex(e.path('plain-file/x.bin'));
@@ -1891,7 +1891,7 @@ export const CATALOGUE: Group[] = [
               fs.mkdirSync(e.path('target-dir'), { recursive: true });
               return e.hnsw().writeIndexSync(e.path('target-dir'));
             },
-            check: (_error, e) => assert.ok(!fs.readdirSync(e.dir).some((name) => name.includes('.tmp-'))),
+            check: (_error, e) => assert.ok(!fs.readdirSync(e.dir).some((name) => name.startsWith('.hnswkit-'))),
           },
           {
             method: 'BruteforceSearch#writeIndex',
@@ -1901,7 +1901,7 @@ export const CATALOGUE: Group[] = [
               fs.mkdirSync(e.path('target-dir'), { recursive: true });
               return e.brute().writeIndex(e.path('target-dir'));
             },
-            check: (_error, e) => assert.ok(!fs.readdirSync(e.dir).some((name) => name.includes('.tmp-'))),
+            check: (_error, e) => assert.ok(!fs.readdirSync(e.dir).some((name) => name.startsWith('.hnswkit-'))),
           },
         ],
       },

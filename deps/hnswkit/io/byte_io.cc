@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "util/error.h"
@@ -26,6 +27,7 @@ std::string system_error_text() {
 }
 
 #ifdef _WIN32
+// Paths are UTF-8 everywhere; Windows needs the wide API for anything outside the ANSI code page.
 std::wstring widen(const std::string& utf8) {
   if (utf8.empty()) return std::wstring();
   int n = MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
@@ -35,21 +37,76 @@ std::wstring widen(const std::string& utf8) {
 }
 #endif
 
-// Paths are UTF-8 everywhere; Windows needs the wide API for anything outside the ANSI code page.
-std::FILE* open_file(const std::string& path, const char* mode) {
-#ifdef _WIN32
-  std::wstring wmode(mode, mode + std::strlen(mode));
-  return _wfopen(widen(path).c_str(), wmode.c_str());
-#else
-  return std::fopen(path.c_str(), mode);
-#endif
-}
-
 bool seek_to(std::FILE* file, std::size_t position) {
 #ifdef _WIN32
   return _fseeki64(file, static_cast<long long>(position), SEEK_SET) == 0;
 #else
   return fseeko(file, static_cast<off_t>(position), SEEK_SET) == 0;
+#endif
+}
+
+// `name` in the directory of `path`: its last component replaced, or `name` alone for a path without a directory.
+std::string sibling_path(const std::string& path, const std::string& name) {
+  const std::size_t slash = path.find_last_of("/\\");
+  if (slash == std::string::npos) return name;
+  return path.substr(0, slash + 1) + name;
+}
+
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// 12 hex digits that differ between calls, threads and processes with high probability. They only need to be
+// unlikely to collide: the file is created exclusively, and a name that exists already is drawn again.
+std::string random_hex12() {
+  static std::atomic<std::uint64_t> sequence{0};
+#ifdef _WIN32
+  const std::uint64_t pid = GetCurrentProcessId();
+#else
+  const std::uint64_t pid = static_cast<std::uint64_t>(getpid());
+#endif
+  const auto steady = std::chrono::steady_clock::now().time_since_epoch().count();
+  const auto wall = std::chrono::system_clock::now().time_since_epoch().count();
+  int local = 0;
+  std::uint64_t x = mix64(pid ^ (sequence.fetch_add(1) << 32));
+  x = mix64(x ^ static_cast<std::uint64_t>(steady));
+  x = mix64(x ^ static_cast<std::uint64_t>(wall));
+  x = mix64(x ^ static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&local)));
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out(12, '0');
+  for (char& digit : out) {
+    digit = kDigits[x & 0xF];
+    x >>= 4;
+  }
+  return out;
+}
+
+// Creates `path` for writing, failing with EEXIST if anything is there; a new file gets 0666 less the umask.
+std::FILE* create_exclusive(const std::string& path) {
+#ifdef _WIN32
+  return _wfopen(widen(path).c_str(), L"wbx");
+#else
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) return nullptr;
+  std::FILE* file = fdopen(fd, "wb");
+  if (file == nullptr) {
+    const int code = errno;
+    close(fd);
+    unlink(path.c_str());
+    errno = code;
+  }
+  return file;
+#endif
+}
+
+void remove_file(const std::string& path) {
+#ifdef _WIN32
+  _wremove(widen(path).c_str());
+#else
+  unlink(path.c_str());
 #endif
 }
 
@@ -86,7 +143,7 @@ void ByteReader::seek(std::size_t position, const char* what) {
 
 FileReader::FileReader(const std::string& path) : path_(path) {
 #ifdef _WIN32
-  file_ = open_file(path, "rb");
+  file_ = _wfopen(widen(path).c_str(), L"rb");
   if (file_ == nullptr) throw Error(ErrorCode::kIo, "failed to open file: " + path);
   struct _stat64 info;
   const bool ok = _fstat64(_fileno(file_), &info) == 0 && (info.st_mode & _S_IFREG) != 0;
@@ -149,25 +206,23 @@ void BufferWriter::write(const void* data, std::size_t n) {
 }
 
 AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
-  static std::atomic<unsigned> sequence{0};
-  const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-#ifdef _WIN32
-  const unsigned long pid = GetCurrentProcessId();
-#else
-  const unsigned long pid = static_cast<unsigned long>(getpid());
-#endif
-  temp_path_ = path + ".tmp-" + std::to_string(pid) + "-" + std::to_string(sequence.fetch_add(1)) + "-" +
-               std::to_string(static_cast<unsigned long long>(ticks) & 0xFFFFFFu);
-  file_ = open_file(temp_path_, "wb");
-  if (file_ == nullptr) {
-    throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text() + " (while creating " +
-                                    temp_path_ + ")");
+  // A short name of its own rather than one derived from the target's, which could exceed the file system's limit
+  // on name length (NAME_MAX, 255 bytes on most) when the target's name is near that limit.
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    temp_path_ = sibling_path(path, ".hnswkit-" + random_hex12() + ".tmp");
+    file_ = create_exclusive(temp_path_);
+    if (file_ != nullptr) break;
+    if (errno != EEXIST || attempt == kAttempts) {
+      throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text() + " (while creating " +
+                                      temp_path_ + ")");
+    }
   }
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
   if (file_ != nullptr) std::fclose(file_);
-  if (!committed_) std::remove(temp_path_.c_str());
+  if (!committed_) remove_file(temp_path_);
 }
 
 void AtomicFileWriter::write(const void* data, std::size_t n) {

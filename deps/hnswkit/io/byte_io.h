@@ -82,8 +82,9 @@ class BufferWriter : public ByteWriter {
   std::vector<std::uint8_t> bytes_;
 };
 
-// Writes to a temporary file beside `path`; commit() flushes, syncs and renames it over `path`. Destroyed
-// without commit (an exception on the way), it removes the temporary file and leaves `path` as it was.
+// Writes to a temporary file `.hnswkit-<12 hex digits>.tmp` beside `path`, created exclusively; commit() flushes,
+// syncs and renames it over `path`. Destroyed without commit (an exception on the way), it removes the temporary
+// file and leaves `path` as it was.
 class AtomicFileWriter : public ByteWriter {
  public:
   explicit AtomicFileWriter(const std::string& path);

@@ -7,6 +7,7 @@
 
 import * as assert from 'assert';
 import { constants as bufferConstants } from 'buffer';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -166,6 +167,18 @@ export class Env {
   defer(promise: Promise<unknown>): void {
     this.deferred.push(promise.catch(() => undefined));
   }
+}
+
+/** Makes a FIFO at `file` unless one is there (rows run their calls one after another in one directory). */
+function makeFifo(file: string): void {
+  if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFIFO()) return;
+  const made = spawnSync('mkfifo', [file], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`mkfifo ${file} failed: ${made.stderr}`);
+}
+
+/** Makes a symbolic link at `file` unless one is there. */
+function makeSymlink(target: string, file: string): void {
+  if (!fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) fs.symlinkSync(target, file);
 }
 
 function isInitialised(index: Loose): boolean {
@@ -1857,11 +1870,11 @@ export const CATALOGUE: Group[] = [
       {
         id: 'write-parent-is-file',
         input: 'a target whose parent is a regular file',
-        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: Not a directory (while creating {parent}/.hnswkit-{*}.tmp)'),
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: Not a directory'),
         calls: [
           {
             method: 'HierarchicalNSW#writeIndexSync',
-            vars: { path: '<dir>/plain-file/x.bin', parent: '<dir>/plain-file' },
+            vars: { path: '<dir>/plain-file/x.bin' },
             run: (e) => {
               e.write('plain-file', Buffer.from('not a directory'));
               return e.hnsw().writeIndexSync(e.path('plain-file/x.bin'));
@@ -1870,7 +1883,7 @@ export const CATALOGUE: Group[] = [
           {
             method: 'BruteforceSearch#writeIndex',
             mode: 'rejects',
-            vars: { path: '<dir>/plain-file/x.bin', parent: '<dir>/plain-file' },
+            vars: { path: '<dir>/plain-file/x.bin' },
             run: (e) => {
               e.write('plain-file', Buffer.from('not a directory'));
               return e.brute().writeIndex(e.path('plain-file/x.bin'));
@@ -1881,8 +1894,8 @@ export const CATALOGUE: Group[] = [
       {
         id: 'write-target-directory',
         input: 'a target that is a directory',
-        note: 'The temporary file is removed; the directory stays.',
-        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace {path}: Is a directory'),
+        note: 'Refused before anything is written; the directory stays as it was.',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace {path}: it is a directory, not a regular file'),
         calls: [
           {
             method: 'HierarchicalNSW#writeIndexSync',
@@ -1933,6 +1946,63 @@ export const CATALOGUE: Group[] = [
         },
         examples: { path: ['<dir>/index.bin'] },
         calls: [],
+      },
+      {
+        id: 'write-target-fifo',
+        input: 'a target that is a FIFO (named pipe)',
+        note:
+          'Refused before anything is written; the FIFO stays. Sockets and devices are refused the same way ' +
+          '(`it is a socket`, `it is a character device`; `test/file-replace.test.ts`).',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace {path}: it is a FIFO, not a regular file'),
+        calls: (['hnsw', 'brute'] as const).map((kind) => ({
+          method: kind === 'hnsw' ? 'HierarchicalNSW#writeIndexSync' : 'BruteforceSearch#writeIndex',
+          mode: kind === 'hnsw' ? ('throws' as const) : ('rejects' as const),
+          vars: { path: '<dir>/fifo-target' },
+          run: (e: Env) => {
+            makeFifo(e.path('fifo-target'));
+            return kind === 'hnsw' ? e.hnsw().writeIndexSync(e.path('fifo-target')) : e.brute().writeIndex(e.path('fifo-target'));
+          },
+          check: (_error: unknown, e: Env) => {
+            assert.ok(fs.lstatSync(e.path('fifo-target')).isFIFO(), 'the FIFO is still there');
+            assert.ok(!fs.readdirSync(e.dir).some((name) => name.startsWith('.hnswkit-')));
+          },
+        })),
+      },
+      {
+        id: 'write-link-to-device',
+        input: 'a target that is a symbolic link to something other than a regular file (here `/dev/null`)',
+        note: 'Links are followed, so it is the device that would be replaced: refused; the link and the device stay.',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace {path}: it links to {target}, {what}, not a regular file'),
+        calls: (['hnsw', 'brute'] as const).map((kind) => ({
+          method: kind === 'hnsw' ? 'HierarchicalNSW#writeIndex' : 'BruteforceSearch#writeIndexSync',
+          mode: kind === 'hnsw' ? ('rejects' as const) : ('throws' as const),
+          vars: { path: '<dir>/null-link', target: '/dev/null', what: 'a character device' },
+          run: (e: Env) => {
+            makeSymlink('/dev/null', e.path('null-link'));
+            return kind === 'hnsw' ? e.hnsw().writeIndex(e.path('null-link')) : e.brute().writeIndexSync(e.path('null-link'));
+          },
+          check: (_error: unknown, e: Env) => {
+            assert.strictEqual(fs.readlinkSync(e.path('null-link')), '/dev/null');
+            assert.ok(fs.statSync('/dev/null').isCharacterDevice());
+          },
+        })),
+      },
+      {
+        id: 'write-link-loop',
+        input: 'a target that is a loop of symbolic links',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: Too many levels of symbolic links'),
+        calls: [
+          {
+            method: 'HierarchicalNSW#writeIndexSync',
+            vars: { path: '<dir>/loop-a' },
+            run: (e) => {
+              makeSymlink('loop-b', e.path('loop-a'));
+              makeSymlink('loop-a', e.path('loop-b'));
+              return e.hnsw().writeIndexSync(e.path('loop-a'));
+            },
+            check: (_error, e) => assert.strictEqual(fs.readlinkSync(e.path('loop-a')), 'loop-b'),
+          },
+        ],
       },
     ],
   },

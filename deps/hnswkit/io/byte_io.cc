@@ -6,11 +6,14 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "util/error.h"
 
 #ifdef _WIN32
 #include <io.h>
+#include <sys/types.h>
+#include <sys/stat.h>
 #include <windows.h>
 #else
 #include <fcntl.h>
@@ -110,6 +113,90 @@ void remove_file(const std::string& path) {
 #endif
 }
 
+#ifdef _WIN32
+using FileInfo = struct _stat64;
+bool has_type(const FileInfo& info, int type) { return (info.st_mode & _S_IFMT) == type; }
+bool is_regular(const FileInfo& info) { return has_type(info, _S_IFREG); }
+#else
+using FileInfo = struct stat;
+bool is_regular(const FileInfo& info) { return S_ISREG(info.st_mode); }
+#endif
+
+// What is at a path, in words, for the message that refuses to replace it.
+const char* kind_of(const FileInfo& info) {
+#ifdef _WIN32
+  if (has_type(info, _S_IFDIR)) return "a directory";
+  if (has_type(info, _S_IFCHR)) return "a character device";
+#else
+  if (S_ISDIR(info.st_mode)) return "a directory";
+  if (S_ISCHR(info.st_mode)) return "a character device";
+  if (S_ISBLK(info.st_mode)) return "a block device";
+  if (S_ISFIFO(info.st_mode)) return "a FIFO";
+  if (S_ISSOCK(info.st_mode)) return "a socket";
+  if (S_ISLNK(info.st_mode)) return "a symbolic link";
+#endif
+  return "an unknown kind of file";
+}
+
+// A save replaces only regular files: renaming over a directory fails anyway, and renaming over a device, FIFO or
+// socket would take the special file away from everything else that uses it (as root, even /dev/null).
+void refuse_unless_regular(const std::string& path, const std::string& target, const FileInfo& info) {
+  if (is_regular(info)) return;
+  const std::string what = kind_of(info);
+  if (target == path) throw Error(ErrorCode::kIo, "cannot replace " + path + ": it is " + what + ", not a regular file");
+  throw Error(ErrorCode::kIo,
+              "cannot replace " + path + ": it links to " + target + ", " + what + ", not a regular file");
+}
+
+#ifndef _WIN32
+std::string read_link(const std::string& link, std::size_t size_hint, const std::string& path) {
+  // st_size is the target's length on most file systems, but 0 on some; grow until the target fits.
+  std::vector<char> buffer(size_hint + 1 > 256 ? size_hint + 1 : 256);
+  for (;;) {
+    const ssize_t n = readlink(link.c_str(), buffer.data(), buffer.size());
+    if (n < 0) throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text());
+    if (static_cast<std::size_t>(n) < buffer.size()) return std::string(buffer.data(), static_cast<std::size_t>(n));
+    buffer.resize(buffer.size() * 2);
+  }
+}
+
+// The path a save to `path` must replace: `path` itself, or, through a chain of symbolic links, the last link's
+// target (a relative target is taken from its link's directory). Replacing the link instead would leave its target
+// with the old index. The result need not exist: a dangling link names the file to create. Sets `exists` and, if
+// something is there, `info` (never a symbolic link).
+std::string resolve_links(const std::string& path, FileInfo* info, bool* exists) {
+  constexpr int kMaxLinks = 40;  // as Linux's limit for one lookup
+  std::string current = path;
+  for (int followed = 0;; ++followed) {
+    if (lstat(current.c_str(), info) != 0) {
+      if (errno != ENOENT) throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text());
+      *exists = false;
+      return current;
+    }
+    if (!S_ISLNK(info->st_mode)) {
+      *exists = true;
+      return current;
+    }
+    if (followed == kMaxLinks) throw Error(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(ELOOP));
+    const std::string target = read_link(current, static_cast<std::size_t>(info->st_size), path);
+    current = target[0] == '/' ? target : sibling_path(current, target);
+  }
+}
+
+// The new file takes the old one's place, so it takes its permission bits, and its owner and group as far as this
+// process may set them (only a privileged process may give a file away; the owner may pick one of its groups).
+// Returns false with errno set if the permission bits cannot be set on a file system that has them.
+bool keep_owner_and_mode(int fd, const FileInfo& old) {
+  if (fchown(fd, old.st_uid, old.st_gid) != 0 && fchown(fd, static_cast<uid_t>(-1), old.st_gid) != 0) {
+    // Neither allowed nor supported here: the file keeps this process's owner and group, as a new file would.
+  }
+  // After fchown, which clears the set-user-ID and set-group-ID bits.
+  if (fchmod(fd, old.st_mode & 07777) == 0) return true;
+  // Some file systems (FAT, some network mounts) have no per-file permission bits to keep.
+  return errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP;
+}
+#endif
+
 std::string directory_of(const std::string& path) {
   const std::size_t slash = path.find_last_of("/\\");
   if (slash == std::string::npos) return ".";
@@ -206,11 +293,21 @@ void BufferWriter::write(const void* data, std::size_t n) {
 }
 
 AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
+  FileInfo existing;
+  bool exists = false;
+#ifdef _WIN32
+  target_ = path;
+  exists = _wstat64(widen(path).c_str(), &existing) == 0;
+#else
+  target_ = resolve_links(path, &existing, &exists);
+#endif
+  if (exists) refuse_unless_regular(path_, target_, existing);
+
   // A short name of its own rather than one derived from the target's, which could exceed the file system's limit
   // on name length (NAME_MAX, 255 bytes on most) when the target's name is near that limit.
   constexpr int kAttempts = 8;
   for (int attempt = 1;; ++attempt) {
-    temp_path_ = sibling_path(path, ".hnswkit-" + random_hex12() + ".tmp");
+    temp_path_ = sibling_path(target_, ".hnswkit-" + random_hex12() + ".tmp");
     file_ = create_exclusive(temp_path_);
     if (file_ != nullptr) break;
     if (errno != EEXIST || attempt == kAttempts) {
@@ -218,6 +315,16 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
                                       temp_path_ + ")");
     }
   }
+#ifndef _WIN32
+  if (exists && !keep_owner_and_mode(fileno(file_), existing)) {
+    const std::string reason = system_error_text();
+    std::fclose(file_);
+    file_ = nullptr;
+    remove_file(temp_path_);
+    throw Error(ErrorCode::kIo, "cannot write " + path + ": " + reason + " (while setting the mode of " +
+                                    temp_path_ + ")");
+  }
+#endif
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -242,15 +349,18 @@ void AtomicFileWriter::commit() {
   file_ = nullptr;
   if (closed != 0) throw Error(ErrorCode::kIo, "cannot write " + path_ + ": " + system_error_text());
 #ifdef _WIN32
-  if (!MoveFileExW(widen(temp_path_).c_str(), widen(path_).c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+  if (!MoveFileExW(widen(temp_path_).c_str(), widen(target_).c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
     throw Error(ErrorCode::kIo, "cannot replace " + path_ + " (error " + std::to_string(GetLastError()) + ")");
   }
 #else
-  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+  // The target was checked when the save began, which may be minutes ago for a large index: check it again.
+  FileInfo now;
+  if (lstat(target_.c_str(), &now) == 0) refuse_unless_regular(path_, target_, now);
+  if (std::rename(temp_path_.c_str(), target_.c_str()) != 0) {
     throw Error(ErrorCode::kIo, "cannot replace " + path_ + ": " + system_error_text());
   }
   // Make the rename itself durable; a failure here leaves a complete file in place, so it is not reported.
-  const int dir = open(directory_of(path_).c_str(), O_RDONLY);
+  const int dir = open(directory_of(target_).c_str(), O_RDONLY);
   if (dir >= 0) {
     fsync(dir);
     close(dir);

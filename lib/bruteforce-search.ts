@@ -139,7 +139,8 @@ export class BruteforceSearch {
   }
 
   /**
-   * Writes the index in hnswlib's brute-force file format on a worker thread.
+   * Writes the index in hnswlib's brute-force file format on a worker thread, replacing the target as
+   * `HierarchicalNSW#writeIndex` does (links followed, mode kept, a directory, FIFO, socket or device refused).
    *
    * @returns a Promise resolving to `true`; it rejects with `Hnswlib Error: search index is not constructed.`
    *   before `initIndex`, and with an `Hnswlib Error: ...` when the file cannot be written.

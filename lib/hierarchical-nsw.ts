@@ -199,6 +199,8 @@ export class HierarchicalNSW {
 
   /**
    * Writes the index in hnswlib's file format on a worker thread (to a temporary file renamed over the target).
+   * A symbolic link is followed and the file it names replaced; a replaced file keeps its mode (and owner where
+   * allowed); a directory, FIFO, socket or device is refused with `ERR_IO`. See docs/api.md, writeIndex.
    *
    * @param filename - the file path.
    * @returns a Promise resolving to `true`; it rejects with `Hnswlib Error: search index is not constructed.`

@@ -1,5 +1,5 @@
 // Crash-safe saving: a process SIGKILLed while it saves a ~200 MB index over an existing file leaves that file
-// byte for byte as it was (and loadable), with only the writer's temporary file `<target>.tmp-<pid>-<seq>-<n>` left
+// byte for byte as it was (and loadable), with only the writer's temporary file `.hnswkit-<12 hex digits>.tmp` left
 // beside it; and a write that cannot complete (read-only directory, full disk, file-size limit) fails with ERR_IO
 // from all four write methods, never a silent success. The children run the built package (dist/).
 
@@ -14,6 +14,8 @@ import { buildDist } from './helpers/dist';
 const HELPERS = path.join(__dirname, 'helpers');
 const SAVE_CHILD = path.join(HELPERS, 'save-kill-child.js');
 const WRITE_FAIL_CHILD = path.join(HELPERS, 'write-fail-child.js');
+/** The name of a save's temporary file, in the target's directory. */
+const TEMP_NAME = /^\.hnswkit-[0-9a-f]{12}\.tmp$/;
 
 /** The large indexes: ~197 MB of HNSW (12000 x 4096, cheap to build at m 4) and ~206 MB of brute force. */
 const BIG = {
@@ -167,7 +169,7 @@ describe('saving over an existing index file', () => {
         let renamed = false;
         for (;;) {
           const names = fs.readdirSync(dir);
-          const found = names.find((name) => name.startsWith('index.bin.tmp-'));
+          const found = names.find((name) => TEMP_NAME.test(name));
           if (found) {
             temp = found;
             try {
@@ -195,9 +197,9 @@ describe('saving over an existing index file', () => {
         const listing = fs.readdirSync(dir).sort();
 
         if (exit.signal === 'SIGKILL' && listing.includes(temp)) {
-          // Killed before the rename: the old file, and the partial temporary file named after the child.
-          expect(listing).toEqual(['index.bin', temp]);
-          expect(temp).toMatch(new RegExp(`^index\\.bin\\.tmp-${child.pid}-\\d+-\\d+$`));
+          // Killed before the rename: the old file, and the partial temporary file.
+          expect(listing).toEqual(['index.bin', temp].sort());
+          expect(temp).toMatch(TEMP_NAME);
           expect(fs.statSync(path.join(dir, temp)).size).toBeGreaterThanOrEqual(seenSize);
           expect(fs.statSync(path.join(dir, temp)).size).toBeLessThanOrEqual(big[kind].bytes);
           expect(sha256(target)).toBe(old[kind].hash);
@@ -387,7 +389,7 @@ describe('a write that cannot complete', () => {
 
         for (const [method, outcome] of Object.entries(report.writes)) {
           const target = path.join(dir, method.startsWith('HierarchicalNSW') ? 'hnsw.bin' : 'brute.bin');
-          const tail = place.atCreate ? ` \\(while creating ${escapeRegExp(target)}\\.tmp-${report.pid}-\\d+-\\d+\\)` : '';
+          const tail = place.atCreate ? ` \\(while creating ${escapeRegExp(dir)}/\\.hnswkit-[0-9a-f]{12}\\.tmp\\)` : '';
           expect({ method, ...outcome }).toEqual({
             method,
             ok: false,

@@ -1,6 +1,7 @@
 // Reading bad index files and failing writes: every corrupt, truncated or foreign file throws a catchable
-// `Hnswlib Error: ...` with code ERR_CORRUPT_INDEX and leaves the index that was loaded before untouched; saves go
-// through a temporary file, so a failed save throws ERR_IO and leaves the previous file as it was.
+// `Hnswlib Error: ...` with code ERR_CORRUPT_INDEX and leaves the index that was loaded before untouched; a FIFO is
+// refused with ERR_IO at once rather than waited on; saves go through a temporary file, so a failed save throws ERR_IO
+// and leaves the previous file as it was.
 
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -96,6 +97,43 @@ function randomBytes(length: number, seed: number): Buffer {
 }
 
 const tmp = useTmpDir('hnswkit-files-');
+
+/** FIFOs and file modes are POSIX; Windows has neither in this sense. */
+const itOnPosix = process.platform === 'win32' ? it.skip : it;
+
+interface FifoReport {
+  sync: CodedError | { ok: true };
+  async: CodedError | { ok: true };
+  afterSync: number;
+  poolFree: number;
+  afterAsync: number;
+}
+
+/**
+ * Makes a FIFO that no process writes to and reads it with both read methods in a child
+ * (test/helpers/fifo-read-child.js), which then loads `goodFile`. A read that waits for a writer gets the child
+ * killed after 20 s, which fails the test instead of hanging it.
+ */
+function readFifoInChild(kind: 'hnsw' | 'brute', goodFile: string): { fifo: string; report: FifoReport } {
+  const fifo = path.join(fs.mkdtempSync(path.join(tmp.dir, 'fifo-')), 'index.bin');
+  const made = spawnSync('mkfifo', [fifo], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`mkfifo ${fifo} failed: ${made.stderr}`);
+  const helpers = path.join(__dirname, 'helpers');
+  const r = spawnSync(
+    process.execPath,
+    ['-r', path.join(helpers, 'register-ts.js'), path.join(helpers, 'fifo-read-child.js'), kind, String(DIM), fifo, goodFile],
+    { encoding: 'utf8', timeout: 20_000, env: { ...process.env, UV_THREADPOOL_SIZE: '1' } },
+  );
+  if (r.status !== 0) {
+    const how = r.signal ? `was killed (${r.signal}) after 20 s: a read waits for a writer` : `exited with ${r.status}`;
+    throw new Error(`fifo-read-child.js ${kind} ${how}\n${r.stdout}\n${r.stderr}`);
+  }
+  return { fifo, report: JSON.parse(r.stdout.trim().split('\n').pop() as string) as FifoReport };
+}
+
+function fifoRefusal(fifo: string): CodedError {
+  return { name: 'Error', code: 'ERR_IO', message: `Hnswlib Error: failed to open file: ${fifo} (not a regular file)` };
+}
 
 describe('HierarchicalNSW', () => {
   let goodFile: string;
@@ -277,6 +315,17 @@ describe('HierarchicalNSW', () => {
       expect(err.message).toContain(missing);
       expect(snapshot(holder)).toEqual(before);
     });
+
+    itOnPosix('throws ERR_IO for a FIFO at once, as readIndex rejects, and the index stays free', () => {
+      const { fifo, report } = readFifoInChild('hnsw', goodFile);
+      expect(report).toEqual({
+        sync: fifoRefusal(fifo),
+        async: fifoRefusal(fifo),
+        afterSync: COUNT,
+        poolFree: good.length,
+        afterAsync: COUNT,
+      });
+    }, 30_000);
 
     it('leaves an uninitialised index uninitialised after a failed read', () => {
       const fresh = new HierarchicalNSW('l2', DIM);
@@ -500,6 +549,17 @@ describe('BruteforceSearch', () => {
       expectHnswlibError(thrownBy(() => holder.readIndexSync(tmp.file('missing-bf.bin'))), 'ERR_IO');
       expect(snapshot(holder)).toEqual(before);
     });
+
+    itOnPosix('throws ERR_IO for a FIFO at once, as readIndex rejects, and the index stays free', () => {
+      const { fifo, report } = readFifoInChild('brute', goodFile);
+      expect(report).toEqual({
+        sync: fifoRefusal(fifo),
+        async: fifoRefusal(fifo),
+        afterSync: BF_COUNT,
+        poolFree: good.length,
+        afterAsync: BF_COUNT,
+      });
+    }, 30_000);
 
     it('still loads the good file after all the failures', () => {
       const again = new BruteforceSearch('l2', DIM);

@@ -12,6 +12,11 @@
 #include <thread>
 #include <vector>
 
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
 #include "index/brute_force.h"
 #include "index/hierarchical_nsw.h"
 #include "index/label_set.h"
@@ -369,6 +374,42 @@ int main() {
     expect_error(ErrorCode::kIo, [&] { read_hnsw_file("/nonexistent/dir/x.bin", l2, 0, false); });
     expect_error(ErrorCode::kIo, [&] { write_hnsw_file(index, "/nonexistent/dir/x.bin"); });
   });
+
+#ifndef _WIN32
+  run("files: a FIFO is refused at once, links are followed, modes kept, long names fit", [&] {
+    const std::string dir = temp_path("files_dir");
+    const std::string fifo = dir + "/fifo.bin";
+    const std::string real = dir + "/real.bin";
+    const std::string link = dir + "/link.bin";
+    const std::string long_name = dir + "/" + std::string(251, 'n') + ".bin";
+    const auto clean = [&] {
+      for (const std::string& file : {fifo, real, link, long_name}) unlink(file.c_str());
+      rmdir(dir.c_str());
+    };
+    clean();
+    CHECK(mkdir(dir.c_str(), 0700) == 0);
+    CHECK(mkfifo(fifo.c_str(), 0600) == 0);
+    // A read that waits for a writer ends the run with SIGALRM instead of hanging it.
+    alarm(20);
+    expect_error(ErrorCode::kIo, [&] { read_hnsw_file(fifo, l2, 0, false); });
+    alarm(0);
+    expect_error(ErrorCode::kIo, [&] { write_hnsw_file(index, fifo); });
+    struct stat info;
+    CHECK(lstat(fifo.c_str(), &info) == 0 && S_ISFIFO(info.st_mode));
+
+    write_hnsw_file(index, real);
+    CHECK(chmod(real.c_str(), 0640) == 0);
+    CHECK(symlink("real.bin", link.c_str()) == 0);
+    write_hnsw_file(index, link);
+    CHECK(lstat(link.c_str(), &info) == 0 && S_ISLNK(info.st_mode));
+    CHECK(stat(real.c_str(), &info) == 0 && (info.st_mode & 07777) == 0640);
+    CHECK(read_hnsw_file(link, l2, 0, false)->element_count() == index.element_count());
+
+    write_hnsw_file(index, long_name);
+    CHECK(read_hnsw_file(long_name, l2, 0, false)->element_count() == index.element_count());
+    clean();
+  });
+#endif
 
   run("brute force: add, update, remove last and middle, search clamps k, file round trip", [&] {
     Space space(Metric::kL2, 2);

@@ -7,6 +7,7 @@
 
 import * as assert from 'assert';
 import { constants as bufferConstants } from 'buffer';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -54,7 +55,7 @@ export interface Row {
   outcome: Outcome;
   calls: Call[];
   /** A row proven elsewhere: the test file and the exact test title there. */
-  testedIn?: { file: string; title: string };
+  testedIn?: { file: string; title: string; methods: string };
   /** The values a placeholder takes, for a row whose calls are elsewhere (testedIn). */
   examples?: Record<string, string[]>;
 }
@@ -166,6 +167,18 @@ export class Env {
   defer(promise: Promise<unknown>): void {
     this.deferred.push(promise.catch(() => undefined));
   }
+}
+
+/** Makes a FIFO at `file` unless one is there (rows run their calls one after another in one directory). */
+function makeFifo(file: string): void {
+  if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFIFO()) return;
+  const made = spawnSync('mkfifo', [file], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`mkfifo ${file} failed: ${made.stderr}`);
+}
+
+/** Makes a symbolic link at `file` unless one is there. */
+function makeSymlink(target: string, file: string): void {
+  if (!fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) fs.symlinkSync(target, file);
 }
 
 function isInitialised(index: Loose): boolean {
@@ -1648,7 +1661,7 @@ export const CATALOGUE: Group[] = [
       {
         id: 'write-empty-name',
         input: 'an empty file name to write',
-        note: 'The index is written to a temporary file named `.tmp-<pid>-<n>-<n>` in the working directory, which is removed when the rename fails.',
+        note: 'The index is written to a temporary file named `.hnswkit-<12 hex digits>.tmp` in the working directory, which is removed when the rename fails.',
         outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace : No such file or directory'),
         calls: [
           {
@@ -1846,18 +1859,18 @@ export const CATALOGUE: Group[] = [
         id: 'write-missing-dir',
         input: 'a target in a directory that does not exist',
         note: 'Nothing is created.',
-        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: No such file or directory (while creating {path}.tmp-{*})'),
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: No such file or directory (while creating {parent}/.hnswkit-{*}.tmp)'),
         calls: [
-          { method: 'HierarchicalNSW#writeIndexSync', vars: { path: '<dir>/no-dir/x.bin' }, run: (e) => e.hnsw().writeIndexSync(e.path('no-dir/x.bin')) },
-          { method: 'HierarchicalNSW#writeIndex', mode: 'rejects', vars: { path: '<dir>/no-dir/x.bin' }, run: (e) => e.hnsw().writeIndex(e.path('no-dir/x.bin')) },
-          { method: 'BruteforceSearch#writeIndexSync', vars: { path: '<dir>/no-dir/x.bin' }, run: (e) => e.brute().writeIndexSync(e.path('no-dir/x.bin')) },
-          { method: 'BruteforceSearch#writeIndex', mode: 'rejects', vars: { path: '<dir>/no-dir/x.bin' }, run: (e) => e.brute().writeIndex(e.path('no-dir/x.bin')) },
+          { method: 'HierarchicalNSW#writeIndexSync', vars: { path: '<dir>/no-dir/x.bin', parent: '<dir>/no-dir' }, run: (e) => e.hnsw().writeIndexSync(e.path('no-dir/x.bin')) },
+          { method: 'HierarchicalNSW#writeIndex', mode: 'rejects', vars: { path: '<dir>/no-dir/x.bin', parent: '<dir>/no-dir' }, run: (e) => e.hnsw().writeIndex(e.path('no-dir/x.bin')) },
+          { method: 'BruteforceSearch#writeIndexSync', vars: { path: '<dir>/no-dir/x.bin', parent: '<dir>/no-dir' }, run: (e) => e.brute().writeIndexSync(e.path('no-dir/x.bin')) },
+          { method: 'BruteforceSearch#writeIndex', mode: 'rejects', vars: { path: '<dir>/no-dir/x.bin', parent: '<dir>/no-dir' }, run: (e) => e.brute().writeIndex(e.path('no-dir/x.bin')) },
         ],
       },
       {
         id: 'write-parent-is-file',
         input: 'a target whose parent is a regular file',
-        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: Not a directory (while creating {path}.tmp-{*})'),
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: Not a directory'),
         calls: [
           {
             method: 'HierarchicalNSW#writeIndexSync',
@@ -1881,8 +1894,8 @@ export const CATALOGUE: Group[] = [
       {
         id: 'write-target-directory',
         input: 'a target that is a directory',
-        note: 'The temporary file is removed; the directory stays.',
-        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace {path}: Is a directory'),
+        note: 'Refused before anything is written; the directory stays as it was.',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace {path}: it is a directory, not a regular file'),
         calls: [
           {
             method: 'HierarchicalNSW#writeIndexSync',
@@ -1891,7 +1904,7 @@ export const CATALOGUE: Group[] = [
               fs.mkdirSync(e.path('target-dir'), { recursive: true });
               return e.hnsw().writeIndexSync(e.path('target-dir'));
             },
-            check: (_error, e) => assert.ok(!fs.readdirSync(e.dir).some((name) => name.includes('.tmp-'))),
+            check: (_error, e) => assert.ok(!fs.readdirSync(e.dir).some((name) => name.startsWith('.hnswkit-'))),
           },
           {
             method: 'BruteforceSearch#writeIndex',
@@ -1901,7 +1914,7 @@ export const CATALOGUE: Group[] = [
               fs.mkdirSync(e.path('target-dir'), { recursive: true });
               return e.brute().writeIndex(e.path('target-dir'));
             },
-            check: (_error, e) => assert.ok(!fs.readdirSync(e.dir).some((name) => name.includes('.tmp-'))),
+            check: (_error, e) => assert.ok(!fs.readdirSync(e.dir).some((name) => name.startsWith('.hnswkit-'))),
           },
         ],
       },
@@ -1913,12 +1926,83 @@ export const CATALOGUE: Group[] = [
         testedIn: {
           file: 'test/crash-safety.test.ts',
           title: 'gives ERR_IO from all four write methods, and keeps the old file',
+          methods: 'all four writes',
         },
         examples: {
           path: ['<dir>/hnsw.bin', '<dir>/brute.bin'],
           reason: ['Permission denied', 'No space left on device', 'File too large'],
         },
         calls: [],
+      },
+      {
+        id: 'read-fifo',
+        input: 'a FIFO (named pipe) instead of a file',
+        note: 'Refused as soon as it is opened, without waiting for a writer; devices and sockets likewise.',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: failed to open file: {path} (not a regular file)'),
+        testedIn: {
+          file: 'test/index-files.test.ts',
+          title: 'throws ERR_IO for a FIFO at once, as readIndex rejects, and the index stays free',
+          methods: 'the four reads',
+        },
+        examples: { path: ['<dir>/index.bin'] },
+        calls: [],
+      },
+      {
+        id: 'write-target-fifo',
+        input: 'a target that is a FIFO (named pipe)',
+        note:
+          'Refused before anything is written; the FIFO stays. Sockets and devices are refused the same way ' +
+          '(`it is a socket`, `it is a character device`; `test/file-replace.test.ts`).',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace {path}: it is a FIFO, not a regular file'),
+        calls: (['hnsw', 'brute'] as const).map((kind) => ({
+          method: kind === 'hnsw' ? 'HierarchicalNSW#writeIndexSync' : 'BruteforceSearch#writeIndex',
+          mode: kind === 'hnsw' ? ('throws' as const) : ('rejects' as const),
+          vars: { path: '<dir>/fifo-target' },
+          run: (e: Env) => {
+            makeFifo(e.path('fifo-target'));
+            return kind === 'hnsw' ? e.hnsw().writeIndexSync(e.path('fifo-target')) : e.brute().writeIndex(e.path('fifo-target'));
+          },
+          check: (_error: unknown, e: Env) => {
+            assert.ok(fs.lstatSync(e.path('fifo-target')).isFIFO(), 'the FIFO is still there');
+            assert.ok(!fs.readdirSync(e.dir).some((name) => name.startsWith('.hnswkit-')));
+          },
+        })),
+      },
+      {
+        id: 'write-link-to-device',
+        input: 'a target that is a symbolic link to something other than a regular file (here `/dev/null`)',
+        note: 'Links are followed, so it is the device that would be replaced: refused; the link and the device stay.',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot replace {path}: it links to {target}, {what}, not a regular file'),
+        calls: (['hnsw', 'brute'] as const).map((kind) => ({
+          method: kind === 'hnsw' ? 'HierarchicalNSW#writeIndex' : 'BruteforceSearch#writeIndexSync',
+          mode: kind === 'hnsw' ? ('rejects' as const) : ('throws' as const),
+          vars: { path: '<dir>/null-link', target: '/dev/null', what: 'a character device' },
+          run: (e: Env) => {
+            makeSymlink('/dev/null', e.path('null-link'));
+            return kind === 'hnsw' ? e.hnsw().writeIndex(e.path('null-link')) : e.brute().writeIndexSync(e.path('null-link'));
+          },
+          check: (_error: unknown, e: Env) => {
+            assert.strictEqual(fs.readlinkSync(e.path('null-link')), '/dev/null');
+            assert.ok(fs.statSync('/dev/null').isCharacterDevice());
+          },
+        })),
+      },
+      {
+        id: 'write-link-loop',
+        input: 'a target that is a loop of symbolic links',
+        outcome: err('Error', 'ERR_IO', 'Hnswlib Error: cannot write {path}: Too many levels of symbolic links'),
+        calls: [
+          {
+            method: 'HierarchicalNSW#writeIndexSync',
+            vars: { path: '<dir>/loop-a' },
+            run: (e) => {
+              makeSymlink('loop-b', e.path('loop-a'));
+              makeSymlink('loop-a', e.path('loop-b'));
+              return e.hnsw().writeIndexSync(e.path('loop-a'));
+            },
+            check: (_error, e) => assert.strictEqual(fs.readlinkSync(e.path('loop-a')), 'loop-b'),
+          },
+        ],
       },
     ],
   },
@@ -2003,7 +2087,7 @@ export function renderCatalogue(): string {
     group.rows.forEach((row, r) => {
       const outcome = row.outcome;
       const input = row.note ? `${row.input}<br>*${row.note}*` : row.input;
-      const methods = row.testedIn ? `all four writes; see \`${row.testedIn.file}\`` : methodsOf(row);
+      const methods = row.testedIn ? `${row.testedIn.methods}; see \`${row.testedIn.file}\`` : methodsOf(row);
       const cls = outcome.kind === 'error' ? (outcome.classNote ?? outcome.cls) : outcome.kind === 'rethrown' ? 'as thrown' : '—';
       const codeCell = outcome.kind === 'error' ? (outcome.code ? `\`${outcome.code}\`` : 'none') : '—';
       out.push(`| ${g + 1}.${r + 1} | ${cell(input)} | ${cell(methods)} | ${cell(cls)} | ${codeCell} | ${cell(messageCell(row))} |`);

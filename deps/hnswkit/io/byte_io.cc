@@ -4,12 +4,16 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "util/error.h"
 
 #ifdef _WIN32
 #include <io.h>
+#include <sys/types.h>
+#include <sys/stat.h>
 #include <windows.h>
 #else
 #include <fcntl.h>
@@ -26,6 +30,7 @@ std::string system_error_text() {
 }
 
 #ifdef _WIN32
+// Paths are UTF-8 everywhere; Windows needs the wide API for anything outside the ANSI code page.
 std::wstring widen(const std::string& utf8) {
   if (utf8.empty()) return std::wstring();
   int n = MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
@@ -35,16 +40,6 @@ std::wstring widen(const std::string& utf8) {
 }
 #endif
 
-// Paths are UTF-8 everywhere; Windows needs the wide API for anything outside the ANSI code page.
-std::FILE* open_file(const std::string& path, const char* mode) {
-#ifdef _WIN32
-  std::wstring wmode(mode, mode + std::strlen(mode));
-  return _wfopen(widen(path).c_str(), wmode.c_str());
-#else
-  return std::fopen(path.c_str(), mode);
-#endif
-}
-
 bool seek_to(std::FILE* file, std::size_t position) {
 #ifdef _WIN32
   return _fseeki64(file, static_cast<long long>(position), SEEK_SET) == 0;
@@ -52,6 +47,155 @@ bool seek_to(std::FILE* file, std::size_t position) {
   return fseeko(file, static_cast<off_t>(position), SEEK_SET) == 0;
 #endif
 }
+
+// `name` in the directory of `path`: its last component replaced, or `name` alone for a path without a directory.
+std::string sibling_path(const std::string& path, const std::string& name) {
+  const std::size_t slash = path.find_last_of("/\\");
+  if (slash == std::string::npos) return name;
+  return path.substr(0, slash + 1) + name;
+}
+
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// 12 hex digits that differ between calls, threads and processes with high probability. They only need to be
+// unlikely to collide: the file is created exclusively, and a name that exists already is drawn again.
+std::string random_hex12() {
+  static std::atomic<std::uint64_t> sequence{0};
+#ifdef _WIN32
+  const std::uint64_t pid = GetCurrentProcessId();
+#else
+  const std::uint64_t pid = static_cast<std::uint64_t>(getpid());
+#endif
+  const auto steady = std::chrono::steady_clock::now().time_since_epoch().count();
+  const auto wall = std::chrono::system_clock::now().time_since_epoch().count();
+  int local = 0;
+  std::uint64_t x = mix64(pid ^ (sequence.fetch_add(1) << 32));
+  x = mix64(x ^ static_cast<std::uint64_t>(steady));
+  x = mix64(x ^ static_cast<std::uint64_t>(wall));
+  x = mix64(x ^ static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&local)));
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out(12, '0');
+  for (char& digit : out) {
+    digit = kDigits[x & 0xF];
+    x >>= 4;
+  }
+  return out;
+}
+
+// Creates `path` for writing, failing with EEXIST if anything is there; a new file gets 0666 less the umask.
+std::FILE* create_exclusive(const std::string& path) {
+#ifdef _WIN32
+  return _wfopen(widen(path).c_str(), L"wbx");
+#else
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) return nullptr;
+  std::FILE* file = fdopen(fd, "wb");
+  if (file == nullptr) {
+    const int code = errno;
+    close(fd);
+    unlink(path.c_str());
+    errno = code;
+  }
+  return file;
+#endif
+}
+
+void remove_file(const std::string& path) {
+#ifdef _WIN32
+  _wremove(widen(path).c_str());
+#else
+  unlink(path.c_str());
+#endif
+}
+
+#ifdef _WIN32
+using FileInfo = struct _stat64;
+bool has_type(const FileInfo& info, int type) { return (info.st_mode & _S_IFMT) == type; }
+bool is_regular(const FileInfo& info) { return has_type(info, _S_IFREG); }
+#else
+using FileInfo = struct stat;
+bool is_regular(const FileInfo& info) { return S_ISREG(info.st_mode); }
+#endif
+
+// What is at a path, in words, for the message that refuses to replace it.
+const char* kind_of(const FileInfo& info) {
+#ifdef _WIN32
+  if (has_type(info, _S_IFDIR)) return "a directory";
+  if (has_type(info, _S_IFCHR)) return "a character device";
+#else
+  if (S_ISDIR(info.st_mode)) return "a directory";
+  if (S_ISCHR(info.st_mode)) return "a character device";
+  if (S_ISBLK(info.st_mode)) return "a block device";
+  if (S_ISFIFO(info.st_mode)) return "a FIFO";
+  if (S_ISSOCK(info.st_mode)) return "a socket";
+  if (S_ISLNK(info.st_mode)) return "a symbolic link";
+#endif
+  return "an unknown kind of file";
+}
+
+// A save replaces only regular files: renaming over a directory fails anyway, and renaming over a device, FIFO or
+// socket would take the special file away from everything else that uses it (as root, even /dev/null).
+void refuse_unless_regular(const std::string& path, const std::string& target, const FileInfo& info) {
+  if (is_regular(info)) return;
+  const std::string what = kind_of(info);
+  if (target == path) throw Error(ErrorCode::kIo, "cannot replace " + path + ": it is " + what + ", not a regular file");
+  throw Error(ErrorCode::kIo,
+              "cannot replace " + path + ": it links to " + target + ", " + what + ", not a regular file");
+}
+
+#ifndef _WIN32
+std::string read_link(const std::string& link, std::size_t size_hint, const std::string& path) {
+  // st_size is the target's length on most file systems, but 0 on some; grow until the target fits.
+  std::vector<char> buffer(size_hint + 1 > 256 ? size_hint + 1 : 256);
+  for (;;) {
+    const ssize_t n = readlink(link.c_str(), buffer.data(), buffer.size());
+    if (n < 0) throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text());
+    if (static_cast<std::size_t>(n) < buffer.size()) return std::string(buffer.data(), static_cast<std::size_t>(n));
+    buffer.resize(buffer.size() * 2);
+  }
+}
+
+// The path a save to `path` must replace: `path` itself, or, through a chain of symbolic links, the last link's
+// target (a relative target is taken from its link's directory). Replacing the link instead would leave its target
+// with the old index. The result need not exist: a dangling link names the file to create. Sets `exists` and, if
+// something is there, `info` (never a symbolic link).
+std::string resolve_links(const std::string& path, FileInfo* info, bool* exists) {
+  constexpr int kMaxLinks = 40;  // as Linux's limit for one lookup
+  std::string current = path;
+  for (int followed = 0;; ++followed) {
+    if (lstat(current.c_str(), info) != 0) {
+      if (errno != ENOENT) throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text());
+      *exists = false;
+      return current;
+    }
+    if (!S_ISLNK(info->st_mode)) {
+      *exists = true;
+      return current;
+    }
+    if (followed == kMaxLinks) throw Error(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(ELOOP));
+    const std::string target = read_link(current, static_cast<std::size_t>(info->st_size), path);
+    current = target[0] == '/' ? target : sibling_path(current, target);
+  }
+}
+
+// The new file takes the old one's place, so it takes its permission bits, and its owner and group as far as this
+// process may set them (only a privileged process may give a file away; the owner may pick one of its groups).
+// Returns false with errno set if the permission bits cannot be set on a file system that has them.
+bool keep_owner_and_mode(int fd, const FileInfo& old) {
+  if (fchown(fd, old.st_uid, old.st_gid) != 0 && fchown(fd, static_cast<uid_t>(-1), old.st_gid) != 0) {
+    // Neither allowed nor supported here: the file keeps this process's owner and group, as a new file would.
+  }
+  // After fchown, which clears the set-user-ID and set-group-ID bits.
+  if (fchmod(fd, old.st_mode & 07777) == 0) return true;
+  // Some file systems (FAT, some network mounts) have no per-file permission bits to keep.
+  return errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP;
+}
+#endif
 
 std::string directory_of(const std::string& path) {
   const std::size_t slash = path.find_last_of("/\\");
@@ -85,20 +229,33 @@ void ByteReader::seek(std::size_t position, const char* what) {
 }
 
 FileReader::FileReader(const std::string& path) : path_(path) {
-  file_ = open_file(path, "rb");
-  if (file_ == nullptr) throw Error(ErrorCode::kIo, "failed to open file: " + path);
 #ifdef _WIN32
+  file_ = _wfopen(widen(path).c_str(), L"rb");
+  if (file_ == nullptr) throw Error(ErrorCode::kIo, "failed to open file: " + path);
   struct _stat64 info;
   const bool ok = _fstat64(_fileno(file_), &info) == 0 && (info.st_mode & _S_IFREG) != 0;
-#else
-  struct stat info;
-  const bool ok = fstat(fileno(file_), &info) == 0 && S_ISREG(info.st_mode);
-#endif
   if (!ok) {
     std::fclose(file_);
     file_ = nullptr;
     throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
   }
+#else
+  // O_NONBLOCK so that opening a FIFO (which would wait for a writer) or a device returns at once; the file type is
+  // checked on the descriptor itself, so the path cannot be swapped between the check and the read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorCode::kIo, "failed to open file: " + path);
+  struct stat info;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    close(fd);
+    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
+  }
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 || (file_ = fdopen(fd, "rb")) == nullptr) {
+    const std::string reason = system_error_text();
+    close(fd);
+    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (" + reason + ")");
+  }
+#endif
   size_ = static_cast<std::size_t>(info.st_size);
 }
 
@@ -136,25 +293,43 @@ void BufferWriter::write(const void* data, std::size_t n) {
 }
 
 AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
-  static std::atomic<unsigned> sequence{0};
-  const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
+  FileInfo existing;
+  bool exists = false;
 #ifdef _WIN32
-  const unsigned long pid = GetCurrentProcessId();
+  target_ = path;
+  exists = _wstat64(widen(path).c_str(), &existing) == 0;
 #else
-  const unsigned long pid = static_cast<unsigned long>(getpid());
+  target_ = resolve_links(path, &existing, &exists);
 #endif
-  temp_path_ = path + ".tmp-" + std::to_string(pid) + "-" + std::to_string(sequence.fetch_add(1)) + "-" +
-               std::to_string(static_cast<unsigned long long>(ticks) & 0xFFFFFFu);
-  file_ = open_file(temp_path_, "wb");
-  if (file_ == nullptr) {
-    throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text() + " (while creating " +
+  if (exists) refuse_unless_regular(path_, target_, existing);
+
+  // A short name of its own rather than one derived from the target's, which could exceed the file system's limit
+  // on name length (NAME_MAX, 255 bytes on most) when the target's name is near that limit.
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    temp_path_ = sibling_path(target_, ".hnswkit-" + random_hex12() + ".tmp");
+    file_ = create_exclusive(temp_path_);
+    if (file_ != nullptr) break;
+    if (errno != EEXIST || attempt == kAttempts) {
+      throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text() + " (while creating " +
+                                      temp_path_ + ")");
+    }
+  }
+#ifndef _WIN32
+  if (exists && !keep_owner_and_mode(fileno(file_), existing)) {
+    const std::string reason = system_error_text();
+    std::fclose(file_);
+    file_ = nullptr;
+    remove_file(temp_path_);
+    throw Error(ErrorCode::kIo, "cannot write " + path + ": " + reason + " (while setting the mode of " +
                                     temp_path_ + ")");
   }
+#endif
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
   if (file_ != nullptr) std::fclose(file_);
-  if (!committed_) std::remove(temp_path_.c_str());
+  if (!committed_) remove_file(temp_path_);
 }
 
 void AtomicFileWriter::write(const void* data, std::size_t n) {
@@ -174,15 +349,18 @@ void AtomicFileWriter::commit() {
   file_ = nullptr;
   if (closed != 0) throw Error(ErrorCode::kIo, "cannot write " + path_ + ": " + system_error_text());
 #ifdef _WIN32
-  if (!MoveFileExW(widen(temp_path_).c_str(), widen(path_).c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+  if (!MoveFileExW(widen(temp_path_).c_str(), widen(target_).c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
     throw Error(ErrorCode::kIo, "cannot replace " + path_ + " (error " + std::to_string(GetLastError()) + ")");
   }
 #else
-  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+  // The target was checked when the save began, which may be minutes ago for a large index: check it again.
+  FileInfo now;
+  if (lstat(target_.c_str(), &now) == 0) refuse_unless_regular(path_, target_, now);
+  if (std::rename(temp_path_.c_str(), target_.c_str()) != 0) {
     throw Error(ErrorCode::kIo, "cannot replace " + path_ + ": " + system_error_text());
   }
   // Make the rename itself durable; a failure here leaves a complete file in place, so it is not reported.
-  const int dir = open(directory_of(path_).c_str(), O_RDONLY);
+  const int dir = open(directory_of(target_).c_str(), O_RDONLY);
   if (dir >= 0) {
     fsync(dir);
     close(dir);

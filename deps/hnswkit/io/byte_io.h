@@ -42,7 +42,9 @@ class MemoryReader : public ByteReader {
   const std::uint8_t* data_;
 };
 
-// Throws Error(kIo, "failed to open file: <path>") if the path cannot be opened for reading.
+// Throws Error(kIo, "failed to open file: <path>") if the path cannot be opened for reading, and
+// Error(kIo, "failed to open file: <path> (not a regular file)") for a directory, FIFO, device or socket: those are
+// refused as soon as they are opened, so a FIFO with no writer does not block the caller.
 class FileReader : public ByteReader {
  public:
   explicit FileReader(const std::string& path);
@@ -80,8 +82,15 @@ class BufferWriter : public ByteWriter {
   std::vector<std::uint8_t> bytes_;
 };
 
-// Writes to a temporary file beside `path`; commit() flushes, syncs and renames it over `path`. Destroyed
-// without commit (an exception on the way), it removes the temporary file and leaves `path` as it was.
+// Replaces the file `path` names, crash-safely: writes to a temporary file `.hnswkit-<12 hex digits>.tmp` beside it,
+// created exclusively; commit() flushes, syncs and renames it over the target. Destroyed without commit (an exception
+// on the way), it removes the temporary file and leaves the target as it was.
+//
+// The target is `path` with symbolic links followed (a dangling link names the file to create). An existing target
+// must be a regular file, or the constructor throws Error(kIo, "cannot replace <path>: it is a directory, not a
+// regular file") and commit() checks again; the new file keeps its permission bits, and its owner and group where
+// the process may set them. A new file gets 0666 less the umask. Other hard links to the old file keep the old
+// contents: the rename gives only the target's name to the new file.
 class AtomicFileWriter : public ByteWriter {
  public:
   explicit AtomicFileWriter(const std::string& path);
@@ -92,8 +101,9 @@ class AtomicFileWriter : public ByteWriter {
   void commit();
 
  private:
-  std::string path_;
-  std::string temp_path_;
+  std::string path_;         // as given, for messages
+  std::string target_;       // path_ with symbolic links followed: what commit() replaces
+  std::string temp_path_;    // in target_'s directory, so that the rename stays within one file system
   std::FILE* file_ = nullptr;
   bool committed_ = false;
 };

@@ -3,7 +3,8 @@
 // Readers validate every field against the input's size, the given space and each other before allocating, and
 // throw Error(kCorruptFile) naming the field and the numbers; they never return a half-built index. File writers
 // write a temporary file beside the target, flush and fsync it and rename it over the target, so a failure or a
-// crash leaves the previous file in place; every failure throws Error(kIo).
+// crash leaves the previous file in place; every failure throws Error(kIo). What a path may name (symbolic links,
+// existing modes, special files) is described at AtomicFileWriter and FileReader in io/byte_io.h.
 #pragma once
 
 #include <cstdint>

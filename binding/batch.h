@@ -222,14 +222,27 @@ inline Napi::Float64Array InsertedLabels(Napi::Env env, const AddBatch& batch) {
   return array;
 }
 
-// Attaches insertedLabels to what a batch threw, if it is an object (JS may throw primitives from onProgress).
-inline void AnnotateBatchError(Napi::Env env, Napi::Value error, const AddBatch& batch) {
-  if (error.IsObject()) error.As<Napi::Object>().Set("insertedLabels", InsertedLabels(env, batch));
+// Attaches insertedLabels to what a batch threw, if it is an object (JS may throw primitives from onProgress). This
+// only adds to the error: if the property cannot be set (a frozen object, a Proxy whose `set` trap throws, no
+// memory for the labels), the error goes on without it, and whatever setting it threw is dropped.
+inline void AnnotateBatchError(Napi::Env env, napi_value error, const AddBatch& batch) {
+  napi_valuetype type = napi_undefined;
+  if (napi_typeof(env, error, &type) != napi_ok || (type != napi_object && type != napi_function)) return;
+  try {
+    Napi::Float64Array labels = InsertedLabels(env, batch);
+    if (napi_set_named_property(env, error, "insertedLabels", labels) != napi_ok) {
+      napi_value dropped = nullptr;
+      TakePendingException(env, &dropped);
+    }
+  } catch (const Napi::Error&) {
+    // node-addon-api took the allocation failure off the environment when it made this exception.
+  }
 }
 
 // Runs `rows` (the row loop) on a helper thread while this, the JS thread, calls onProgress(done, total) about
-// every kProgressInterval, only with a new count between 0 and the total (both excluded). If onProgress throws, no further row starts and
-// its exception is rethrown once the rows in progress have finished; otherwise the loop's own failure is.
+// every kProgressInterval, only with a new count between 0 and the total (both excluded). If onProgress throws, no
+// further row starts and what it threw is thrown again, as a JsException, once the rows in progress have finished;
+// otherwise the loop's own failure is.
 template <typename Rows>
 void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& batch, Rows&& rows) {
   std::mutex mutex;
@@ -256,27 +269,40 @@ void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& b
     }
   } joiner{runner, batch};
 
-  std::optional<Napi::Error> callback_error;
+  std::optional<JsException> callback_error;
+  std::exception_ptr call_failure;  // the call itself could not be made (no memory for its arguments)
   std::size_t reported = 0;  // only counts that moved are reported; 0 (rows not started yet) never is
   std::unique_lock<std::mutex> lock(mutex);
   while (!finished_cv.wait_for(lock, kProgressInterval, [&] { return finished; })) {
     const std::size_t done = batch.done.load(std::memory_order_relaxed);
-    if (callback_error || done >= batch.rows || done == reported) continue;
+    if (callback_error || call_failure || done >= batch.rows || done == reported) continue;
     reported = done;
     lock.unlock();
     try {
-      Napi::HandleScope scope(env);
-      on_progress.Call({Napi::Number::New(env, static_cast<double>(done)),
-                        Napi::Number::New(env, static_cast<double>(batch.rows))});
-    } catch (Napi::Error& e) {
-      // Moved, not copied: copying re-references the value, which fails for a thrown primitive.
-      callback_error.emplace(std::move(e));
+      // What onProgress throws is escaped into the method's scope, to be thrown again after the join.
+      Napi::EscapableHandleScope scope(env);
+      napi_value arguments[] = {Napi::Number::New(env, static_cast<double>(done)),
+                                Napi::Number::New(env, static_cast<double>(batch.rows))};
+      napi_value ignored = nullptr;
+      // The raw call, not Function::Call: that wraps what JS threw in a Napi::Error (see JsException).
+      if (napi_call_function(env, env.Undefined(), on_progress, 2, arguments, &ignored) != napi_ok) {
+        napi_value thrown = nullptr;
+        if (TakePendingException(env, &thrown)) {
+          callback_error = JsException{scope.Escape(thrown)};
+        } else {
+          throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "addItemsSync was stopped: the environment is exiting");
+        }
+        batch.stop.store(true, std::memory_order_relaxed);
+      }
+    } catch (...) {
+      call_failure = std::current_exception();
       batch.stop.store(true, std::memory_order_relaxed);
     }
     lock.lock();
   }
   lock.unlock();
-  if (callback_error) throw std::move(*callback_error);
+  if (callback_error) throw *callback_error;
+  if (call_failure) std::rethrow_exception(call_failure);
   if (failure) std::rethrow_exception(failure);
 }
 

@@ -19,6 +19,21 @@ struct ErrorInfo {
   std::string code;  // empty: the JS error gets no `code` property
 };
 
+// What a JS callback (a searchKnn filter, addItemsSync's onProgress) threw, carried to the end of the method and
+// thrown again as it is. Napi::Error would look a property up on the value to rethrow it, which runs a Proxy's
+// `has` trap, and whatever that trap throws would replace the value. `value` is a handle of the method's outermost
+// scope (callers escape it there), so it stays valid until the method returns.
+struct JsException {
+  napi_value value;
+};
+
+// Takes the exception a JS call left pending, as a raw value; false if none is pending (the environment is exiting).
+inline bool TakePendingException(napi_env env, napi_value* value) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return false;
+  return napi_get_and_clear_last_exception(env, value) == napi_ok;
+}
+
 // Describes the exception being handled; call it only inside a catch block.
 inline ErrorInfo DescribeCurrentException() {
   try {
@@ -50,12 +65,15 @@ inline Napi::Error BusyError(Napi::Env env, const std::string& what) {
 }
 
 // Runs a method body so that no C++ exception reaches N-API untranslated: a Napi::Error already carries its JS value
-// and passes through; anything else (engine, allocation, standard library) leaves as the error MakeError builds.
+// and passes through, as does a JsException (only methods whose dispatcher throws it again call JS callbacks);
+// anything else (engine, allocation, standard library) leaves as the error MakeError builds.
 template <typename Body>
 auto Guarded(Napi::Env env, Body&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const Napi::Error&) {
+    throw;
+  } catch (const JsException&) {
     throw;
   } catch (...) {
     throw MakeError(env, DescribeCurrentException());

@@ -40,7 +40,8 @@ export interface AddItemsOptions {
   replaceDeleted?: boolean;
   /**
    * Called on the JS thread with the rows finished so far, about every 100 ms while rows run, and exactly once with
-   * `done === total` on success. If it throws, no new row starts and the batch fails with what it threw.
+   * `done === total` on success. If it throws, no new row starts and the batch fails with what it threw, unchanged
+   * (with `insertedLabels` added if it is an extensible object and not a Proxy).
    */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -154,9 +155,12 @@ function requireIndex(target: BatchTarget): void {
   if (!target.native.isInitialized()) throw notInitializedError();
 }
 
-/** Sets `insertedLabels` on an error object; a thrown primitive or a frozen object stays as it is. */
+/**
+ * Sets `insertedLabels` on an error object; a thrown primitive, a frozen object or a Proxy stays as it is. A Proxy
+ * is left alone because defining a property on it runs its traps, which may throw or change what it is.
+ */
 function withInsertedLabels(err: unknown, labels: Float64Array): unknown {
-  if ((typeof err === 'object' && err !== null) || typeof err === 'function') {
+  if (((typeof err === 'object' && err !== null) || typeof err === 'function') && !util.types.isProxy(err)) {
     try {
       Object.defineProperty(err, 'insertedLabels', { value: labels, enumerable: true, writable: true, configurable: true });
     } catch {
@@ -471,7 +475,11 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
   });
 }
 
-/** addItemsSync: the same rows on native threads while the JS thread waits (and, with onProgress, reports). */
+/**
+ * addItemsSync: the same rows on native threads while the JS thread waits (and, with onProgress, reports). The
+ * binding calls a wrapper of onProgress, not onProgress itself: what onProgress throws is kept here and the binding
+ * sees an Error of this module's own, so the binding only ever annotates (and so touches) an object made here.
+ */
 export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Float64Array {
   const batch = prepareAdd(target, toFlatVectors(vectors, target.dim, 'vectors'), labels, options);
   const { signal, onProgress } = batch;
@@ -480,15 +488,27 @@ export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unkn
   const stop = (): void => {
     if (control) Atomics.store(control, 0, 1n);
   };
+  let callbackFailure: { error: unknown } | undefined;
+  const report =
+    onProgress &&
+    ((done: number, total: number): void => {
+      try {
+        onProgress(done, total);
+      } catch (error) {
+        callbackFailure = { error };
+        throw new Error('onProgress threw');
+      }
+    });
   if (control) signal?.addEventListener('abort', stop);
   try {
     target.native.addItemsSync(batch.vectors, batch.labels, {
       numThreads: batch.numThreads,
       replaceDeleted: batch.replaceDeleted,
       control,
-      onProgress,
+      onProgress: report,
     });
   } catch (err) {
+    if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
     throw batchFailure(err, batch);
   } finally {
     if (control) signal?.removeEventListener?.('abort', stop);

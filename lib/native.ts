@@ -26,7 +26,8 @@ export type NativeErrorCode =
   | 'ERR_NOT_INITIALIZED'
   | 'ERR_INDEX_BUSY';
 
-/** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and rethrows. */
+/** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and throws
+ * the same value again, without reading any property of it. */
 export type NativeFilter = (label: number) => unknown;
 
 /**
@@ -80,8 +81,9 @@ export interface NativeBatchSearchResult {
  * unless `owned` says lib already made a private copy.
  *
  * A failed addItems (or addItemsSync) error carries `insertedLabels: Float64Array`, the labels of the batch that are
- * in the index, in row order; a stopped one fails with code ERR_CANCELLED. Before any row runs, a batch whose new
- * labels do not fit fails with ERR_INDEX_FULL.
+ * in the index, in row order (if the error is an object that takes the property); a stopped one fails with code
+ * ERR_CANCELLED. Before any row runs, a batch whose new labels do not fit fails with ERR_INDEX_FULL. What
+ * addItemsSync's onProgress throws comes back as it was thrown.
  *
  * Jobs in flight (every Promise form) make initIndex, resizeIndex, readIndex*, fromBuffer* and fromBufferAsync
  * throw ERR_INDEX_BUSY; while a readIndex or fromBufferAsync is in flight, every job start and every mutating

@@ -256,6 +256,38 @@ function rethrowCall(method: string, variant: string, value: unknown, make: (env
   };
 }
 
+/** A Proxy all of whose traps throw, recording in `log` each trap that ran. */
+function hostileProxy(log: string[]): object {
+  const handler = new Proxy(
+    {},
+    {
+      get: (_target, trap) => () => {
+        log.push(String(trap));
+        throw new Error(`the ${String(trap)} trap ran`);
+      },
+    },
+  );
+  return new Proxy(new Error('thrown'), handler);
+}
+
+/**
+ * Runs `run` with a function that throws a Proxy whose traps all throw, and returns whether `run` threw that very
+ * Proxy and which of its traps ran (none may).
+ */
+async function proxyThrownThrough(run: (thrower: () => never) => unknown): Promise<{ same: boolean; traps: string[] }> {
+  const traps: string[] = [];
+  const proxy = hostileProxy(traps);
+  let thrown: unknown;
+  try {
+    await (run(() => {
+      throw proxy;
+    }) as Promise<unknown>);
+  } catch (value) {
+    thrown = value;
+  }
+  return { same: thrown === proxy, traps };
+}
+
 /** Starts an addItems job that is still in flight when the call right after it runs (it settles on the JS thread). */
 function withJob(env: Env, index: Loose): void {
   env.defer(index.addItems([vec(7)], [7], { numThreads: 1 }) as Promise<unknown>);
@@ -1212,7 +1244,10 @@ export const CATALOGUE: Group[] = [
         id: 'on-progress-throws',
         input: 'an `onProgress` that throws',
         note: 'The rows in progress finish and no new row starts; the error gets `insertedLabels`, the labels of the batch now in the index.',
-        outcome: { kind: 'rethrown', text: 'what `onProgress` threw, unchanged, with `insertedLabels` added' },
+        outcome: {
+          kind: 'rethrown',
+          text: 'what `onProgress` threw, unchanged, with `insertedLabels` added (not to a primitive, a frozen object or a Proxy, none of whose traps run)',
+        },
         calls: [
           {
             method: 'HierarchicalNSW#addItemsSync',
@@ -1251,6 +1286,20 @@ export const CATALOGUE: Group[] = [
               return Array.from(inserted ?? []);
             },
             check: (out) => assertJson(out, [20, 21]),
+          },
+          {
+            method: 'HierarchicalNSW#addItemsSync',
+            variant: 'a Proxy whose traps throw',
+            mutates: true,
+            run: (e) => proxyThrownThrough((thrower) => e.hnsw().addItemsSync(TWO_ROWS(), [20, 21], { onProgress: thrower })),
+            check: (out) => assertJson(out, { same: true, traps: [] }),
+          },
+          {
+            method: 'BruteforceSearch#addItems',
+            variant: 'a Proxy whose traps throw',
+            mutates: true,
+            run: (e) => proxyThrownThrough((thrower) => e.brute().addItems(TWO_ROWS(), [20, 21], { onProgress: thrower })),
+            check: (out) => assertJson(out, { same: true, traps: [] }),
           },
         ],
       },
@@ -1573,10 +1622,19 @@ export const CATALOGUE: Group[] = [
     rows: [
       {
         id: 'filter-throws',
-        input: 'a filter that throws (an Error, a string, `undefined`, `null`)',
+        input: 'a filter that throws (an Error, a string, `undefined`, `null`, a Proxy)',
         note: 'The search stops admitting elements and the exception is rethrown; hnswlib-node aborted the process.',
-        outcome: { kind: 'rethrown', text: 'exactly what the filter threw (the same object); the index stays usable' },
+        outcome: {
+          kind: 'rethrown',
+          text: 'exactly what the filter threw (the same object; none of a Proxy\'s traps run); the index stays usable',
+        },
         calls: [
+          ...(['hnsw', 'brute'] as const).map((kind) => ({
+            method: kind === 'hnsw' ? 'HierarchicalNSW#searchKnn' : 'BruteforceSearch#searchKnn',
+            variant: 'a Proxy whose traps throw',
+            run: (e: Env) => proxyThrownThrough((thrower) => (kind === 'hnsw' ? e.hnsw() : e.brute()).searchKnn(vec(0), 2, thrower)),
+            check: (out: unknown) => assertJson(out, { same: true, traps: [] }),
+          })),
           rethrowCall('HierarchicalNSW#searchKnn', 'RangeError', new RangeError('filter failed'), (e) => e.hnsw()),
           rethrowCall('HierarchicalNSW#searchKnn', 'string', 'not an Error', (e) => e.hnsw()),
           rethrowCall('HierarchicalNSW#searchKnn', 'undefined', undefined, (e) => e.hnsw()),

@@ -1,0 +1,102 @@
+// Callers that work against a batch call or a callback: Proxies thrown from callbacks. docs/api.md describes each
+// behaviour and docs/bad-input.md lists the errors.
+
+import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
+import { loose, type Loose } from './fixtures/expect-error';
+import { randomVectors } from './helpers/batch';
+
+type Kind = 'hnsw' | 'brute';
+const KINDS: Kind[] = ['hnsw', 'brute'];
+const CLASS: Record<Kind, string> = { hnsw: 'HierarchicalNSW', brute: 'BruteforceSearch' };
+
+const DIM = 3;
+
+/** An l2 index of either kind, dimension `dim`, capacity `capacity`, holding labels 0..count-1 at [i, i+1, ...]. */
+function makeIndex(kind: Kind, count = 4, capacity = 100, dim = DIM): Loose {
+  const index = loose(kind === 'hnsw' ? new HierarchicalNSW('l2', dim) : new BruteforceSearch('l2', dim));
+  if (kind === 'hnsw') index.initIndex(capacity, 8, 20, 1);
+  else index.initIndex(capacity);
+  for (let i = 0; i < count; i++) index.addPoint(Array.from({ length: dim }, (_, j) => i + j), i);
+  return index;
+}
+
+// ---- Proxies thrown from callbacks ----------------------------------------------------------------------------
+
+/** A Proxy all of whose traps throw, recording each trap that ran in `log`. */
+function hostileProxy(log: string[]): object {
+  const handler = new Proxy(
+    {},
+    {
+      get: (_target, trap) => () => {
+        log.push(String(trap));
+        throw new Error(`the ${String(trap)} trap ran`);
+      },
+    },
+  );
+  return new Proxy(new Error('thrown'), handler);
+}
+
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
+/** What `call` threw or rejected with, caught without reading anything of it (a then-callback would read `then`). */
+async function thrownBy(call: () => unknown): Promise<{ threw: boolean; value: unknown }> {
+  let threw = false;
+  let value: unknown;
+  try {
+    await (call() as Promise<unknown>);
+  } catch (err) {
+    threw = true;
+    value = err;
+  }
+  return { threw, value };
+}
+
+/** Calls that make the binding or lib/ call a callback that throws `value`. */
+function throwingCalls(kind: Kind, value: unknown): Array<[string, () => unknown]> {
+  const thrower = (): never => {
+    throw value;
+  };
+  // Long enough that onProgress is called while rows still run (about every 100 ms), from native code for the
+  // Sync form and from a timer of lib/ for the Promise form.
+  const slow = (): { index: Loose; data: Float32Array } => {
+    const index = loose(new HierarchicalNSW('l2', 32));
+    index.initIndex(20000, 16, 200, 1);
+    return { index, data: randomVectors(20000, 32, 3) };
+  };
+  const calls: Array<[string, () => unknown]> = [[`${CLASS[kind]}#searchKnn filter`, () => makeIndex(kind).searchKnn([0, 1, 2], 2, thrower)]];
+  if (kind === 'hnsw') {
+    calls.push(['HierarchicalNSW#addItemsSync onProgress while rows run', () => {
+      const { index, data } = slow();
+      return index.addItemsSync(data, undefined, { numThreads: 1, onProgress: thrower });
+    }]);
+    calls.push(['HierarchicalNSW#addItems onProgress while rows run', () => {
+      const { index, data } = slow();
+      return index.addItems(data, undefined, { numThreads: 1, onProgress: thrower });
+    }]);
+  }
+  for (const method of ['addItemsSync', 'addItems']) {
+    calls.push([`${CLASS[kind]}#${method} onProgress at the end`, () => makeIndex(kind)[method]([[9, 9, 9]], [30], { onProgress: thrower })]);
+  }
+  return calls;
+}
+
+describe('a Proxy thrown from a callback', () => {
+  const cases = KINDS.flatMap((kind) => throwingCalls(kind, null).map(([name], i) => [name, kind, i] as const));
+
+  it.each(cases)('%s comes back as the same Proxy, with none of its traps run (all traps throwing)', async (_name, kind, i) => {
+    const log: string[] = [];
+    const proxy = hostileProxy(log);
+    const { threw, value } = await thrownBy(throwingCalls(kind, proxy)[i][1]);
+    expect({ threw, same: value === proxy, traps: log }).toEqual({ threw: true, same: true, traps: [] });
+  }, 30_000);
+
+  it.each(cases)('%s comes back as the same revoked Proxy', async (_name, kind, i) => {
+    const proxy = revokedProxy();
+    const { threw, value } = await thrownBy(throwingCalls(kind, proxy)[i][1]);
+    expect({ threw, same: value === proxy }).toEqual({ threw: true, same: true });
+  }, 30_000);
+});

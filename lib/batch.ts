@@ -4,7 +4,7 @@
 import { constants as bufferConstants } from 'buffer';
 import * as os from 'os';
 import * as util from 'util';
-import type { NativeBatchMethods, NativeBatchSearchResult, NativeLabelFilter } from './native';
+import type { NativeBatchControl, NativeBatchMethods, NativeBatchSearchResult, NativeLabelFilter } from './native';
 import {
   FLOAT32_MAX,
   UINT32_MAX,
@@ -46,7 +46,8 @@ export interface AddItemsOptions {
   onProgress?: (done: number, total: number) => void;
   /**
    * Stops the batch: no new row starts, rows already inserted stay, and the batch fails with an `AbortError`
-   * (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason).
+   * (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason). Any object with a boolean `aborted` and
+   * an `addEventListener` method is accepted; calling the listener stops the batch even if `aborted` stays false.
    */
   signal?: AbortSignal;
 }
@@ -405,9 +406,26 @@ function reportDone(batch: AddBatch): Float64Array {
   return batch.labels;
 }
 
+/**
+ * The abort listener of a batch: stops the rows through `control` and remembers that it was called, since a
+ * signal-like object may call it without ever setting `aborted`.
+ */
+class AbortWatch {
+  fired = false;
+
+  constructor(private readonly control: NativeBatchControl) {}
+
+  readonly listener = (): void => {
+    this.fired = true;
+    Atomics.store(this.control, 0, 1n);
+  };
+}
+
 /** A cancelled native batch becomes the AbortError when the signal asked for it. */
-function batchFailure(err: unknown, batch: AddBatch): unknown {
-  if (isCancelled(err) && batch.signal?.aborted) return new AbortError(batch.signal.reason, insertedLabelsOf(err));
+function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefined): unknown {
+  if (isCancelled(err) && (abort?.fired || batch.signal?.aborted)) {
+    return new AbortError(batch.signal?.reason, insertedLabelsOf(err));
+  }
   return err;
 }
 
@@ -424,7 +442,7 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
     const stop = (): void => {
       Atomics.store(control, 0, 1n);
     };
-    signal?.addEventListener('abort', stop);
+    const abort = new AbortWatch(control);
     let callbackFailure: { error: unknown } | undefined;
     // Only counts that moved are reported; 0 (rows not started yet) never is.
     let reported = 0;
@@ -445,10 +463,12 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
     poll?.unref();
     const cleanup = (): void => {
       if (poll) clearInterval(poll);
-      signal?.removeEventListener?.('abort', stop);
+      signal?.removeEventListener?.('abort', abort.listener);
     };
     let job: Promise<void>;
     try {
+      // Inside the try: a signal-like object may call the listener, or throw, right here.
+      signal?.addEventListener('abort', abort.listener);
       job = target.native.addItems(batch.vectors, batch.labels, {
         numThreads: batch.numThreads,
         replaceDeleted: batch.replaceDeleted,
@@ -469,7 +489,7 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
       (err: unknown) => {
         cleanup();
         if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
-        throw batchFailure(err, batch);
+        throw batchFailure(err, batch, abort);
       },
     );
   });
@@ -483,11 +503,10 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
 export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Float64Array {
   const batch = prepareAdd(target, toFlatVectors(vectors, target.dim, 'vectors'), labels, options);
   const { signal, onProgress } = batch;
-  // Only onProgress runs JS during the call, so only it can abort the signal meanwhile.
-  const control = signal && onProgress ? new BigInt64Array(new SharedArrayBuffer(16)) : undefined;
-  const stop = (): void => {
-    if (control) Atomics.store(control, 0, 1n);
-  };
+  // Only JS run during the call can abort the signal meanwhile: onProgress, or a signal-like object calling the
+  // listener as it is added.
+  const control = signal ? new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT)) : undefined;
+  const abort = control ? new AbortWatch(control) : undefined;
   let callbackFailure: { error: unknown } | undefined;
   const report =
     onProgress &&
@@ -499,8 +518,8 @@ export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unkn
         throw new Error('onProgress threw');
       }
     });
-  if (control) signal?.addEventListener('abort', stop);
   try {
+    if (abort) signal?.addEventListener('abort', abort.listener);
     target.native.addItemsSync(batch.vectors, batch.labels, {
       numThreads: batch.numThreads,
       replaceDeleted: batch.replaceDeleted,
@@ -509,9 +528,9 @@ export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unkn
     });
   } catch (err) {
     if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
-    throw batchFailure(err, batch);
+    throw batchFailure(err, batch, abort);
   } finally {
-    if (control) signal?.removeEventListener?.('abort', stop);
+    if (abort) signal?.removeEventListener?.('abort', abort.listener);
   }
   return reportDone(batch);
 }

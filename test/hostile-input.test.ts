@@ -1,9 +1,9 @@
-// Callers that work against a batch call or a callback: Proxies thrown from callbacks. docs/api.md describes each
-// behaviour and docs/bad-input.md lists the errors.
+// Callers that work against a batch call or a callback: Proxies thrown from callbacks; and a signal-like object that
+// calls its listener at once. docs/api.md describes each behaviour and docs/bad-input.md lists the errors.
 
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 import { loose, type Loose } from './fixtures/expect-error';
-import { randomVectors } from './helpers/batch';
+import { failureOf, randomVectors } from './helpers/batch';
 
 type Kind = 'hnsw' | 'brute';
 const KINDS: Kind[] = ['hnsw', 'brute'];
@@ -99,4 +99,39 @@ describe('a Proxy thrown from a callback', () => {
     const { threw, value } = await thrownBy(throwingCalls(kind, proxy)[i][1]);
     expect({ threw, same: value === proxy }).toEqual({ threw: true, same: true });
   }, 30_000);
+});
+
+// ---- signal-like objects --------------------------------------------------------------------------------------
+
+/** The duck type `signal` accepts, calling its abort listener as soon as it is added; `aborted` stays false. */
+function eagerSignal(): object {
+  return { aborted: false, addEventListener: (_type: string, listener: () => void) => listener(), removeEventListener: () => undefined };
+}
+
+function expectAbortError(err: unknown): void {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; insertedLabels?: unknown };
+  expect({ name: e.name, code: e.code, message: e.message, inserted: Array.from(e.insertedLabels as Float64Array) }).toEqual({
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+    message: 'The operation was aborted',
+    inserted: [],
+  });
+}
+
+describe('a signal-like object that calls its abort listener as it is added', () => {
+  it.each(KINDS.map((kind) => [CLASS[kind], kind] as const))('%s#addItems rejects with the AbortError', async (_cls, kind) => {
+    const index = makeIndex(kind);
+    expectAbortError(await failureOf(() => index.addItems([[9, 9, 9], [8, 8, 8]], [20, 21], { signal: eagerSignal() })));
+    expect(index.getCurrentCount()).toBe(4);
+  });
+
+  it.each(KINDS.flatMap((kind) => [false, true].map((progress) => [CLASS[kind], progress, kind] as const)))(
+    '%s#addItemsSync throws the AbortError (onProgress given: %s)',
+    async (_cls, progress, kind) => {
+      const index = makeIndex(kind);
+      const options = { signal: eagerSignal(), onProgress: progress ? () => undefined : undefined };
+      expectAbortError(await failureOf(() => index.addItemsSync([[9, 9, 9], [8, 8, 8]], [20, 21], options)));
+      expect(index.getCurrentCount()).toBe(4);
+    },
+  );
 });

@@ -1340,6 +1340,22 @@ export const CATALOGUE: Group[] = [
         ],
       },
       {
+        id: 'signal-eager',
+        input: 'a signal-like object whose `addEventListener` calls the `abort` listener at once (its `aborted` stays false)',
+        note: 'The call of the listener is the abort. Nothing is inserted; `insertedLabels` is empty.',
+        outcome: err('AbortError', 'ABORT_ERR', 'The operation was aborted', 'AbortError (`name` `AbortError`, an `Error`)'),
+        calls: (['HierarchicalNSW#addItemsSync', 'BruteforceSearch#addItems'] as const).map((method) => ({
+          method,
+          mode: method.endsWith('Sync') ? ('throws' as const) : ('rejects' as const),
+          run: (e: Env) => {
+            const signal = { aborted: false, addEventListener: (_type: string, listener: () => void) => listener() };
+            const index = method.startsWith('Hier') ? e.hnsw() : e.brute();
+            return index[method.endsWith('Sync') ? 'addItemsSync' : 'addItems'](TWO_ROWS(), [20, 21], { signal });
+          },
+          check: (error: unknown) => assertJson(Array.from((error as { insertedLabels: Float64Array }).insertedLabels), []),
+        })),
+      },
+      {
         id: 'batch-filter-shape',
         input: 'a batch `filter` that is not an object (`null`, a function, a string)',
         note: 'A JavaScript callback cannot run on the worker threads of a batch search; pass label lists.',

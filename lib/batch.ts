@@ -32,7 +32,10 @@ export type VectorBatch = Float32Array | ReadonlyArray<readonly number[] | Float
  */
 export type LabelFilterSpec = { allow: LabelList } | { deny: LabelList };
 
-/** Options of `addItems` / `addItemsSync`. Unknown keys are ignored. */
+/**
+ * Options of `addItems` / `addItemsSync`. Unknown keys are ignored. Each option is read once, when the call starts
+ * and before the vectors are read, so a getter cannot change the vectors after they were checked.
+ */
 export interface AddItemsOptions {
   /** Threads inserting rows: an integer >= 1, capped at the row count. Default `os.availableParallelism()`. */
   numThreads?: number;
@@ -52,7 +55,7 @@ export interface AddItemsOptions {
   signal?: AbortSignal;
 }
 
-/** Options of `searchKnnBatch` / `searchKnnBatchSync`. Unknown keys are ignored. */
+/** Options of `searchKnnBatch` / `searchKnnBatchSync`. Unknown keys are ignored; each is read once, first. */
 export interface SearchBatchOptions {
   /** Threads searching: an integer >= 1, capped at the query count. Default `os.availableParallelism()`. */
   numThreads?: number;
@@ -185,9 +188,28 @@ function isCancelled(err: unknown): boolean {
 /** Floats the Promise forms convert per event-loop turn: a few milliseconds of work, so timers keep running. */
 const SLICE_FLOATS = 1 << 20;
 
+/**
+ * Whether a typed array's buffer was detached (transferred): it then reads as empty, and would pass for an empty
+ * batch. Node 20 has no `ArrayBuffer.prototype.detached`; a view of a detached buffer cannot be made.
+ */
+function isDetached(array: Float32Array): boolean {
+  if (array.length !== 0 || array.buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(array.buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function detachedError(name: string): TypeError {
+  return typeError(name, 'a Float32Array whose buffer is not detached', verbatim('a detached Float32Array'));
+}
+
 /** The number of rows of a batch, from its container alone (rows are checked as they are copied). */
 function batchRows(value: unknown, dim: number, name: string): number {
   if (util.types.isFloat32Array(value)) {
+    if (isDetached(value)) throw detachedError(name);
     if (value.length % dim !== 0) {
       throw rangeError(name, `a length that is a multiple of ${dim}`, value.length, 'to have');
     }
@@ -215,7 +237,10 @@ function copyRows(value: Float32Array | readonly unknown[], dim: number, name: s
     const row = value[r];
     const rowName = `${name}[${r}]`;
     if (util.types.isFloat32Array(row)) {
-      if (row.length !== dim) throw rangeError(rowName, `${dim} elements`, row.length, 'to have');
+      if (row.length !== dim) {
+        if (isDetached(row)) throw detachedError(rowName);
+        throw rangeError(rowName, `${dim} elements`, row.length, 'to have');
+      }
       for (let c = 0; c < dim; c++) {
         if (!Number.isFinite(row[c])) throw rangeError(`${rowName}[${c}]`, 'a finite number', row[c]);
       }
@@ -361,26 +386,36 @@ function toNativeFilter(value: unknown): NativeLabelFilter | undefined {
 
 // ---- addItems -------------------------------------------------------------------------------------------------
 
-interface AddBatch {
-  vectors: Float32Array;
-  labels: Float64Array;
+/** The options of an addItems call as plain values, read before anything else (see readAddOptions). */
+interface AddSettings {
   numThreads: number;
   replaceDeleted: boolean;
   onProgress?: Progress;
   signal?: SignalLike;
 }
 
-function prepareAdd(target: BatchTarget, flat: { data: Float32Array; count: number }, labels: unknown, options: unknown): AddBatch {
-  const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
+interface AddBatch extends AddSettings {
+  vectors: Float32Array;
+  labels: Float64Array;
+}
+
+/**
+ * Reads every option once, before the vectors are checked or copied: a getter runs JS, which could otherwise
+ * rewrite or detach vectors that were already checked.
+ */
+function readAddOptions(target: BatchTarget, options: unknown): AddSettings {
   const settings = readOptions(options);
-  const batch: AddBatch = {
-    vectors: flat.data,
-    labels: NO_LABELS,
+  return {
     numThreads: readNumThreads(settings),
     replaceDeleted: target.graph ? readBoolean(settings, 'replaceDeleted') : false,
     onProgress: readProgress(settings),
     signal: readSignal(settings),
   };
+}
+
+function prepareAdd(target: BatchTarget, settings: AddSettings, flat: { data: Float32Array; count: number }, labels: unknown): AddBatch {
+  const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
+  const batch: AddBatch = { ...settings, vectors: flat.data, labels: NO_LABELS };
   requireIndex(target);
   if (given !== undefined) {
     batch.labels = given;
@@ -435,7 +470,8 @@ function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefin
  */
 export function addItems(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
   return preparedJob(target, 'holdAddItems', async (started) => {
-    const batch = prepareAdd(target, await toOwnedFlatVectors(vectors, target.dim, 'vectors'), labels, options);
+    const settings = readAddOptions(target, options);
+    const batch = prepareAdd(target, settings, await toOwnedFlatVectors(vectors, target.dim, 'vectors'), labels);
     const { signal, onProgress } = batch;
     const total = batch.labels.length;
     const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
@@ -501,7 +537,8 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
  * sees an Error of this module's own, so the binding only ever annotates (and so touches) an object made here.
  */
 export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Float64Array {
-  const batch = prepareAdd(target, toFlatVectors(vectors, target.dim, 'vectors'), labels, options);
+  const settings = readAddOptions(target, options);
+  const batch = prepareAdd(target, settings, toFlatVectors(vectors, target.dim, 'vectors'), labels);
   const { signal, onProgress } = batch;
   // Only JS run during the call can abort the signal meanwhile: onProgress, or a signal-like object calling the
   // listener as it is added.
@@ -537,23 +574,39 @@ export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unkn
 
 // ---- searchKnnBatch -------------------------------------------------------------------------------------------
 
-function prepareSearch(target: BatchTarget, flat: { data: Float32Array; count: number }, k: unknown, options: unknown) {
+/** k and the options of a searchKnnBatch call as plain values, read before the queries (see readAddOptions). */
+interface SearchSettings {
+  k: number;
+  numThreads: number;
+  ef?: number;
+  filter?: NativeLabelFilter;
+}
+
+function readSearchOptions(target: BatchTarget, k: unknown, options: unknown): SearchSettings {
   if (typeof k !== 'number') throw typeError('k', 'a number', k);
   checkIntegerRange(k, 'k', 1, Number.MAX_SAFE_INTEGER);
-  if (flat.count > 0 && k * flat.count > MAX_RESULT_SLOTS) {
-    const most = Math.floor(MAX_RESULT_SLOTS / flat.count);
-    throw rangeError('k', `an integer between 1 and ${most} for ${flat.count} queries`, k);
-  }
   const settings = readOptions(options);
   const numThreads = readNumThreads(settings);
   let ef: number | undefined;
-  if (target.graph && settings.ef !== undefined) {
-    if (typeof settings.ef !== 'number') throw typeError('ef', 'a number', settings.ef);
-    checkIntegerRange(settings.ef, 'ef', 0, UINT32_MAX);
+  // Read once: a getter could answer differently on every read.
+  const givenEf = target.graph ? settings.ef : undefined;
+  if (givenEf !== undefined) {
+    if (typeof givenEf !== 'number') throw typeError('ef', 'a number', givenEf);
+    checkIntegerRange(givenEf, 'ef', 0, UINT32_MAX);
     // The beam is max(ef, k) and k >= 1, so ef 0 searches as ef 1 would; the native 0 means "the index's ef".
-    ef = Math.max(settings.ef, 1);
+    ef = Math.max(givenEf, 1);
   }
   const filter = toNativeFilter(settings.filter);
+  return { k, numThreads, ef, filter };
+}
+
+function prepareSearch(target: BatchTarget, settings: SearchSettings, flat: { data: Float32Array; count: number }) {
+  const { k, numThreads, ef, filter } = settings;
+  const rows = flat.count;
+  if (rows > 0 && k * rows > MAX_RESULT_SLOTS) {
+    const most = Math.floor(MAX_RESULT_SLOTS / rows);
+    throw rangeError('k', `an integer between 1 and ${most} for ${rows} queries`, k);
+  }
   requireIndex(target);
   return { queries: flat.data, k, options: { numThreads, ef, filter } };
 }
@@ -565,7 +618,8 @@ export function searchKnnBatch(
   options: unknown,
 ): Promise<BatchSearchResult> {
   return preparedJob(target, 'holdSearchKnnBatch', async (started) => {
-    const search = prepareSearch(target, await toOwnedFlatVectors(queries, target.dim, 'queries'), k, options);
+    const settings = readSearchOptions(target, k, options);
+    const search = prepareSearch(target, settings, await toOwnedFlatVectors(queries, target.dim, 'queries'));
     const job = target.native.searchKnnBatch(search.queries, search.k, { ...search.options, owned: true });
     started();
     return job;
@@ -573,7 +627,8 @@ export function searchKnnBatch(
 }
 
 export function searchKnnBatchSync(target: BatchTarget, queries: unknown, k: unknown, options: unknown): BatchSearchResult {
-  const search = prepareSearch(target, toFlatVectors(queries, target.dim, 'queries'), k, options);
+  const settings = readSearchOptions(target, k, options);
+  const search = prepareSearch(target, settings, toFlatVectors(queries, target.dim, 'queries'));
   return target.native.searchKnnBatchSync(search.queries, search.k, search.options);
 }
 

@@ -260,7 +260,7 @@ export class BruteforceSearch {
    * @param vectors - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
    * @param labels - one per row, distinct integers 0..`Number.MAX_SAFE_INTEGER`. Default: consecutive from
    *   `getCurrentCount()`.
-   * @param options - `numThreads`, `onProgress`, `signal` (see `AddItemsOptions`).
+   * @param options - `numThreads`, `onProgress`, `signal` (see `AddItemsOptions`); read first, before the vectors.
    * @returns a Promise of the labels used, in row order.
    * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED`, `ERR_INDEX_FULL` before
    *   any row runs, the first row error or an `AbortError` with `insertedLabels`.
@@ -291,7 +291,8 @@ export class BruteforceSearch {
    *
    * @param queries - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
    * @param k - an integer 1..`Number.MAX_SAFE_INTEGER`, with count * k at most 2^32.
-   * @param options - `numThreads` (default `os.availableParallelism()`) and `filter` (`{ allow }` / `{ deny }`).
+   * @param options - `numThreads` (default `os.availableParallelism()`) and `filter` (`{ allow }` / `{ deny }`);
+   *   read first, before the queries.
    * @returns a Promise of `{ k, count, labels, distances, found }` (stride k; unused slots -1 and `Infinity`).
    * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED` before `initIndex`.
    * @example

@@ -369,7 +369,7 @@ export class HierarchicalNSW {
    * @param labels - one per row, distinct integers 0..`Number.MAX_SAFE_INTEGER`. Default: consecutive from
    *   `getCurrentCount()` (as Python hnswlib).
    * @param options - `numThreads` (default `os.availableParallelism()`), `replaceDeleted` (default false),
-   *   `onProgress`, `signal`: see `AddItemsOptions`.
+   *   `onProgress`, `signal`: see `AddItemsOptions`. Each is read once, before the vectors.
    * @returns a Promise of the labels used, in row order.
    * @throws (as rejections) TypeError / RangeError naming the argument, row and column (`vectors[5][3]`);
    *   `ERR_NOT_INITIALIZED`; `ERR_INDEX_FULL` ("Hnswlib Error: The number of elements exceeds the specified limit
@@ -407,7 +407,8 @@ export class HierarchicalNSW {
    * @param k - an integer 1..`Number.MAX_SAFE_INTEGER` (more than are stored just gives fewer `found`), with
    *   count * k at most 2^32.
    * @param options - `numThreads` (default `os.availableParallelism()`), `ef` (default `getEf()` when the call
-   *   starts), `filter` (`{ allow }` or `{ deny }` label lists, evaluated in C++).
+   *   starts), `filter` (`{ allow }` or `{ deny }` label lists, evaluated in C++). Each is read once, before the
+   *   queries.
    * @returns a Promise of `{ k, count, labels, distances, found }`: flat typed arrays with stride k, unused slots
    *   holding label -1 and distance `Infinity`.
    * @throws (as rejections) TypeError / RangeError for bad input; `ERR_NOT_INITIALIZED`; `ERR_INDEX_BUSY` while a

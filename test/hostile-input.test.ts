@@ -1,9 +1,10 @@
-// Callers that work against a batch call or a callback: Proxies thrown from callbacks; and a signal-like object that
-// calls its listener at once. docs/api.md describes each behaviour and docs/bad-input.md lists the errors.
+// Callers that work against a batch call or a callback: Proxies thrown from callbacks; a signal-like object that
+// calls its listener at once; and option getters that rewrite or detach the vectors. docs/api.md describes each
+// behaviour and docs/bad-input.md lists the errors.
 
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 import { loose, type Loose } from './fixtures/expect-error';
-import { failureOf, randomVectors } from './helpers/batch';
+import { expectError, failureOf, randomVectors } from './helpers/batch';
 
 type Kind = 'hnsw' | 'brute';
 const KINDS: Kind[] = ['hnsw', 'brute'];
@@ -134,4 +135,90 @@ describe('a signal-like object that calls its abort listener as it is added', ()
       expect(index.getCurrentCount()).toBe(4);
     },
   );
+});
+
+// ---- option getters -------------------------------------------------------------------------------------------
+
+type Method = 'addItems' | 'addItemsSync' | 'searchKnnBatch' | 'searchKnnBatchSync';
+const METHODS: Method[] = ['addItems', 'addItemsSync', 'searchKnnBatch', 'searchKnnBatchSync'];
+
+/** The options each method reads on each class, in the order it reads them, and a valid value for each. */
+function optionKeys(kind: Kind, method: Method): string[] {
+  if (method.startsWith('add')) return kind === 'hnsw' ? ['numThreads', 'replaceDeleted', 'onProgress', 'signal'] : ['numThreads', 'onProgress', 'signal'];
+  return kind === 'hnsw' ? ['numThreads', 'ef', 'filter'] : ['numThreads', 'filter'];
+}
+const VALID: Record<string, unknown> = { numThreads: 1, replaceDeleted: false, onProgress: undefined, signal: undefined, ef: 10, filter: undefined };
+
+/** The name the messages give the vectors of `method`. */
+const argName = (method: Method): string => (method.startsWith('add') ? 'vectors' : 'queries');
+
+/** Calls `method` as a Promise either way (searches ask for k = 2). */
+function call(index: Loose, method: Method, data: unknown, options: object): Promise<unknown> {
+  return failureOf(() => (method.startsWith('add') ? index[method](data, undefined, options) : index[method](data, 2, options)));
+}
+
+/** An options object whose `key` is a getter that runs `effect` and returns a valid value. */
+function withGetter(key: string, effect: () => void): object {
+  return Object.defineProperty({}, key, {
+    enumerable: true,
+    get() {
+      effect();
+      return VALID[key];
+    },
+  });
+}
+
+const GETTER_CASES = KINDS.flatMap((kind) =>
+  METHODS.flatMap((method) => optionKeys(kind, method).map((key) => [CLASS[kind], method, key, kind] as const)),
+);
+
+describe('option getters', () => {
+  it.each(KINDS.flatMap((kind) => METHODS.map((method) => [CLASS[kind], method, kind] as const)))(
+    '%s#%s reads each option once, before any vector',
+    async (_cls, method, kind) => {
+      const index = makeIndex(kind);
+      const log: string[] = [];
+      const options = {};
+      for (const key of optionKeys(kind, method)) {
+        Object.defineProperty(options, key, {
+          enumerable: true,
+          get() {
+            log.push(key);
+            return VALID[key];
+          },
+        });
+      }
+      const rows = [[1, 2, 3], [4, 5, 6]];
+      Object.defineProperty(rows, 0, {
+        get() {
+          log.push('row 0');
+          return [1, 2, 3];
+        },
+      });
+      const job = method.startsWith('add') ? index[method](rows, [50, 51], options) : index[method](rows, 2, options);
+      await job;
+      expect(log).toEqual([...optionKeys(kind, method), 'row 0']);
+    },
+  );
+
+  it.each(GETTER_CASES)('%s#%s: a `%s` getter that writes NaN into the vectors gives the RangeError for that element', async (_cls, method, key, kind) => {
+    const index = makeIndex(kind);
+    const data = Float32Array.from([10, 11, 12, 13, 14, 15]);
+    const err = await call(index, method, data, withGetter(key, () => (data[1] = NaN)));
+    expectError(err, 'RangeError', `Expected \`${argName(method)}[0][1]\` to be a finite number but received NaN`, 'ERR_OUT_OF_RANGE');
+    expect(index.getCurrentCount()).toBe(4);
+  });
+
+  it.each(GETTER_CASES)('%s#%s: a `%s` getter that detaches the vectors gives a TypeError, not an empty batch', async (_cls, method, key, kind) => {
+    const index = makeIndex(kind);
+    const data = Float32Array.from([10, 11, 12, 13, 14, 15]);
+    const err = await call(index, method, data, withGetter(key, () => structuredClone(data, { transfer: [data.buffer] })));
+    expectError(
+      err,
+      'TypeError',
+      `Expected \`${argName(method)}\` to be a Float32Array whose buffer is not detached but received a detached Float32Array`,
+      'ERR_INVALID_ARG_TYPE',
+    );
+    expect(index.getCurrentCount()).toBe(4);
+  });
 });

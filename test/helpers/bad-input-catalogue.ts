@@ -256,6 +256,23 @@ function rethrowCall(method: string, variant: string, value: unknown, make: (env
   };
 }
 
+/** An options object whose `key` is a getter that runs `effect` first, then returns `value`. */
+function getterOptions(key: string, value: unknown, effect: () => void): object {
+  return Object.defineProperty({}, key, {
+    enumerable: true,
+    get() {
+      effect();
+      return value;
+    },
+  });
+}
+
+/** Transfers a typed array's buffer away, leaving the array detached (length 0). */
+function detach(array: Float32Array): Float32Array {
+  structuredClone(array, { transfer: [array.buffer] });
+  return array;
+}
+
 /** A Proxy all of whose traps throw, recording in `log` each trap that ran. */
 function hostileProxy(log: string[]): object {
   const handler = new Proxy(
@@ -893,6 +910,61 @@ export const CATALOGUE: Group[] = [
           { method: 'HierarchicalNSW#addItemsSync', vars: { row: 'vectors[1]', got: 'string' }, run: (e) => e.hnsw().addItemsSync([vec(20), 'abc'], [20, 21]) },
           { method: 'BruteforceSearch#addItemsSync', vars: { row: 'vectors[0]', got: 'an instance of Float64Array' }, run: (e) => e.brute().addItemsSync([new Float64Array(3)], [20]) },
           { method: 'BruteforceSearch#searchKnnBatchSync', vars: { row: 'queries[0]', got: 'null' }, run: (e) => e.brute().searchKnnBatchSync([null], 1) },
+        ],
+      },
+      {
+        id: 'batch-detached',
+        input: 'a batch Float32Array whose buffer is detached (transferred): before the call, or by an option getter',
+        note: 'It reads as empty; taken as an empty batch, it would insert nothing and search nothing, silently.',
+        outcome: err('TypeError', 'ERR_INVALID_ARG_TYPE', 'Expected `{arg}` to be a Float32Array whose buffer is not detached but received a detached Float32Array'),
+        calls: [
+          { method: 'HierarchicalNSW#addItemsSync', vars: { arg: 'vectors' }, run: (e) => e.hnsw().addItemsSync(detach(new Float32Array(6))) },
+          {
+            method: 'HierarchicalNSW#searchKnnBatchSync',
+            variant: '`numThreads` getter',
+            vars: { arg: 'queries' },
+            run: (e) => {
+              const queries = new Float32Array([1, 2, 3, 4, 5, 6]);
+              return e.hnsw().searchKnnBatchSync(queries, 2, getterOptions('numThreads', 1, () => detach(queries)));
+            },
+          },
+          { method: 'BruteforceSearch#addItems', mode: 'rejects', vars: { arg: 'vectors[1]' }, run: (e) => e.brute().addItems([new Float32Array(3), detach(new Float32Array(3))], [20, 21]) },
+        ],
+      },
+      {
+        id: 'batch-getter-writes',
+        input: 'an option getter (`numThreads`, `replaceDeleted`, `onProgress`, `signal`, `ef`, `filter`) that writes NaN into the batch',
+        note: 'Every option is read once, before the batch is read, so the check sees what the getter wrote.',
+        outcome: err('RangeError', 'ERR_OUT_OF_RANGE', 'Expected `{el}` to be a finite number but received NaN'),
+        calls: [
+          {
+            method: 'HierarchicalNSW#addItemsSync',
+            variant: '`numThreads` getter',
+            vars: { el: 'vectors[0][1]' },
+            run: (e) => {
+              const vectors = new Float32Array([1, 2, 3, 4, 5, 6]);
+              return e.hnsw().addItemsSync(vectors, [20, 21], getterOptions('numThreads', 1, () => (vectors[1] = NaN)));
+            },
+          },
+          {
+            method: 'BruteforceSearch#addItems',
+            variant: '`signal` getter',
+            mode: 'rejects',
+            vars: { el: 'vectors[1][2]' },
+            run: (e) => {
+              const vectors = new Float32Array([1, 2, 3, 4, 5, 6]);
+              return e.brute().addItems(vectors, [20, 21], getterOptions('signal', undefined, () => (vectors[5] = NaN)));
+            },
+          },
+          {
+            method: 'HierarchicalNSW#searchKnnBatchSync',
+            variant: '`ef` getter',
+            vars: { el: 'queries[0][0]' },
+            run: (e) => {
+              const queries = new Float32Array([1, 2, 3]);
+              return e.hnsw().searchKnnBatchSync(queries, 1, getterOptions('ef', 10, () => (queries[0] = NaN)));
+            },
+          },
         ],
       },
     ],

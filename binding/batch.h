@@ -3,6 +3,7 @@
 //
 // Arguments are checked (and, for a job, copied) on the JS thread; the row loops run hnswkit::parallel_for on a
 // libuv pool thread (Promise form) or on the calling thread (Sync form), with the threads the caller asked for.
+// Each row is checked for non-finite elements as the row loop takes it, on the copy that is inserted or searched.
 // Derived (the wrap class) supplies, as public statics:
 //   AddOne(engine, vector, label, replace_deleted)      one insert or update
 //   SearchOne(engine, query, k, filter, ef) -> hits      one query
@@ -15,9 +16,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <memory>
@@ -127,6 +130,37 @@ inline std::size_t ThreadsOption(Napi::Object options) {
   return std::min(CountProperty(options, "numThreads", 1, 1), kMaxBatchThreads);
 }
 
+// "NaN", "Infinity" or "-Infinity", as JS prints them.
+inline std::string NonFiniteText(float value) {
+  if (std::isnan(value)) return "NaN";
+  return value > 0 ? "Infinity" : "-Infinity";
+}
+
+// Row `row` of `rows` as the row loop uses it, checked: every element finite, or a RangeFailure naming the element
+// (`vectors[5][3]`). Rows in the caller's memory (`callers_memory`) may be written meanwhile by another thread
+// through a SharedArrayBuffer, so such a row is first copied into `scratch`, and the copy is what is checked and
+// then inserted or searched; a check of the caller's memory could pass and the engine read a NaN a moment later.
+inline const float* CheckedRow(const float* rows, std::size_t row, std::size_t dim, bool callers_memory,
+                               std::vector<float>& scratch, const char* name) {
+  const float* source = rows + row * dim;
+  if (callers_memory) {
+    scratch.resize(dim);
+    std::memcpy(scratch.data(), source, dim * sizeof(float));
+    source = scratch.data();
+  }
+  const std::size_t bad = FirstNonFinite(source, dim);
+  if (bad != dim) {
+    throw RangeFailure(std::string("Expected `") + name + "[" + std::to_string(row) + "][" + std::to_string(bad) +
+                       "]` to be a finite number but received " + NonFiniteText(source[bad]));
+  }
+  return source;
+}
+
+// One scratch row per thread of a row loop (see CheckedRow); each thread only touches its own.
+inline std::vector<std::vector<float>> ScratchRows(std::size_t threads, std::size_t rows) {
+  return std::vector<std::vector<float>>(std::max<std::size_t>(1, std::min(threads, rows)));
+}
+
 // ---- insert ---------------------------------------------------------------------------------------------------
 
 // One addItems call: inputs, settings and what happened to each row. Not movable (atomics): held by unique_ptr.
@@ -134,6 +168,7 @@ struct AddBatch {
   std::size_t dim = 0;
   std::size_t rows = 0;
   const float* vectors = nullptr;  // rows * dim floats: `copy`, or the caller's array (see RowsOf)
+  bool callers_memory = false;     // `vectors` is the caller's array, read in place (see CheckedRow)
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> vectors_pin;  // lib's owned copy, read in place
   std::vector<std::uint64_t> labels;  // one per row
@@ -162,6 +197,7 @@ inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, s
   batch->replace_deleted = BoolProperty(options, "replaceDeleted", false);
   batch->control = BatchControl(info.Env(), OptionalProperty(options, "control"));
   batch->vectors = RowsOf(vectors, copy, BoolProperty(options, "owned", false), &batch->copy, &batch->vectors_pin);
+  batch->callers_memory = !copy;
   batch->inserted.assign(batch->rows, 0);
   return batch;
 }
@@ -191,9 +227,10 @@ void CheckCapacity(const Engine& engine, const AddBatch& batch) {
 template <typename Derived, typename Engine>
 void InsertRows(Engine& engine, AddBatch& batch) {
   CheckCapacity<Derived>(engine, batch);
+  std::vector<std::vector<float>> scratch = ScratchRows(batch.threads, batch.rows);
   hnswkit::parallel_for(
       batch.rows, batch.threads,
-      [&](std::size_t row, std::size_t) {
+      [&](std::size_t row, std::size_t thread) {
         if (batch.watch != nullptr) {
           batch.watch->Ping();
           if (batch.watch->stopping()) {
@@ -203,7 +240,9 @@ void InsertRows(Engine& engine, AddBatch& batch) {
         if (batch.control.stop_requested() || batch.stop.load(std::memory_order_relaxed)) {
           throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "addItems was aborted");
         }
-        Derived::AddOne(engine, batch.vectors + row * batch.dim, batch.labels[row], batch.replace_deleted);
+        const float* vector =
+            CheckedRow(batch.vectors, row, batch.dim, batch.callers_memory, scratch[thread], "vectors");
+        Derived::AddOne(engine, vector, batch.labels[row], batch.replace_deleted);
         batch.inserted[row] = 1;
         batch.control.count_row();
       },
@@ -318,6 +357,7 @@ struct SearchBatch {
   std::size_t threads = 1;
   TeardownWatch* watch = nullptr;  // the Promise form's: stops the rows if the environment goes away
   const float* queries = nullptr;  // rows * dim floats (see RowsOf)
+  bool callers_memory = false;     // `queries` is the caller's array, read in place (see CheckedRow)
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> queries_pin;  // lib's owned copy, read in place
   bool filtered = false;
@@ -377,6 +417,7 @@ inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& i
   batch->distances_pin = Napi::Persistent(distances);
   batch->found_pin = Napi::Persistent(found);
   batch->queries = RowsOf(queries, copy, BoolProperty(options, "owned", false), &batch->copy, &batch->queries_pin);
+  batch->callers_memory = !copy;
   return batch;
 }
 
@@ -386,10 +427,11 @@ void SearchRows(const Engine& engine, SearchBatch& batch) {
   if (batch.filtered) filter = std::make_unique<hnswkit::LabelSet>(std::move(batch.filter_labels), batch.filter_mode);
   const std::size_t k = batch.k;
   const std::atomic<bool>* stop = batch.watch != nullptr ? &batch.watch->stopping_flag() : nullptr;
-  hnswkit::parallel_for(batch.rows, batch.threads, [&](std::size_t row, std::size_t) {
+  std::vector<std::vector<float>> scratch = ScratchRows(batch.threads, batch.rows);
+  hnswkit::parallel_for(batch.rows, batch.threads, [&](std::size_t row, std::size_t thread) {
     if (batch.watch != nullptr) batch.watch->Ping();
-    const hnswkit::SearchHits hits =
-        Derived::SearchOne(engine, batch.queries + row * batch.dim, k, filter.get(), batch.ef);
+    const float* query = CheckedRow(batch.queries, row, batch.dim, batch.callers_memory, scratch[thread], "queries");
+    const hnswkit::SearchHits hits = Derived::SearchOne(engine, query, k, filter.get(), batch.ef);
     const std::size_t n = std::min(hits.size(), k);
     double* labels = batch.out_labels + row * k;
     float* distances = batch.out_distances + row * k;

@@ -16,7 +16,16 @@ inline constexpr char kErrorPrefix[] = "Hnswlib Error: ";
 // A failure held without any N-API value, so a libuv worker thread can record it and the JS thread raise it later.
 struct ErrorInfo {
   std::string message;
-  std::string code;  // empty: the JS error gets no `code` property
+  std::string code;          // empty: the JS error gets no `code` property
+  bool range_error = false;  // a RangeError instead of an Error
+};
+
+// A bad value that only the binding can see, because it reads it from memory another thread may write (a
+// SharedArrayBuffer): a non-finite element of a row as it is inserted or searched. It becomes a RangeError with code
+// ERR_OUT_OF_RANGE and exactly this message (no "Hnswlib Error: " prefix), as lib/'s own checks word it.
+class RangeFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // What a JS callback (a searchKnn filter, addItemsSync's onProgress) threw, carried to the end of the method and
@@ -38,6 +47,8 @@ inline bool TakePendingException(napi_env env, napi_value* value) {
 inline ErrorInfo DescribeCurrentException() {
   try {
     throw;
+  } catch (const RangeFailure& e) {
+    return {e.what(), "ERR_OUT_OF_RANGE", true};
   } catch (const hnswkit::Error& e) {
     return {std::string(kErrorPrefix) + e.what(), hnswkit::error_code_name(e.code())};
   } catch (const std::bad_alloc&) {
@@ -50,7 +61,7 @@ inline ErrorInfo DescribeCurrentException() {
 }
 
 inline Napi::Error MakeError(Napi::Env env, const ErrorInfo& info) {
-  Napi::Error error = Napi::Error::New(env, info.message);
+  Napi::Error error = info.range_error ? Napi::RangeError::New(env, info.message) : Napi::Error::New(env, info.message);
   if (!info.code.empty()) error.Set("code", Napi::String::New(env, info.code));
   return error;
 }

@@ -219,18 +219,26 @@ function batchRows(value: unknown, dim: number, name: string): number {
   return value.length;
 }
 
+/** Throws the RangeError naming `name[row][col]` for the first non-finite float of out[from, to). */
+function checkFinite(out: Float32Array, dim: number, name: string, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    // Read once: `out` may be the caller's shared memory, changing between two reads.
+    const value = out[i];
+    if (!Number.isFinite(value)) throw rangeError(`${name}[${Math.floor(i / dim)}][${i % dim}]`, 'a finite number', value);
+  }
+}
+
 /**
- * Checks rows [from, to) of a batch and copies them into `out` (count * dim floats). Messages name the argument,
- * the row and the column (`vectors[5][3]`).
+ * Copies rows [from, to) of a batch into `out` (count * dim floats) and checks them. Messages name the argument,
+ * the row and the column (`vectors[5][3]`). Float32Array rows are checked on the copy, after copying: the caller's
+ * memory may be a SharedArrayBuffer that another thread writes meanwhile, and the copy is what gets stored.
  */
 function copyRows(value: Float32Array | readonly unknown[], dim: number, name: string, out: Float32Array, from: number, to: number): void {
   if (util.types.isFloat32Array(value)) {
-    for (let i = from * dim; i < to * dim; i++) {
-      if (!Number.isFinite(value[i])) {
-        throw rangeError(`${name}[${Math.floor(i / dim)}][${i % dim}]`, 'a finite number', value[i]);
-      }
-    }
+    // A flat batch of a Sync call is `out` itself: checked in place here, and again by the binding on the copy of
+    // each row it inserts or searches.
     if (out !== value) out.set(value.subarray(from * dim, to * dim), from * dim);
+    checkFinite(out, dim, name, from * dim, to * dim);
     return;
   }
   for (let r = from; r < to; r++) {
@@ -241,10 +249,8 @@ function copyRows(value: Float32Array | readonly unknown[], dim: number, name: s
         if (isDetached(row)) throw detachedError(rowName);
         throw rangeError(rowName, `${dim} elements`, row.length, 'to have');
       }
-      for (let c = 0; c < dim; c++) {
-        if (!Number.isFinite(row[c])) throw rangeError(`${rowName}[${c}]`, 'a finite number', row[c]);
-      }
       out.set(row, r * dim);
+      checkFinite(out, dim, name, r * dim, (r + 1) * dim);
       continue;
     }
     if (!Array.isArray(row)) throw typeError(rowName, 'a number[] or a Float32Array', row);
@@ -265,7 +271,7 @@ function copyRows(value: Float32Array | readonly unknown[], dim: number, name: s
 
 /**
  * A batch of vectors as one flat Float32Array of count * dim floats, for the Sync forms: a flat Float32Array is
- * checked and passed through, an array of vectors is copied once.
+ * checked and passed through (the binding copies each row as it takes it), an array of vectors is copied once.
  */
 export function toFlatVectors(value: unknown, dim: number, name: string): { data: Float32Array; count: number } {
   const count = batchRows(value, dim, name);

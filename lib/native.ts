@@ -66,7 +66,8 @@ export interface NativeSearchOptions {
   owned?: boolean;
 }
 
-/** count rows of k slots, closest first; an unused slot holds label -1 and distance Infinity. */
+/** count rows of k slots, closest first; an unused slot holds label -1 and distance Infinity. A non-finite element of
+ * a query, as a row reads it, fails the whole call with a RangeError naming it (`queries[2][0]`). */
 export interface NativeBatchSearchResult {
   k: number;
   count: number;
@@ -82,8 +83,9 @@ export interface NativeBatchSearchResult {
  *
  * A failed addItems (or addItemsSync) error carries `insertedLabels: Float64Array`, the labels of the batch that are
  * in the index, in row order (if the error is an object that takes the property); a stopped one fails with code
- * ERR_CANCELLED. Before any row runs, a batch whose new labels do not fit fails with ERR_INDEX_FULL. What
- * addItemsSync's onProgress throws comes back as it was thrown.
+ * ERR_CANCELLED. Before any row runs, a batch whose new labels do not fit fails with ERR_INDEX_FULL. Each row is
+ * checked as it is inserted, on the copy that is inserted: a non-finite element fails it with a RangeError (code
+ * ERR_OUT_OF_RANGE) naming it (`vectors[5][3]`). What addItemsSync's onProgress throws comes back as it was thrown.
  *
  * Jobs in flight (every Promise form) make initIndex, resizeIndex, readIndex*, fromBuffer* and fromBufferAsync
  * throw ERR_INDEX_BUSY; while a readIndex or fromBufferAsync is in flight, every job start and every mutating

@@ -1,10 +1,15 @@
 // Callers that work against a batch call or a callback: Proxies thrown from callbacks; a signal-like object that
-// calls its listener at once; and option getters that rewrite or detach the vectors. docs/api.md describes each
-// behaviour and docs/bad-input.md lists the errors.
+// calls its listener at once; option getters that rewrite or detach the vectors; and another thread writing the
+// vectors through a SharedArrayBuffer. docs/api.md describes each behaviour and docs/bad-input.md lists the errors.
 
+import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 import { loose, type Loose } from './fixtures/expect-error';
 import { expectError, failureOf, randomVectors } from './helpers/batch';
+import { BF_HEADER } from './helpers/index-file';
+
+const HELPERS = path.join(__dirname, 'helpers');
 
 type Kind = 'hnsw' | 'brute';
 const KINDS: Kind[] = ['hnsw', 'brute'];
@@ -19,6 +24,43 @@ function makeIndex(kind: Kind, count = 4, capacity = 100, dim = DIM): Loose {
   else index.initIndex(capacity);
   for (let i = 0; i < count; i++) index.addPoint(Array.from({ length: dim }, (_, j) => i + j), i);
   return index;
+}
+
+/** What `call` threw or rejected with, or undefined if it succeeded. */
+async function errorOf(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+/**
+ * The vector stored under each label, as the index holds it: getPoint for HNSW, and for brute force (which has no
+ * getPoint) its serialized slots, each `dim` floats followed by the 8-byte label.
+ */
+function storedVectors(index: Loose, kind: Kind, dim: number): Map<number, Float32Array> {
+  const stored = new Map<number, Float32Array>();
+  if (kind === 'hnsw') {
+    for (const label of index.getIdsList() as number[]) stored.set(label, index.getPoint(label) as Float32Array);
+    return stored;
+  }
+  const bytes = index.toBufferSync() as Buffer;
+  const count = Number(bytes.readBigUInt64LE(BF_HEADER.curElementCount));
+  const slot = Number(bytes.readBigUInt64LE(BF_HEADER.sizePerElement));
+  // A copy, so that the floats are 4-byte aligned (the header and each slot are multiples of 4 bytes).
+  const aligned = new Uint8Array(bytes).buffer;
+  for (let i = 0; i < count; i++) {
+    const at = BF_HEADER.size + i * slot;
+    stored.set(Number(bytes.readBigUInt64LE(at + 4 * dim)), new Float32Array(aligned, at, dim));
+  }
+  return stored;
 }
 
 // ---- Proxies thrown from callbacks ----------------------------------------------------------------------------
@@ -221,4 +263,112 @@ describe('option getters', () => {
     );
     expect(index.getCurrentCount()).toBe(4);
   });
+});
+
+// ---- another thread writing the vectors -----------------------------------------------------------------------
+
+/**
+ * A worker that writes NaN into float `index` of `data` once per round, a round's delay after the round starts
+ * (see test/helpers/nan-writer-worker.js). `round(delayMicros)` restores the float to 1 and starts a round.
+ */
+async function nanWriter(data: Float32Array, index: number): Promise<{ round: (delayMicros: number) => void; stop: () => Promise<void> }> {
+  const control = new Int32Array(new SharedArrayBuffer(12));
+  const worker = new Worker(path.join(HELPERS, 'nan-writer-worker.js'), {
+    workerData: { buffer: data.buffer, index: data.byteOffset / 4 + index, control: control.buffer },
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  return {
+    round: (delayMicros) => {
+      data[index] = 1;
+      Atomics.store(control, 2, delayMicros);
+      Atomics.add(control, 0, 1);
+    },
+    stop: async () => {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      Atomics.store(control, 1, 1);
+      await exited;
+    },
+  };
+}
+
+/** `rows` x `dim` random floats in a SharedArrayBuffer. */
+function sharedVectors(rows: number, dim: number, seed: number): Float32Array {
+  const data = new Float32Array(new SharedArrayBuffer(rows * dim * 4));
+  data.set(randomVectors(rows, dim, seed));
+  return data;
+}
+
+/**
+ * The delays of the rounds, in microseconds: spread so that, however fast the machine, some rounds write while the
+ * call reads the rest of the batch after checking the float (an unchecked read then stores or searches the NaN).
+ */
+const RACE_DELAYS = [250, 500, 1000, 1500, 2500].flatMap((delay) => [delay, delay]);
+
+/** Batches of 2^18 floats: checking and copying them takes long enough that a write lands among them. */
+const RACE_ROWS = 64;
+const RACE_DIM = 4096;
+
+describe('vectors in a SharedArrayBuffer that another thread writes meanwhile', () => {
+  const addCases = KINDS.flatMap((kind) => (['addItems', 'addItemsSync'] as const).map((method) => [CLASS[kind], method, kind] as const));
+
+  it.each(addCases)('%s#%s rejects the row with the RangeError or stores it finite, never NaN', async (_cls, method, kind) => {
+    const data = sharedVectors(RACE_ROWS, RACE_DIM, 7);
+    const writer = await nanWriter(data, 1);
+    let storedNaN = 0;
+    try {
+      for (const delay of RACE_DELAYS) {
+        const index = makeIndex(kind, 0, RACE_ROWS, RACE_DIM);
+        let labels: Float64Array = new Float64Array(0);
+        writer.round(delay);
+        const err = await errorOf(async () => {
+          labels = await index[method](data, undefined, { numThreads: 1 });
+        });
+        if (err !== undefined) {
+          expectError(err, 'RangeError', 'Expected `vectors[0][1]` to be a finite number but received NaN', 'ERR_OUT_OF_RANGE');
+          // Rows before the failure stay, and are listed; a failure before any row lists none.
+          labels = (err as { insertedLabels?: Float64Array }).insertedLabels ?? new Float64Array(0);
+        }
+        const stored = storedVectors(index, kind, RACE_DIM);
+        expect([...stored.keys()].sort((a, b) => a - b)).toEqual(Array.from(labels).sort((a, b) => a - b));
+        for (const vector of stored.values()) if (!allFinite(vector)) storedNaN++;
+      }
+    } finally {
+      await writer.stop();
+    }
+    expect(storedNaN).toBe(0);
+  }, 60_000);
+
+  const searchCases = KINDS.flatMap((kind) =>
+    (['searchKnnBatch', 'searchKnnBatchSync'] as const).map((method) => [CLASS[kind], method, kind] as const),
+  );
+
+  it.each(searchCases)('%s#%s rejects the query with the RangeError or searches it finite, never NaN', async (_cls, method, kind) => {
+    const index = makeIndex(kind, 0, 20, RACE_DIM);
+    index.addItemsSync(randomVectors(20, RACE_DIM, 8));
+    const queries = sharedVectors(RACE_ROWS, RACE_DIM, 9);
+    const writer = await nanWriter(queries, 1);
+    let nanSearched = 0;
+    try {
+      for (const delay of RACE_DELAYS) {
+        let result: { distances: Float32Array; found: Uint32Array } | undefined;
+        writer.round(delay);
+        const err = await errorOf(async () => {
+          result = await index[method](queries, 3, { numThreads: 1 });
+        });
+        if (err !== undefined) {
+          expectError(err, 'RangeError', 'Expected `queries[0][1]` to be a finite number but received NaN', 'ERR_OUT_OF_RANGE');
+          continue;
+        }
+        // A NaN query has no finite distance to anything.
+        const row0 = result!.distances.subarray(0, result!.found[0]);
+        if (result!.found[0] === 0 || !allFinite(row0)) nanSearched++;
+      }
+    } finally {
+      await writer.stop();
+    }
+    expect(nanSearched).toBe(0);
+  }, 60_000);
 });

@@ -53,8 +53,11 @@ export interface Row {
   note?: string;
   outcome: Outcome;
   calls: Call[];
-  /** A row proven elsewhere: the test file and the exact test title there. */
-  testedIn?: { file: string; title: string };
+  /**
+   * A row proven elsewhere: the test file and the exact test title there, and the methods it covers as the
+   * document shows them (default: the four write methods).
+   */
+  testedIn?: { file: string; title: string; methods?: string };
   /** The values a placeholder takes, for a row whose calls are elsewhere (testedIn). */
   examples?: Record<string, string[]>;
 }
@@ -966,6 +969,21 @@ export const CATALOGUE: Group[] = [
             },
           },
         ],
+      },
+      {
+        id: 'batch-shared-written',
+        input: 'a batch in a SharedArrayBuffer that another thread writes NaN into while the call reads it',
+        note:
+          'Elements are checked on the copy that is stored or searched (a Sync call\'s flat batch on each row\'s copy, ' +
+          'as the row is taken): the row fails, with `insertedLabels`, or is stored finite; never NaN.',
+        outcome: err('RangeError', 'ERR_OUT_OF_RANGE', 'Expected `{el}` to be a finite number but received NaN'),
+        testedIn: {
+          file: 'test/hostile-input.test.ts',
+          title: '%s#%s rejects the row with the RangeError or stores it finite, never NaN',
+          methods: '`addItems`, `addItemsSync`, `searchKnnBatch`, `searchKnnBatchSync` of both classes',
+        },
+        examples: { el: ['vectors[0][1]', 'queries[0][1]'] },
+        calls: [],
       },
     ],
   },
@@ -2149,7 +2167,7 @@ export function renderCatalogue(): string {
     group.rows.forEach((row, r) => {
       const outcome = row.outcome;
       const input = row.note ? `${row.input}<br>*${row.note}*` : row.input;
-      const methods = row.testedIn ? `all four writes; see \`${row.testedIn.file}\`` : methodsOf(row);
+      const methods = row.testedIn ? `${row.testedIn.methods ?? 'all four writes'}; see \`${row.testedIn.file}\`` : methodsOf(row);
       const cls = outcome.kind === 'error' ? (outcome.classNote ?? outcome.cls) : outcome.kind === 'rethrown' ? 'as thrown' : '—';
       const codeCell = outcome.kind === 'error' ? (outcome.code ? `\`${outcome.code}\`` : 'none') : '—';
       out.push(`| ${g + 1}.${r + 1} | ${cell(input)} | ${cell(methods)} | ${cell(cls)} | ${codeCell} | ${cell(messageCell(row))} |`);

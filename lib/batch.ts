@@ -8,6 +8,7 @@ import type { NativeBatchControl, NativeBatchMethods, NativeBatchSearchResult, N
 import {
   FLOAT32_MAX,
   UINT32_MAX,
+  changedWhileReadError,
   checkIntegerRange,
   notInitializedError,
   rangeError,
@@ -284,20 +285,26 @@ export function toFlatVectors(value: unknown, dim: number, name: string): { data
 /**
  * The same for the Promise forms: always a private copy, made a slice per event-loop turn so that a batch of
  * hundreds of megabytes never stalls the event loop. The copy never leaves this module, so no caller can detach
- * or change it while native threads read it, and the binding reads it in place (`owned`).
+ * or change it while native threads read it, and the binding reads it in place (`owned`). `method` names the
+ * call in the error for a batch whose length changes between slices.
  */
-export async function toOwnedFlatVectors(value: unknown, dim: number, name: string): Promise<{ data: Float32Array; count: number }> {
+export async function toOwnedFlatVectors(
+  value: unknown,
+  dim: number,
+  name: string,
+  method: string,
+): Promise<{ data: Float32Array; count: number }> {
   const count = batchRows(value, dim, name);
   const source = value as Float32Array | readonly unknown[];
+  const flat = util.types.isFloat32Array(source);
+  const length = flat ? count * dim : count;
   const data = new Float32Array(count * dim);
   const rowsPerSlice = Math.max(1, Math.floor(SLICE_FLOATS / dim));
   for (let from = 0; from < count; from += rowsPerSlice) {
     if (from > 0) {
       await new Promise((resolve) => setImmediate(resolve));
       // A caller may transfer or resize its buffer between slices.
-      if (source.length !== (util.types.isFloat32Array(source) ? count * dim : count)) {
-        throw typeError(name, 'to keep its length while it is read', source.length);
-      }
+      if (source.length !== length) throw changedWhileReadError(name, method, length, source.length, flat ? 'floats' : 'rows');
     }
     copyRows(source, dim, name, data, from, Math.min(count, from + rowsPerSlice));
   }
@@ -477,7 +484,7 @@ function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefin
 export function addItems(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
   return preparedJob(target, 'holdAddItems', async (started) => {
     const settings = readAddOptions(target, options);
-    const batch = prepareAdd(target, settings, await toOwnedFlatVectors(vectors, target.dim, 'vectors'), labels);
+    const batch = prepareAdd(target, settings, await toOwnedFlatVectors(vectors, target.dim, 'vectors', 'addItems'), labels);
     const { signal, onProgress } = batch;
     const total = batch.labels.length;
     const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
@@ -625,7 +632,7 @@ export function searchKnnBatch(
 ): Promise<BatchSearchResult> {
   return preparedJob(target, 'holdSearchKnnBatch', async (started) => {
     const settings = readSearchOptions(target, k, options);
-    const search = prepareSearch(target, settings, await toOwnedFlatVectors(queries, target.dim, 'queries'));
+    const search = prepareSearch(target, settings, await toOwnedFlatVectors(queries, target.dim, 'queries', 'searchKnnBatch'));
     const job = target.native.searchKnnBatch(search.queries, search.k, { ...search.options, owned: true });
     started();
     return job;

@@ -86,6 +86,21 @@ export function typeError(name: string, expected: string, received: unknown, ver
   return withCode(new TypeError(expectationMessage(name, expected, shown, verb)), 'ERR_INVALID_ARG_TYPE');
 }
 
+/**
+ * A TypeError (code ERR_INVALID_ARG_VALUE) for an argument whose length changed while a Promise method read it over
+ * several event-loop turns: "`vectors` changed length while addItems was reading it (from 7840000 to 0 floats): do
+ * not transfer, detach or resize it until the Promise settles".
+ */
+export function changedWhileReadError(name: string, method: string, from: number, to: number, unit: string): TypeError {
+  return withCode(
+    new TypeError(
+      `\`${name}\` changed length while ${method} was reading it (from ${from} to ${to} ${unit}): ` +
+        'do not transfer, detach or resize it until the Promise settles',
+    ),
+    'ERR_INVALID_ARG_VALUE',
+  );
+}
+
 // ---- hnswlib-node's own messages ------------------------------------------------------------------------------
 
 /** Ordinal words as hnswlib-node prints them; `sencond` (sic) is what its positional initIndex says about `m`. */

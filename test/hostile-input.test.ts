@@ -1,12 +1,13 @@
 // Callers that work against a batch call or a callback: Proxies thrown from callbacks; a signal-like object that
-// calls its listener at once; option getters that rewrite or detach the vectors; and another thread writing the
-// vectors through a SharedArrayBuffer. docs/api.md describes each behaviour and docs/bad-input.md lists the errors.
+// calls its listener at once; option getters that rewrite or detach the vectors; another thread writing the vectors
+// through a SharedArrayBuffer; and a batch whose length changes while a Promise form copies it. docs/api.md describes
+// each behaviour and docs/bad-input.md lists the errors.
 
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 import { loose, type Loose } from './fixtures/expect-error';
-import { expectError, failureOf, randomVectors } from './helpers/batch';
+import { expectError, expectFailure, failureOf, randomVectors } from './helpers/batch';
 import { BF_HEADER } from './helpers/index-file';
 
 const HELPERS = path.join(__dirname, 'helpers');
@@ -371,4 +372,51 @@ describe('vectors in a SharedArrayBuffer that another thread writes meanwhile', 
     }
     expect(nanSearched).toBe(0);
   }, 60_000);
+});
+
+// ---- a buffer that changes while a Promise form copies it -----------------------------------------------------
+
+describe('a batch that changes length while a Promise form copies it, a slice per event-loop turn', () => {
+  const SLICE = 1 << 20;
+
+  it.each(KINDS.map((kind) => [CLASS[kind], kind] as const))(
+    '%s#addItems and #searchKnnBatch say what happened when the Float32Array is transferred between slices',
+    async (_cls, kind) => {
+      const index = makeIndex(kind, 4, 10, 4);
+      for (const [method, name] of [['addItems', 'vectors'], ['searchKnnBatch', 'queries']] as const) {
+        const data = new Float32Array(SLICE + 8).fill(0.5);
+        const job = method === 'addItems' ? index.addItems(data) : index.searchKnnBatch(data, 1);
+        structuredClone(data, { transfer: [data.buffer] });
+        await expectFailure(
+          () => job,
+          'TypeError',
+          `\`${name}\` changed length while ${method} was reading it (from ${SLICE + 8} to 0 floats): ` +
+            'do not transfer, detach or resize it until the Promise settles',
+          'ERR_INVALID_ARG_VALUE',
+        );
+      }
+      expect(index.getCurrentCount()).toBe(4);
+    },
+  );
+
+  it.each(KINDS.map((kind) => [CLASS[kind], kind] as const))(
+    '%s#addItems and #searchKnnBatch say what happened when rows are removed from the array between slices',
+    async (_cls, kind) => {
+      const dim = 1024;
+      const index = makeIndex(kind, 4, 10, dim);
+      for (const [method, name] of [['addItems', 'vectors'], ['searchKnnBatch', 'queries']] as const) {
+        const rows = Array.from({ length: SLICE / dim + 1 }, () => new Array<number>(dim).fill(0.5));
+        const job = method === 'addItems' ? index.addItems(rows) : index.searchKnnBatch(rows, 1);
+        rows.length = 3;
+        await expectFailure(
+          () => job,
+          'TypeError',
+          `\`${name}\` changed length while ${method} was reading it (from ${SLICE / dim + 1} to 3 rows): ` +
+            'do not transfer, detach or resize it until the Promise settles',
+          'ERR_INVALID_ARG_VALUE',
+        );
+      }
+      expect(index.getCurrentCount()).toBe(4);
+    },
+  );
 });

@@ -276,6 +276,11 @@ function detach(array: Float32Array): Float32Array {
   return array;
 }
 
+/** More rows of dimension 3 than a Promise form copies in one event-loop turn (2^20 floats), all finite. */
+function twoSlices(): Float32Array {
+  return new Float32Array(3 * (Math.floor(2 ** 20 / 3) + 1)).fill(0.5);
+}
+
 /** A Proxy all of whose traps throw, recording in `log` each trap that ran. */
 function hostileProxy(log: string[]): object {
   const handler = new Proxy(
@@ -984,6 +989,39 @@ export const CATALOGUE: Group[] = [
         },
         examples: { el: ['vectors[0][1]', 'queries[0][1]'] },
         calls: [],
+      },
+      {
+        id: 'batch-changed-length',
+        input: 'a batch whose length changes while a Promise form copies it (2^20 floats per event-loop turn): transferred, resized, or rows removed',
+        outcome: err(
+          'TypeError',
+          'ERR_INVALID_ARG_VALUE',
+          '`{arg}` changed length while {method} was reading it (from {from} to {to} {unit}): do not transfer, detach or resize it until the Promise settles',
+        ),
+        calls: [
+          {
+            method: 'HierarchicalNSW#addItems',
+            mode: 'rejects',
+            vars: { arg: 'vectors', method: 'addItems', from: '1048578', to: '0', unit: 'floats' },
+            run: (e) => {
+              const vectors = twoSlices();
+              const job = e.hnsw().addItems(vectors);
+              detach(vectors);
+              return job;
+            },
+          },
+          {
+            method: 'BruteforceSearch#searchKnnBatch',
+            mode: 'rejects',
+            vars: { arg: 'queries', method: 'searchKnnBatch', from: '1048578', to: '0', unit: 'floats' },
+            run: (e) => {
+              const queries = twoSlices();
+              const job = e.brute().searchKnnBatch(queries, 1);
+              detach(queries);
+              return job;
+            },
+          },
+        ],
       },
     ],
   },

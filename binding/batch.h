@@ -44,10 +44,6 @@ namespace binding {
 // More threads than this never help and make failing to start one likelier; parallel_for also caps at the rows.
 inline constexpr std::size_t kMaxBatchThreads = 256;
 
-// A bound on a batch search's count * k result slots that keeps their byte size far from overflowing; lib/ checks
-// the runtime's own typed array limit (2^32 elements in Node 20), and allocation fails with a RangeError beyond it.
-inline constexpr std::uint64_t kMaxResultSlots = std::uint64_t{1} << 53;
-
 // How often the Sync form calls onProgress while rows run.
 inline constexpr std::chrono::milliseconds kProgressInterval{100};
 
@@ -347,12 +343,14 @@ void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& b
 
 // ---- search ---------------------------------------------------------------------------------------------------
 
-// One searchKnnBatch call. The result arrays are made on the JS thread before any row runs and written in place;
-// their references keep them alive (and out of reach of JS) until the job settles.
+// One searchKnnBatch call. The result arrays come from lib/, which made them in JS (where a failed allocation is a
+// RangeError, not a fatal error of the runtime) and never hands them out before the call returns; they are written
+// in place, and their references keep them alive until the job settles.
 struct SearchBatch {
   std::size_t dim = 0;
   std::size_t rows = 0;
-  std::size_t k = 0;
+  std::size_t k = 0;       // the k asked for: what each query searches for
+  std::size_t stride = 0;  // slots per row of the result arrays (lib: min(k, element count), at least 1)
   std::size_t ef = 0;  // 0 until resolved against the engine
   std::size_t threads = 1;
   TeardownWatch* watch = nullptr;  // the Promise form's: stops the rows if the environment goes away
@@ -363,8 +361,8 @@ struct SearchBatch {
   bool filtered = false;
   hnswkit::LabelSet::Mode filter_mode = hnswkit::LabelSet::Mode::kAllow;
   std::vector<std::uint64_t> filter_labels;  // made into a LabelSet off the JS thread (sorting can take a while)
-  double* out_labels = nullptr;      // rows * k, closest first, -1 where nothing was found
-  float* out_distances = nullptr;    // rows * k, +Infinity where nothing was found
+  double* out_labels = nullptr;      // rows * stride, closest first, -1 where nothing was found
+  float* out_distances = nullptr;    // rows * stride, +Infinity where nothing was found
   std::uint32_t* out_found = nullptr;  // rows
   Napi::Reference<Napi::Float64Array> labels_pin;
   Napi::Reference<Napi::Float32Array> distances_pin;
@@ -389,7 +387,21 @@ inline void ParseFilter(Napi::Env env, Napi::Value value, SearchBatch* batch) {
   }
 }
 
-// searchKnnBatch(queries: Float32Array, k, options: { numThreads, ef?, filter?, owned? }).
+// One result array of `out`: of the given type and exactly `length` elements (a detached one has none).
+template <typename Array>
+Array ExpectOutput(Napi::Env env, Napi::Object out, const char* key, const char* name, napi_typedarray_type type,
+                   const char* expected, std::size_t length) {
+  Array array = ExpectTypedArrayValue<Array>(env, out.Get(key), name, type, expected);
+  if (array.ElementLength() != length || (length > 0 && array.Data() == nullptr)) {
+    throw Napi::RangeError::New(env, std::string("Expected `") + name + "` to have " + std::to_string(length) +
+                                         " elements but received " + std::to_string(array.ElementLength()));
+  }
+  return array;
+}
+
+// searchKnnBatch(queries: Float32Array, k, options: { numThreads, ef?, filter?, owned?, stride,
+//                out: { labels: Float64Array, distances: Float32Array, found: Uint32Array } }), the arrays of
+// rows * stride, rows * stride and rows elements.
 inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& info, std::size_t dim, bool copy) {
   Napi::Env env = info.Env();
   auto batch = std::make_unique<SearchBatch>();
@@ -401,15 +413,23 @@ inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& i
   batch->threads = ThreadsOption(options);
   batch->ef = CountProperty(options, "ef", 0, 0);
   ParseFilter(env, OptionalProperty(options, "filter"), batch.get());
-  if (batch->rows > 0 && batch->k > kMaxResultSlots / batch->rows) {
-    throw Napi::RangeError::New(env, "Expected `k` to be at most " + std::to_string(kMaxResultSlots / batch->rows) +
+  batch->stride = static_cast<std::size_t>(ExpectIntegerValue(env, options.Get("stride"), "stride", 1, MaxCount()));
+  if (batch->rows > 0 && batch->stride > std::numeric_limits<std::size_t>::max() / batch->rows) {
+    throw Napi::RangeError::New(env, "Expected `stride` to be at most " +
+                                         std::to_string(std::numeric_limits<std::size_t>::max() / batch->rows) +
                                          " for " + std::to_string(batch->rows) + " queries but received " +
-                                         std::to_string(batch->k));
+                                         std::to_string(batch->stride));
   }
-  const std::size_t slots = batch->rows * batch->k;
-  Napi::Float64Array labels = Napi::Float64Array::New(env, slots);
-  Napi::Float32Array distances = Napi::Float32Array::New(env, slots);
-  Napi::Uint32Array found = Napi::Uint32Array::New(env, batch->rows);
+  const std::size_t slots = batch->rows * batch->stride;
+  Napi::Value out_value = options.Get("out");
+  if (!out_value.IsObject()) ThrowTypeError(env, "out", "an object");
+  Napi::Object out = out_value.As<Napi::Object>();
+  auto labels = ExpectOutput<Napi::Float64Array>(env, out, "labels", "out.labels", napi_float64_array,
+                                                 "a Float64Array", slots);
+  auto distances = ExpectOutput<Napi::Float32Array>(env, out, "distances", "out.distances", napi_float32_array,
+                                                    "a Float32Array", slots);
+  auto found = ExpectOutput<Napi::Uint32Array>(env, out, "found", "out.found", napi_uint32_array, "a Uint32Array",
+                                               batch->rows);
   batch->out_labels = labels.Data();
   batch->out_distances = distances.Data();
   batch->out_found = found.Data();
@@ -425,22 +445,24 @@ template <typename Derived, typename Engine>
 void SearchRows(const Engine& engine, SearchBatch& batch) {
   std::unique_ptr<hnswkit::LabelSet> filter;
   if (batch.filtered) filter = std::make_unique<hnswkit::LabelSet>(std::move(batch.filter_labels), batch.filter_mode);
-  const std::size_t k = batch.k;
+  const std::size_t stride = batch.stride;
   const std::atomic<bool>* stop = batch.watch != nullptr ? &batch.watch->stopping_flag() : nullptr;
   std::vector<std::vector<float>> scratch = ScratchRows(batch.threads, batch.rows);
   hnswkit::parallel_for(batch.rows, batch.threads, [&](std::size_t row, std::size_t thread) {
     if (batch.watch != nullptr) batch.watch->Ping();
     const float* query = CheckedRow(batch.queries, row, batch.dim, batch.callers_memory, scratch[thread], "queries");
-    const hnswkit::SearchHits hits = Derived::SearchOne(engine, query, k, filter.get(), batch.ef);
-    const std::size_t n = std::min(hits.size(), k);
-    double* labels = batch.out_labels + row * k;
-    float* distances = batch.out_distances + row * k;
+    // The engine gets the k asked for (the beam is max(ef, k)); only the hits that fit the stride are kept, which
+    // are all of them unless elements were added after the stride was chosen.
+    const hnswkit::SearchHits hits = Derived::SearchOne(engine, query, batch.k, filter.get(), batch.ef);
+    const std::size_t n = std::min(hits.size(), stride);
+    double* labels = batch.out_labels + row * stride;
+    float* distances = batch.out_distances + row * stride;
     for (std::size_t i = 0; i < n; ++i) {
       labels[i] = static_cast<double>(hits[i].label);
       distances[i] = hits[i].distance;
     }
-    std::fill(labels + n, labels + k, -1.0);
-    std::fill(distances + n, distances + k, std::numeric_limits<float>::infinity());
+    std::fill(labels + n, labels + stride, -1.0);
+    std::fill(distances + n, distances + stride, std::numeric_limits<float>::infinity());
     batch.out_found[row] = static_cast<std::uint32_t>(n);
   }, stop);
   if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
@@ -448,10 +470,10 @@ void SearchRows(const Engine& engine, SearchBatch& batch) {
   }
 }
 
-// { k, count, labels, distances, found } over the arrays the rows were written into.
+// { k, count, labels, distances, found } over the arrays the rows were written into, k being the stride.
 inline Napi::Object SearchResultToJs(Napi::Env env, const SearchBatch& batch) {
   Napi::Object result = Napi::Object::New(env);
-  result.Set("k", Napi::Number::New(env, static_cast<double>(batch.k)));
+  result.Set("k", Napi::Number::New(env, static_cast<double>(batch.stride)));
   result.Set("count", Napi::Number::New(env, static_cast<double>(batch.rows)));
   result.Set("labels", batch.labels_pin.Value());
   result.Set("distances", batch.distances_pin.Value());

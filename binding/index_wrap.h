@@ -399,7 +399,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     return env.Undefined();
   }
 
-  // searchKnnBatch(queries, k, { numThreads, ef?, filter? }) -> Promise<{ k, count, labels, distances, found }>.
+  // searchKnnBatch(queries, k, { numThreads, ef?, filter?, stride, out }) -> Promise<{ k, count, labels, distances,
+  // found }>, k being the stride and the arrays those of `out`.
   Napi::Value SearchKnnBatch(const Napi::CallbackInfo& info) {
     std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
     std::unique_ptr<SearchBatch> batch = ParseSearchBatch(info, space_.dim(), /*copy=*/true);

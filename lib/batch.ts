@@ -4,13 +4,20 @@
 import { constants as bufferConstants } from 'buffer';
 import * as os from 'os';
 import * as util from 'util';
-import type { NativeBatchControl, NativeBatchMethods, NativeBatchSearchResult, NativeLabelFilter } from './native';
+import type {
+  NativeBatchControl,
+  NativeBatchMethods,
+  NativeBatchSearchResult,
+  NativeLabelFilter,
+  NativeSearchOptions,
+} from './native';
 import {
   FLOAT32_MAX,
   UINT32_MAX,
   changedWhileReadError,
   checkIntegerRange,
   notInitializedError,
+  outOfMemoryError,
   rangeError,
   typeError,
   verbatim,
@@ -66,9 +73,20 @@ export interface SearchBatchOptions {
   filter?: LabelFilterSpec;
 }
 
-/** What `searchKnnBatch` returns: `count` rows of `k` slots each, in flat typed arrays. */
+/**
+ * What `searchKnnBatch` returns: `count` rows of `k` slots each, in flat typed arrays.
+ *
+ * @example
+ * ```ts
+ * const { k, labels, found } = index.searchKnnBatchSync(queries, 10);
+ * const row2 = labels.subarray(2 * k, 2 * k + found[2]); // this k, not the one asked for
+ * ```
+ */
 export interface BatchSearchResult {
-  /** The k asked for: the stride of `labels` and `distances`. */
+  /**
+   * The stride of `labels` and `distances`: the k asked for, capped at the number of elements in the index when the
+   * search started (no row can hold more), and at least 1. Equal to the k asked for whenever that many are stored.
+   */
   k: number;
   /** The number of queries. */
   count: number;
@@ -613,7 +631,16 @@ function readSearchOptions(target: BatchTarget, k: unknown, options: unknown): S
   return { k, numThreads, ef, filter };
 }
 
-function prepareSearch(target: BatchTarget, settings: SearchSettings, flat: { data: Float32Array; count: number }) {
+/**
+ * The native call's arguments, with the result arrays. They are made here, in JS, where a failed allocation is a
+ * RangeError to report rather than a fatal error of the runtime, and sized by what a search can return: rows of
+ * min(k, element count) slots (at least 1), since no row holds more hits than the index holds elements.
+ */
+function prepareSearch(
+  target: BatchTarget,
+  settings: SearchSettings,
+  flat: { data: Float32Array; count: number },
+): { queries: Float32Array; k: number; options: NativeSearchOptions } {
   const { k, numThreads, ef, filter } = settings;
   const rows = flat.count;
   if (rows > 0 && k * rows > MAX_RESULT_SLOTS) {
@@ -621,7 +648,20 @@ function prepareSearch(target: BatchTarget, settings: SearchSettings, flat: { da
     throw rangeError('k', `an integer between 1 and ${most} for ${rows} queries`, k);
   }
   requireIndex(target);
-  return { queries: flat.data, k, options: { numThreads, ef, filter } };
+  const stride = Math.max(1, Math.min(k, target.native.getCurrentCount()));
+  const slots = rows * stride;
+  let out: NativeSearchOptions['out'];
+  try {
+    out = { labels: new Float64Array(slots), distances: new Float32Array(slots), found: new Uint32Array(rows) };
+  } catch {
+    const bytes = slots * (Float64Array.BYTES_PER_ELEMENT + Float32Array.BYTES_PER_ELEMENT) + rows * Uint32Array.BYTES_PER_ELEMENT;
+    throw outOfMemoryError(
+      'k',
+      `small enough that the results fit in memory (${rows} queries × ${stride} slots: ${bytes} bytes could not be allocated)`,
+      k,
+    );
+  }
+  return { queries: flat.data, k, options: { numThreads, ef, filter, stride, out } };
 }
 
 export function searchKnnBatch(

@@ -57,6 +57,13 @@ export interface NativeAddSyncOptions extends NativeAddOptions {
 /** A native label filter: exactly one list of labels (integers 0..2^53-1), kept in C++ as a bitmap or sorted array. */
 export type NativeLabelFilter = { allow: Float64Array } | { deny: Float64Array };
 
+/** Where a batch search writes its results: rows * stride labels and distances, rows found counts. */
+export interface NativeSearchOutput {
+  labels: Float64Array;
+  distances: Float32Array;
+  found: Uint32Array;
+}
+
 export interface NativeSearchOptions {
   numThreads: number;
   /** HierarchicalNSW only: the beam is max(ef, k); absent or 0 = the index's ef when the call starts. */
@@ -64,10 +71,16 @@ export interface NativeSearchOptions {
   filter?: NativeLabelFilter;
   /** Promise form: `queries` is lib's private copy, read in place instead of copied again. */
   owned?: boolean;
+  /** Slots per row of `out`, an integer >= 1: each query searches for k and keeps the first `stride` hits. */
+  stride: number;
+  /** Arrays of exactly rows * stride, rows * stride and rows elements, or a RangeError. They are written in place
+   * and returned as the result's arrays; the job keeps them alive. */
+  out: NativeSearchOutput;
 }
 
-/** count rows of k slots, closest first; an unused slot holds label -1 and distance Infinity. A non-finite element of
- * a query, as a row reads it, fails the whole call with a RangeError naming it (`queries[2][0]`). */
+/** count rows of k (the stride) slots, closest first; an unused slot holds label -1 and distance Infinity; the
+ * arrays are those of `out`. A non-finite element of a query, as a row reads it, fails the whole call with a
+ * RangeError naming it (`queries[2][0]`). */
 export interface NativeBatchSearchResult {
   k: number;
   count: number;

@@ -1,8 +1,10 @@
 // Callers that work against a batch call or a callback: Proxies thrown from callbacks; a signal-like object that
 // calls its listener at once; option getters that rewrite or detach the vectors; another thread writing the vectors
-// through a SharedArrayBuffer; and a batch whose length changes while a Promise form copies it. docs/api.md describes
-// each behaviour and docs/bad-input.md lists the errors.
+// through a SharedArrayBuffer; a batch whose length changes while a Promise form copies it; and a k far beyond what
+// the index holds, or results too large for memory (in child processes, since a runtime that fails such an allocation
+// natively aborts). docs/api.md describes each behaviour and docs/bad-input.md lists the errors.
 
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
@@ -10,6 +12,7 @@ import { loose, type Loose } from './fixtures/expect-error';
 import { expectError, expectFailure, failureOf, randomVectors } from './helpers/batch';
 import { BF_HEADER } from './helpers/index-file';
 
+const ROOT = path.resolve(__dirname, '..');
 const HELPERS = path.join(__dirname, 'helpers');
 
 type Kind = 'hnsw' | 'brute';
@@ -419,4 +422,75 @@ describe('a batch that changes length while a Promise form copies it, a slice pe
       expect(index.getCurrentCount()).toBe(4);
     },
   );
+});
+
+// ---- result sizes ---------------------------------------------------------------------------------------------
+
+interface ChildLine {
+  name: string;
+  k?: number;
+  count?: number;
+  labels?: number[];
+  distances?: number[];
+  found?: number[];
+  error?: { name: string; code: string; message: string };
+}
+
+/** Runs test/helpers/big-k-child.js in a process limited to 3 GB of address space; a crash fails the test. */
+function runBigK(scenario: string): ChildLine[] {
+  const command = `ulimit -v 3000000; exec "$0" -r "$1" "$2" "$3"`;
+  const r = spawnSync(
+    'sh',
+    ['-c', command, process.execPath, path.join(HELPERS, 'register-ts.js'), path.join(HELPERS, 'big-k-child.js'), scenario],
+    { cwd: ROOT, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+  );
+  if (r.status !== 0 || r.signal !== null) {
+    throw new Error(`the child exited with ${r.status} (${r.signal}):\n${r.stdout}\n${r.stderr.slice(0, 2000)}`);
+  }
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ChildLine);
+}
+
+describe('searchKnnBatch result sizes', () => {
+  it('caps the stride at the element count: k 2^32 or 10^9 on a 1-element index gives 1 slot per row', () => {
+    const lines = runBigK('beyond-count');
+    const names = KINDS.flatMap((kind) =>
+      [2 ** 32, 1e9].flatMap((k) => [`${kind} searchKnnBatchSync k=${k}`, `${kind} searchKnnBatch k=${k}`]),
+    );
+    expect(lines.map((line) => line.name)).toEqual(names);
+    for (const line of lines) {
+      // One query with k 2^32, four with k 10^9.
+      const rows = line.name.endsWith(`k=${2 ** 32}`) ? 1 : 4;
+      expect(line).toEqual({
+        name: line.name,
+        k: 1,
+        count: rows,
+        labels: Array(rows).fill(7),
+        distances: Array(rows).fill(0),
+        found: Array(rows).fill(1),
+      });
+    }
+  });
+
+  it('fails with a RangeError naming k and the sizes when the results cannot be allocated, and the index still works', () => {
+    const lines = runBigK('too-large');
+    const message = (queries: number, slots: number, bytes: number, k: number): string =>
+      `Expected \`k\` to be small enough that the results fit in memory (${queries} queries × ${slots} slots: ` +
+      `${bytes} bytes could not be allocated) but received ${k}`;
+    const tooLarge = (name: string, queries: number, count: number): ChildLine => ({
+      name,
+      error: { name: 'RangeError', code: 'ERR_OUT_OF_MEMORY', message: message(queries, count, queries * count * 12 + queries * 4, count) },
+    });
+    const after = (name: string): ChildLine => ({ name, k: 1, count: 2, labels: [0, 0], distances: [0, 0], found: [1, 1] });
+    expect(lines).toEqual([
+      tooLarge('hnsw searchKnnBatchSync', 50000, 20000),
+      tooLarge('hnsw searchKnnBatch', 50000, 20000),
+      after('hnsw searchKnnBatchSync after'),
+      tooLarge('brute searchKnnBatchSync', 10000, 100000),
+      tooLarge('brute searchKnnBatch', 10000, 100000),
+      after('brute searchKnnBatchSync after'),
+    ]);
+  });
 });

@@ -1211,9 +1211,11 @@ export const CATALOGUE: Group[] = [
       },
       {
         id: 'k-above-count',
-        input: 'a `numNeighbors` above the element count but within the capacity (an empty index included)',
+        input: 'a `numNeighbors` above the element count but within the capacity (an empty index included); a batch `k` above the element count, however large',
         note: 'hnswlib-node aborted the process here for `BruteforceSearch`.',
-        outcome: accepted('no error: only the elements there are, closest first'),
+        outcome: accepted(
+          'no error: only the elements there are, closest first; a batch result has rows of min(k, element count) slots (at least 1; the result\'s `k`), padded with -1 and `Infinity`',
+        ),
         calls: [
           {
             method: 'HierarchicalNSW#searchKnn',
@@ -1233,12 +1235,21 @@ export const CATALOGUE: Group[] = [
           },
           {
             method: 'HierarchicalNSW#searchKnnBatchSync',
-            run: (e) => e.hnsw().searchKnnBatchSync([vec(0)], 6),
+            variant: 'a deleted element',
+            run: (e) => e.hnsw({ deleted: [3] }).searchKnnBatchSync([vec(0)], 6),
             check: (out) => {
-              const r = out as { labels: Float64Array; distances: Float32Array; found: Uint32Array };
-              assertJson(Array.from(r.found), [4]);
-              assertJson(Array.from(r.labels), [0, 1, 2, 3, -1, -1]);
-              assert.ok(r.distances[4] === Infinity && r.distances[5] === Infinity, 'unused slots hold Infinity');
+              const r = out as { k: number; labels: Float64Array; distances: Float32Array; found: Uint32Array };
+              assertJson([r.k, Array.from(r.found)], [4, [3]]);
+              assertJson(Array.from(r.labels), [0, 1, 2, -1]);
+              assert.ok(r.distances[3] === Infinity, 'unused slots hold Infinity');
+            },
+          },
+          {
+            method: 'BruteforceSearch#searchKnnBatch',
+            run: (e) => e.brute().searchKnnBatch([vec(0), vec(3)], 1000),
+            check: (out) => {
+              const r = out as { k: number; labels: Float64Array; found: Uint32Array };
+              assertJson([r.k, Array.from(r.found), Array.from(r.labels)], [4, [4, 4], [0, 1, 2, 3, 3, 2, 1, 0]]);
             },
           },
         ],
@@ -1279,6 +1290,23 @@ export const CATALOGUE: Group[] = [
             ),
           };
         }),
+      },
+      {
+        id: 'batch-results-too-large',
+        input: 'batch results (count × min(k, element count) slots of 12 bytes) that cannot be allocated',
+        note: 'The result arrays are made in JavaScript, where a failed allocation can be reported; the runtime aborted the process when native code made them.',
+        outcome: err(
+          'RangeError',
+          'ERR_OUT_OF_MEMORY',
+          'Expected `k` to be small enough that the results fit in memory ({n} queries × {slots} slots: {bytes} bytes could not be allocated) but received {got}',
+        ),
+        testedIn: {
+          file: 'test/hostile-input.test.ts',
+          title: 'fails with a RangeError naming k and the sizes when the results cannot be allocated, and the index still works',
+          methods: '`searchKnnBatch` (rejects), `searchKnnBatchSync` of both classes',
+        },
+        examples: { n: ['10000'], slots: ['100000'], bytes: ['12000040000'], got: ['100000'] },
+        calls: [],
       },
     ],
   },

@@ -3,6 +3,7 @@
 //
 // Arguments are checked (and, for a job, copied) on the JS thread; the row loops run hnswkit::parallel_for on a
 // libuv pool thread (Promise form) or on the calling thread (Sync form), with the threads the caller asked for.
+// Each row is checked for non-finite elements as the row loop takes it, on the copy that is inserted or searched.
 // Derived (the wrap class) supplies, as public statics:
 //   AddOne(engine, vector, label, replace_deleted)      one insert or update
 //   SearchOne(engine, query, k, filter, ef) -> hits      one query
@@ -15,9 +16,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <memory>
@@ -40,10 +43,6 @@ namespace binding {
 
 // More threads than this never help and make failing to start one likelier; parallel_for also caps at the rows.
 inline constexpr std::size_t kMaxBatchThreads = 256;
-
-// A bound on a batch search's count * k result slots that keeps their byte size far from overflowing; lib/ checks
-// the runtime's own typed array limit (2^32 elements in Node 20), and allocation fails with a RangeError beyond it.
-inline constexpr std::uint64_t kMaxResultSlots = std::uint64_t{1} << 53;
 
 // How often the Sync form calls onProgress while rows run.
 inline constexpr std::chrono::milliseconds kProgressInterval{100};
@@ -127,6 +126,37 @@ inline std::size_t ThreadsOption(Napi::Object options) {
   return std::min(CountProperty(options, "numThreads", 1, 1), kMaxBatchThreads);
 }
 
+// "NaN", "Infinity" or "-Infinity", as JS prints them.
+inline std::string NonFiniteText(float value) {
+  if (std::isnan(value)) return "NaN";
+  return value > 0 ? "Infinity" : "-Infinity";
+}
+
+// Row `row` of `rows` as the row loop uses it, checked: every element finite, or a RangeFailure naming the element
+// (`vectors[5][3]`). Rows in the caller's memory (`callers_memory`) may be written meanwhile by another thread
+// through a SharedArrayBuffer, so such a row is first copied into `scratch`, and the copy is what is checked and
+// then inserted or searched; a check of the caller's memory could pass and the engine read a NaN a moment later.
+inline const float* CheckedRow(const float* rows, std::size_t row, std::size_t dim, bool callers_memory,
+                               std::vector<float>& scratch, const char* name) {
+  const float* source = rows + row * dim;
+  if (callers_memory) {
+    scratch.resize(dim);
+    std::memcpy(scratch.data(), source, dim * sizeof(float));
+    source = scratch.data();
+  }
+  const std::size_t bad = FirstNonFinite(source, dim);
+  if (bad != dim) {
+    throw RangeFailure(std::string("Expected `") + name + "[" + std::to_string(row) + "][" + std::to_string(bad) +
+                       "]` to be a finite number but received " + NonFiniteText(source[bad]));
+  }
+  return source;
+}
+
+// One scratch row per thread of a row loop (see CheckedRow); each thread only touches its own.
+inline std::vector<std::vector<float>> ScratchRows(std::size_t threads, std::size_t rows) {
+  return std::vector<std::vector<float>>(std::max<std::size_t>(1, std::min(threads, rows)));
+}
+
 // ---- insert ---------------------------------------------------------------------------------------------------
 
 // One addItems call: inputs, settings and what happened to each row. Not movable (atomics): held by unique_ptr.
@@ -134,6 +164,7 @@ struct AddBatch {
   std::size_t dim = 0;
   std::size_t rows = 0;
   const float* vectors = nullptr;  // rows * dim floats: `copy`, or the caller's array (see RowsOf)
+  bool callers_memory = false;     // `vectors` is the caller's array, read in place (see CheckedRow)
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> vectors_pin;  // lib's owned copy, read in place
   std::vector<std::uint64_t> labels;  // one per row
@@ -162,6 +193,7 @@ inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, s
   batch->replace_deleted = BoolProperty(options, "replaceDeleted", false);
   batch->control = BatchControl(info.Env(), OptionalProperty(options, "control"));
   batch->vectors = RowsOf(vectors, copy, BoolProperty(options, "owned", false), &batch->copy, &batch->vectors_pin);
+  batch->callers_memory = !copy;
   batch->inserted.assign(batch->rows, 0);
   return batch;
 }
@@ -191,9 +223,10 @@ void CheckCapacity(const Engine& engine, const AddBatch& batch) {
 template <typename Derived, typename Engine>
 void InsertRows(Engine& engine, AddBatch& batch) {
   CheckCapacity<Derived>(engine, batch);
+  std::vector<std::vector<float>> scratch = ScratchRows(batch.threads, batch.rows);
   hnswkit::parallel_for(
       batch.rows, batch.threads,
-      [&](std::size_t row, std::size_t) {
+      [&](std::size_t row, std::size_t thread) {
         if (batch.watch != nullptr) {
           batch.watch->Ping();
           if (batch.watch->stopping()) {
@@ -203,7 +236,9 @@ void InsertRows(Engine& engine, AddBatch& batch) {
         if (batch.control.stop_requested() || batch.stop.load(std::memory_order_relaxed)) {
           throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "addItems was aborted");
         }
-        Derived::AddOne(engine, batch.vectors + row * batch.dim, batch.labels[row], batch.replace_deleted);
+        const float* vector =
+            CheckedRow(batch.vectors, row, batch.dim, batch.callers_memory, scratch[thread], "vectors");
+        Derived::AddOne(engine, vector, batch.labels[row], batch.replace_deleted);
         batch.inserted[row] = 1;
         batch.control.count_row();
       },
@@ -222,14 +257,27 @@ inline Napi::Float64Array InsertedLabels(Napi::Env env, const AddBatch& batch) {
   return array;
 }
 
-// Attaches insertedLabels to what a batch threw, if it is an object (JS may throw primitives from onProgress).
-inline void AnnotateBatchError(Napi::Env env, Napi::Value error, const AddBatch& batch) {
-  if (error.IsObject()) error.As<Napi::Object>().Set("insertedLabels", InsertedLabels(env, batch));
+// Attaches insertedLabels to what a batch threw, if it is an object (JS may throw primitives from onProgress). This
+// only adds to the error: if the property cannot be set (a frozen object, a Proxy whose `set` trap throws, no
+// memory for the labels), the error goes on without it, and whatever setting it threw is dropped.
+inline void AnnotateBatchError(Napi::Env env, napi_value error, const AddBatch& batch) {
+  napi_valuetype type = napi_undefined;
+  if (napi_typeof(env, error, &type) != napi_ok || (type != napi_object && type != napi_function)) return;
+  try {
+    Napi::Float64Array labels = InsertedLabels(env, batch);
+    if (napi_set_named_property(env, error, "insertedLabels", labels) != napi_ok) {
+      napi_value dropped = nullptr;
+      TakePendingException(env, &dropped);
+    }
+  } catch (const Napi::Error&) {
+    // node-addon-api took the allocation failure off the environment when it made this exception.
+  }
 }
 
 // Runs `rows` (the row loop) on a helper thread while this, the JS thread, calls onProgress(done, total) about
-// every kProgressInterval, only with a new count between 0 and the total (both excluded). If onProgress throws, no further row starts and
-// its exception is rethrown once the rows in progress have finished; otherwise the loop's own failure is.
+// every kProgressInterval, only with a new count between 0 and the total (both excluded). If onProgress throws, no
+// further row starts and what it threw is thrown again, as a JsException, once the rows in progress have finished;
+// otherwise the loop's own failure is.
 template <typename Rows>
 void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& batch, Rows&& rows) {
   std::mutex mutex;
@@ -256,49 +304,65 @@ void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& b
     }
   } joiner{runner, batch};
 
-  std::optional<Napi::Error> callback_error;
+  std::optional<JsException> callback_error;
+  std::exception_ptr call_failure;  // the call itself could not be made (no memory for its arguments)
   std::size_t reported = 0;  // only counts that moved are reported; 0 (rows not started yet) never is
   std::unique_lock<std::mutex> lock(mutex);
   while (!finished_cv.wait_for(lock, kProgressInterval, [&] { return finished; })) {
     const std::size_t done = batch.done.load(std::memory_order_relaxed);
-    if (callback_error || done >= batch.rows || done == reported) continue;
+    if (callback_error || call_failure || done >= batch.rows || done == reported) continue;
     reported = done;
     lock.unlock();
     try {
-      Napi::HandleScope scope(env);
-      on_progress.Call({Napi::Number::New(env, static_cast<double>(done)),
-                        Napi::Number::New(env, static_cast<double>(batch.rows))});
-    } catch (Napi::Error& e) {
-      // Moved, not copied: copying re-references the value, which fails for a thrown primitive.
-      callback_error.emplace(std::move(e));
+      // What onProgress throws is escaped into the method's scope, to be thrown again after the join.
+      Napi::EscapableHandleScope scope(env);
+      napi_value arguments[] = {Napi::Number::New(env, static_cast<double>(done)),
+                                Napi::Number::New(env, static_cast<double>(batch.rows))};
+      napi_value ignored = nullptr;
+      // The raw call, not Function::Call: that wraps what JS threw in a Napi::Error (see JsException).
+      if (napi_call_function(env, env.Undefined(), on_progress, 2, arguments, &ignored) != napi_ok) {
+        napi_value thrown = nullptr;
+        if (TakePendingException(env, &thrown)) {
+          callback_error = JsException{scope.Escape(thrown)};
+        } else {
+          throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "addItemsSync was stopped: the environment is exiting");
+        }
+        batch.stop.store(true, std::memory_order_relaxed);
+      }
+    } catch (...) {
+      call_failure = std::current_exception();
       batch.stop.store(true, std::memory_order_relaxed);
     }
     lock.lock();
   }
   lock.unlock();
-  if (callback_error) throw std::move(*callback_error);
+  if (callback_error) throw *callback_error;
+  if (call_failure) std::rethrow_exception(call_failure);
   if (failure) std::rethrow_exception(failure);
 }
 
 // ---- search ---------------------------------------------------------------------------------------------------
 
-// One searchKnnBatch call. The result arrays are made on the JS thread before any row runs and written in place;
-// their references keep them alive (and out of reach of JS) until the job settles.
+// One searchKnnBatch call. The result arrays come from lib/, which made them in JS (where a failed allocation is a
+// RangeError, not a fatal error of the runtime) and never hands them out before the call returns; they are written
+// in place, and their references keep them alive until the job settles.
 struct SearchBatch {
   std::size_t dim = 0;
   std::size_t rows = 0;
-  std::size_t k = 0;
+  std::size_t k = 0;       // the k asked for: what each query searches for
+  std::size_t stride = 0;  // slots per row of the result arrays (lib: min(k, element count), at least 1)
   std::size_t ef = 0;  // 0 until resolved against the engine
   std::size_t threads = 1;
   TeardownWatch* watch = nullptr;  // the Promise form's: stops the rows if the environment goes away
   const float* queries = nullptr;  // rows * dim floats (see RowsOf)
+  bool callers_memory = false;     // `queries` is the caller's array, read in place (see CheckedRow)
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> queries_pin;  // lib's owned copy, read in place
   bool filtered = false;
   hnswkit::LabelSet::Mode filter_mode = hnswkit::LabelSet::Mode::kAllow;
   std::vector<std::uint64_t> filter_labels;  // made into a LabelSet off the JS thread (sorting can take a while)
-  double* out_labels = nullptr;      // rows * k, closest first, -1 where nothing was found
-  float* out_distances = nullptr;    // rows * k, +Infinity where nothing was found
+  double* out_labels = nullptr;      // rows * stride, closest first, -1 where nothing was found
+  float* out_distances = nullptr;    // rows * stride, +Infinity where nothing was found
   std::uint32_t* out_found = nullptr;  // rows
   Napi::Reference<Napi::Float64Array> labels_pin;
   Napi::Reference<Napi::Float32Array> distances_pin;
@@ -323,7 +387,21 @@ inline void ParseFilter(Napi::Env env, Napi::Value value, SearchBatch* batch) {
   }
 }
 
-// searchKnnBatch(queries: Float32Array, k, options: { numThreads, ef?, filter?, owned? }).
+// One result array of `out`: of the given type and exactly `length` elements (a detached one has none).
+template <typename Array>
+Array ExpectOutput(Napi::Env env, Napi::Object out, const char* key, const char* name, napi_typedarray_type type,
+                   const char* expected, std::size_t length) {
+  Array array = ExpectTypedArrayValue<Array>(env, out.Get(key), name, type, expected);
+  if (array.ElementLength() != length || (length > 0 && array.Data() == nullptr)) {
+    throw Napi::RangeError::New(env, std::string("Expected `") + name + "` to have " + std::to_string(length) +
+                                         " elements but received " + std::to_string(array.ElementLength()));
+  }
+  return array;
+}
+
+// searchKnnBatch(queries: Float32Array, k, options: { numThreads, ef?, filter?, owned?, stride,
+//                out: { labels: Float64Array, distances: Float32Array, found: Uint32Array } }), the arrays of
+// rows * stride, rows * stride and rows elements.
 inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& info, std::size_t dim, bool copy) {
   Napi::Env env = info.Env();
   auto batch = std::make_unique<SearchBatch>();
@@ -335,15 +413,23 @@ inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& i
   batch->threads = ThreadsOption(options);
   batch->ef = CountProperty(options, "ef", 0, 0);
   ParseFilter(env, OptionalProperty(options, "filter"), batch.get());
-  if (batch->rows > 0 && batch->k > kMaxResultSlots / batch->rows) {
-    throw Napi::RangeError::New(env, "Expected `k` to be at most " + std::to_string(kMaxResultSlots / batch->rows) +
+  batch->stride = static_cast<std::size_t>(ExpectIntegerValue(env, options.Get("stride"), "stride", 1, MaxCount()));
+  if (batch->rows > 0 && batch->stride > std::numeric_limits<std::size_t>::max() / batch->rows) {
+    throw Napi::RangeError::New(env, "Expected `stride` to be at most " +
+                                         std::to_string(std::numeric_limits<std::size_t>::max() / batch->rows) +
                                          " for " + std::to_string(batch->rows) + " queries but received " +
-                                         std::to_string(batch->k));
+                                         std::to_string(batch->stride));
   }
-  const std::size_t slots = batch->rows * batch->k;
-  Napi::Float64Array labels = Napi::Float64Array::New(env, slots);
-  Napi::Float32Array distances = Napi::Float32Array::New(env, slots);
-  Napi::Uint32Array found = Napi::Uint32Array::New(env, batch->rows);
+  const std::size_t slots = batch->rows * batch->stride;
+  Napi::Value out_value = options.Get("out");
+  if (!out_value.IsObject()) ThrowTypeError(env, "out", "an object");
+  Napi::Object out = out_value.As<Napi::Object>();
+  auto labels = ExpectOutput<Napi::Float64Array>(env, out, "labels", "out.labels", napi_float64_array,
+                                                 "a Float64Array", slots);
+  auto distances = ExpectOutput<Napi::Float32Array>(env, out, "distances", "out.distances", napi_float32_array,
+                                                    "a Float32Array", slots);
+  auto found = ExpectOutput<Napi::Uint32Array>(env, out, "found", "out.found", napi_uint32_array, "a Uint32Array",
+                                               batch->rows);
   batch->out_labels = labels.Data();
   batch->out_distances = distances.Data();
   batch->out_found = found.Data();
@@ -351,6 +437,7 @@ inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& i
   batch->distances_pin = Napi::Persistent(distances);
   batch->found_pin = Napi::Persistent(found);
   batch->queries = RowsOf(queries, copy, BoolProperty(options, "owned", false), &batch->copy, &batch->queries_pin);
+  batch->callers_memory = !copy;
   return batch;
 }
 
@@ -358,21 +445,24 @@ template <typename Derived, typename Engine>
 void SearchRows(const Engine& engine, SearchBatch& batch) {
   std::unique_ptr<hnswkit::LabelSet> filter;
   if (batch.filtered) filter = std::make_unique<hnswkit::LabelSet>(std::move(batch.filter_labels), batch.filter_mode);
-  const std::size_t k = batch.k;
+  const std::size_t stride = batch.stride;
   const std::atomic<bool>* stop = batch.watch != nullptr ? &batch.watch->stopping_flag() : nullptr;
-  hnswkit::parallel_for(batch.rows, batch.threads, [&](std::size_t row, std::size_t) {
+  std::vector<std::vector<float>> scratch = ScratchRows(batch.threads, batch.rows);
+  hnswkit::parallel_for(batch.rows, batch.threads, [&](std::size_t row, std::size_t thread) {
     if (batch.watch != nullptr) batch.watch->Ping();
-    const hnswkit::SearchHits hits =
-        Derived::SearchOne(engine, batch.queries + row * batch.dim, k, filter.get(), batch.ef);
-    const std::size_t n = std::min(hits.size(), k);
-    double* labels = batch.out_labels + row * k;
-    float* distances = batch.out_distances + row * k;
+    const float* query = CheckedRow(batch.queries, row, batch.dim, batch.callers_memory, scratch[thread], "queries");
+    // The engine gets the k asked for (the beam is max(ef, k)); only the hits that fit the stride are kept, which
+    // are all of them unless elements were added after the stride was chosen.
+    const hnswkit::SearchHits hits = Derived::SearchOne(engine, query, batch.k, filter.get(), batch.ef);
+    const std::size_t n = std::min(hits.size(), stride);
+    double* labels = batch.out_labels + row * stride;
+    float* distances = batch.out_distances + row * stride;
     for (std::size_t i = 0; i < n; ++i) {
       labels[i] = static_cast<double>(hits[i].label);
       distances[i] = hits[i].distance;
     }
-    std::fill(labels + n, labels + k, -1.0);
-    std::fill(distances + n, distances + k, std::numeric_limits<float>::infinity());
+    std::fill(labels + n, labels + stride, -1.0);
+    std::fill(distances + n, distances + stride, std::numeric_limits<float>::infinity());
     batch.out_found[row] = static_cast<std::uint32_t>(n);
   }, stop);
   if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
@@ -380,10 +470,10 @@ void SearchRows(const Engine& engine, SearchBatch& batch) {
   }
 }
 
-// { k, count, labels, distances, found } over the arrays the rows were written into.
+// { k, count, labels, distances, found } over the arrays the rows were written into, k being the stride.
 inline Napi::Object SearchResultToJs(Napi::Env env, const SearchBatch& batch) {
   Napi::Object result = Napi::Object::New(env);
-  result.Set("k", Napi::Number::New(env, static_cast<double>(batch.k)));
+  result.Set("k", Napi::Number::New(env, static_cast<double>(batch.stride)));
   result.Set("count", Napi::Number::New(env, static_cast<double>(batch.rows)));
   result.Set("labels", batch.labels_pin.Value());
   result.Set("distances", batch.distances_pin.Value());

@@ -166,6 +166,9 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
       }
       self->CheckAccess(info.Env(), access, static_cast<const char*>(info.Data()));
       return Guarded(info.Env(), [&] { return (self->*Method)(info); });
+    } catch (const JsException& e) {
+      // Thrown as it came, without touching it (see JsException).
+      napi_throw(env, e.value);
     } catch (const Napi::Error& e) {
       e.ThrowAsJavaScriptException();
     } catch (...) {
@@ -393,7 +396,11 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         SyncBatchScope running(*slot_);
         RunReportingProgress(env, on_progress, *batch, [&] { InsertRows<Derived>(*engine, *batch); });
       }
+    } catch (const JsException& e) {
+      AnnotateBatchError(env, e.value, *batch);
+      throw;
     } catch (Napi::Error& e) {
+      // Only the binding's own errors arrive here (what onProgress threw is a JsException), so Value() is safe.
       AnnotateBatchError(env, e.Value(), *batch);
       throw;
     } catch (...) {
@@ -404,7 +411,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     return env.Undefined();
   }
 
-  // searchKnnBatch(queries, k, { numThreads, ef?, filter? }) -> Promise<{ k, count, labels, distances, found }>.
+  // searchKnnBatch(queries, k, { numThreads, ef?, filter?, stride, out }) -> Promise<{ k, count, labels, distances,
+  // found }>, k being the stride and the arrays those of `out`.
   Napi::Value SearchKnnBatch(const Napi::CallbackInfo& info) {
     std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
     std::unique_ptr<SearchBatch> batch = ParseSearchBatch(info, space_.dim(), /*copy=*/true);

@@ -4,12 +4,20 @@
 import { constants as bufferConstants } from 'buffer';
 import * as os from 'os';
 import * as util from 'util';
-import type { NativeBatchMethods, NativeBatchSearchResult, NativeLabelFilter } from './native';
+import type {
+  NativeBatchControl,
+  NativeBatchMethods,
+  NativeBatchSearchResult,
+  NativeLabelFilter,
+  NativeSearchOptions,
+} from './native';
 import {
   FLOAT32_MAX,
   UINT32_MAX,
+  changedWhileReadError,
   checkIntegerRange,
   notInitializedError,
+  outOfMemoryError,
   rangeError,
   typeError,
   verbatim,
@@ -32,7 +40,10 @@ export type VectorBatch = Float32Array | ReadonlyArray<readonly number[] | Float
  */
 export type LabelFilterSpec = { allow: LabelList } | { deny: LabelList };
 
-/** Options of `addItems` / `addItemsSync`. Unknown keys are ignored. */
+/**
+ * Options of `addItems` / `addItemsSync`. Unknown keys are ignored. Each option is read once, when the call starts
+ * and before the vectors are read, so a getter cannot change the vectors after they were checked.
+ */
 export interface AddItemsOptions {
   /** Threads inserting rows: an integer >= 1, capped at the row count. Default `os.availableParallelism()`. */
   numThreads?: number;
@@ -40,17 +51,19 @@ export interface AddItemsOptions {
   replaceDeleted?: boolean;
   /**
    * Called on the JS thread with the rows finished so far, about every 100 ms while rows run, and exactly once with
-   * `done === total` on success. If it throws, no new row starts and the batch fails with what it threw.
+   * `done === total` on success. If it throws, no new row starts and the batch fails with what it threw, unchanged
+   * (with `insertedLabels` added if it is an extensible object and not a Proxy).
    */
   onProgress?: (done: number, total: number) => void;
   /**
    * Stops the batch: no new row starts, rows already inserted stay, and the batch fails with an `AbortError`
-   * (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason).
+   * (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason). Any object with a boolean `aborted` and
+   * an `addEventListener` method is accepted; calling the listener stops the batch even if `aborted` stays false.
    */
   signal?: AbortSignal;
 }
 
-/** Options of `searchKnnBatch` / `searchKnnBatchSync`. Unknown keys are ignored. */
+/** Options of `searchKnnBatch` / `searchKnnBatchSync`. Unknown keys are ignored; each is read once, first. */
 export interface SearchBatchOptions {
   /** Threads searching: an integer >= 1, capped at the query count. Default `os.availableParallelism()`. */
   numThreads?: number;
@@ -60,9 +73,20 @@ export interface SearchBatchOptions {
   filter?: LabelFilterSpec;
 }
 
-/** What `searchKnnBatch` returns: `count` rows of `k` slots each, in flat typed arrays. */
+/**
+ * What `searchKnnBatch` returns: `count` rows of `k` slots each, in flat typed arrays.
+ *
+ * @example
+ * ```ts
+ * const { k, labels, found } = index.searchKnnBatchSync(queries, 10);
+ * const row2 = labels.subarray(2 * k, 2 * k + found[2]); // this k, not the one asked for
+ * ```
+ */
 export interface BatchSearchResult {
-  /** The k asked for: the stride of `labels` and `distances`. */
+  /**
+   * The stride of `labels` and `distances`: the k asked for, capped at the number of elements in the index when the
+   * search started (no row can hold more), and at least 1. Equal to the k asked for whenever that many are stored.
+   */
   k: number;
   /** The number of queries. */
   count: number;
@@ -154,9 +178,12 @@ function requireIndex(target: BatchTarget): void {
   if (!target.native.isInitialized()) throw notInitializedError();
 }
 
-/** Sets `insertedLabels` on an error object; a thrown primitive or a frozen object stays as it is. */
+/**
+ * Sets `insertedLabels` on an error object; a thrown primitive, a frozen object or a Proxy stays as it is. A Proxy
+ * is left alone because defining a property on it runs its traps, which may throw or change what it is.
+ */
 function withInsertedLabels(err: unknown, labels: Float64Array): unknown {
-  if ((typeof err === 'object' && err !== null) || typeof err === 'function') {
+  if (((typeof err === 'object' && err !== null) || typeof err === 'function') && !util.types.isProxy(err)) {
     try {
       Object.defineProperty(err, 'insertedLabels', { value: labels, enumerable: true, writable: true, configurable: true });
     } catch {
@@ -180,9 +207,28 @@ function isCancelled(err: unknown): boolean {
 /** Floats the Promise forms convert per event-loop turn: a few milliseconds of work, so timers keep running. */
 const SLICE_FLOATS = 1 << 20;
 
+/**
+ * Whether a typed array's buffer was detached (transferred): it then reads as empty, and would pass for an empty
+ * batch. Node 20 has no `ArrayBuffer.prototype.detached`; a view of a detached buffer cannot be made.
+ */
+function isDetached(array: Float32Array): boolean {
+  if (array.length !== 0 || array.buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(array.buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function detachedError(name: string): TypeError {
+  return typeError(name, 'a Float32Array whose buffer is not detached', verbatim('a detached Float32Array'));
+}
+
 /** The number of rows of a batch, from its container alone (rows are checked as they are copied). */
 function batchRows(value: unknown, dim: number, name: string): number {
   if (util.types.isFloat32Array(value)) {
+    if (isDetached(value)) throw detachedError(name);
     if (value.length % dim !== 0) {
       throw rangeError(name, `a length that is a multiple of ${dim}`, value.length, 'to have');
     }
@@ -192,29 +238,38 @@ function batchRows(value: unknown, dim: number, name: string): number {
   return value.length;
 }
 
+/** Throws the RangeError naming `name[row][col]` for the first non-finite float of out[from, to). */
+function checkFinite(out: Float32Array, dim: number, name: string, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    // Read once: `out` may be the caller's shared memory, changing between two reads.
+    const value = out[i];
+    if (!Number.isFinite(value)) throw rangeError(`${name}[${Math.floor(i / dim)}][${i % dim}]`, 'a finite number', value);
+  }
+}
+
 /**
- * Checks rows [from, to) of a batch and copies them into `out` (count * dim floats). Messages name the argument,
- * the row and the column (`vectors[5][3]`).
+ * Copies rows [from, to) of a batch into `out` (count * dim floats) and checks them. Messages name the argument,
+ * the row and the column (`vectors[5][3]`). Float32Array rows are checked on the copy, after copying: the caller's
+ * memory may be a SharedArrayBuffer that another thread writes meanwhile, and the copy is what gets stored.
  */
 function copyRows(value: Float32Array | readonly unknown[], dim: number, name: string, out: Float32Array, from: number, to: number): void {
   if (util.types.isFloat32Array(value)) {
-    for (let i = from * dim; i < to * dim; i++) {
-      if (!Number.isFinite(value[i])) {
-        throw rangeError(`${name}[${Math.floor(i / dim)}][${i % dim}]`, 'a finite number', value[i]);
-      }
-    }
+    // A flat batch of a Sync call is `out` itself: checked in place here, and again by the binding on the copy of
+    // each row it inserts or searches.
     if (out !== value) out.set(value.subarray(from * dim, to * dim), from * dim);
+    checkFinite(out, dim, name, from * dim, to * dim);
     return;
   }
   for (let r = from; r < to; r++) {
     const row = value[r];
     const rowName = `${name}[${r}]`;
     if (util.types.isFloat32Array(row)) {
-      if (row.length !== dim) throw rangeError(rowName, `${dim} elements`, row.length, 'to have');
-      for (let c = 0; c < dim; c++) {
-        if (!Number.isFinite(row[c])) throw rangeError(`${rowName}[${c}]`, 'a finite number', row[c]);
+      if (row.length !== dim) {
+        if (isDetached(row)) throw detachedError(rowName);
+        throw rangeError(rowName, `${dim} elements`, row.length, 'to have');
       }
       out.set(row, r * dim);
+      checkFinite(out, dim, name, r * dim, (r + 1) * dim);
       continue;
     }
     if (!Array.isArray(row)) throw typeError(rowName, 'a number[] or a Float32Array', row);
@@ -235,7 +290,7 @@ function copyRows(value: Float32Array | readonly unknown[], dim: number, name: s
 
 /**
  * A batch of vectors as one flat Float32Array of count * dim floats, for the Sync forms: a flat Float32Array is
- * checked and passed through, an array of vectors is copied once.
+ * checked and passed through (the binding copies each row as it takes it), an array of vectors is copied once.
  */
 export function toFlatVectors(value: unknown, dim: number, name: string): { data: Float32Array; count: number } {
   const count = batchRows(value, dim, name);
@@ -248,20 +303,26 @@ export function toFlatVectors(value: unknown, dim: number, name: string): { data
 /**
  * The same for the Promise forms: always a private copy, made a slice per event-loop turn so that a batch of
  * hundreds of megabytes never stalls the event loop. The copy never leaves this module, so no caller can detach
- * or change it while native threads read it, and the binding reads it in place (`owned`).
+ * or change it while native threads read it, and the binding reads it in place (`owned`). `method` names the
+ * call in the error for a batch whose length changes between slices.
  */
-export async function toOwnedFlatVectors(value: unknown, dim: number, name: string): Promise<{ data: Float32Array; count: number }> {
+export async function toOwnedFlatVectors(
+  value: unknown,
+  dim: number,
+  name: string,
+  method: string,
+): Promise<{ data: Float32Array; count: number }> {
   const count = batchRows(value, dim, name);
   const source = value as Float32Array | readonly unknown[];
+  const flat = util.types.isFloat32Array(source);
+  const length = flat ? count * dim : count;
   const data = new Float32Array(count * dim);
   const rowsPerSlice = Math.max(1, Math.floor(SLICE_FLOATS / dim));
   for (let from = 0; from < count; from += rowsPerSlice) {
     if (from > 0) {
       await new Promise((resolve) => setImmediate(resolve));
       // A caller may transfer or resize its buffer between slices.
-      if (source.length !== (util.types.isFloat32Array(source) ? count * dim : count)) {
-        throw typeError(name, 'to keep its length while it is read', source.length);
-      }
+      if (source.length !== length) throw changedWhileReadError(name, method, length, source.length, flat ? 'floats' : 'rows');
     }
     copyRows(source, dim, name, data, from, Math.min(count, from + rowsPerSlice));
   }
@@ -356,9 +417,8 @@ function toNativeFilter(value: unknown): NativeLabelFilter | undefined {
 
 // ---- addItems -------------------------------------------------------------------------------------------------
 
-interface AddBatch {
-  vectors: Float32Array;
-  labels: Float64Array;
+/** The options of an addItems call as plain values, read before anything else (see readAddOptions). */
+interface AddSettings {
   numThreads: number;
   replaceDeleted: boolean;
   onProgress?: Progress;
@@ -376,17 +436,28 @@ function defaultLabels(target: BatchTarget, count: number): Float64Array {
   return labels;
 }
 
-function prepareAdd(target: BatchTarget, flat: { data: Float32Array; count: number }, labels: unknown, options: unknown): AddBatch {
-  const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
+interface AddBatch extends AddSettings {
+  vectors: Float32Array;
+  labels: Float64Array;
+}
+
+/**
+ * Reads every option once, before the vectors are checked or copied: a getter runs JS, which could otherwise
+ * rewrite or detach vectors that were already checked.
+ */
+function readAddOptions(target: BatchTarget, options: unknown): AddSettings {
   const settings = readOptions(options);
-  const batch: AddBatch = {
-    vectors: flat.data,
-    labels: NO_LABELS,
+  return {
     numThreads: readNumThreads(settings),
     replaceDeleted: target.graph ? readBoolean(settings, 'replaceDeleted') : false,
     onProgress: readProgress(settings),
     signal: readSignal(settings),
   };
+}
+
+function prepareAdd(target: BatchTarget, settings: AddSettings, flat: { data: Float32Array; count: number }, labels: unknown): AddBatch {
+  const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
+  const batch: AddBatch = { ...settings, vectors: flat.data, labels: NO_LABELS };
   requireIndex(target);
   if (batch.signal?.aborted) throw new AbortError(batch.signal.reason, NO_LABELS);
   batch.labels = given ?? defaultLabels(target, flat.count);
@@ -405,9 +476,26 @@ function reportDone(batch: AddBatch): Float64Array {
   return batch.labels;
 }
 
+/**
+ * The abort listener of a batch: stops the rows through `control` and remembers that it was called, since a
+ * signal-like object may call it without ever setting `aborted`.
+ */
+class AbortWatch {
+  fired = false;
+
+  constructor(private readonly control: NativeBatchControl) {}
+
+  readonly listener = (): void => {
+    this.fired = true;
+    Atomics.store(this.control, 0, 1n);
+  };
+}
+
 /** A cancelled native batch becomes the AbortError when the signal asked for it. */
-function batchFailure(err: unknown, batch: AddBatch): unknown {
-  if (isCancelled(err) && batch.signal?.aborted) return new AbortError(batch.signal.reason, insertedLabelsOf(err));
+function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefined): unknown {
+  if (isCancelled(err) && (abort?.fired || batch.signal?.aborted)) {
+    return new AbortError(batch.signal?.reason, insertedLabelsOf(err));
+  }
   return err;
 }
 
@@ -417,14 +505,15 @@ function batchFailure(err: unknown, batch: AddBatch): unknown {
  */
 export function addItems(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
   return preparedJob(target, 'holdAddItems', async (started) => {
-    const batch = prepareAdd(target, await toOwnedFlatVectors(vectors, target.dim, 'vectors'), labels, options);
+    const settings = readAddOptions(target, options);
+    const batch = prepareAdd(target, settings, await toOwnedFlatVectors(vectors, target.dim, 'vectors', 'addItems'), labels);
     const { signal, onProgress } = batch;
     const total = batch.labels.length;
     const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
     const stop = (): void => {
       Atomics.store(control, 0, 1n);
     };
-    signal?.addEventListener('abort', stop);
+    const abort = new AbortWatch(control);
     let callbackFailure: { error: unknown } | undefined;
     // Only counts that moved are reported; 0 (rows not started yet) never is.
     let reported = 0;
@@ -445,10 +534,12 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
     poll?.unref();
     const cleanup = (): void => {
       if (poll) clearInterval(poll);
-      signal?.removeEventListener?.('abort', stop);
+      signal?.removeEventListener?.('abort', abort.listener);
     };
     let job: Promise<void>;
     try {
+      // Inside the try: a signal-like object may call the listener, or throw, right here.
+      signal?.addEventListener('abort', abort.listener);
       job = target.native.addItems(batch.vectors, batch.labels, {
         numThreads: batch.numThreads,
         replaceDeleted: batch.replaceDeleted,
@@ -469,58 +560,112 @@ export function addItems(target: BatchTarget, vectors: unknown, labels: unknown,
       (err: unknown) => {
         cleanup();
         if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
-        throw batchFailure(err, batch);
+        throw batchFailure(err, batch, abort);
       },
     );
   });
 }
 
-/** addItemsSync: the same rows on native threads while the JS thread waits (and, with onProgress, reports). */
+/**
+ * addItemsSync: the same rows on native threads while the JS thread waits (and, with onProgress, reports). The
+ * binding calls a wrapper of onProgress, not onProgress itself: what onProgress throws is kept here and the binding
+ * sees an Error of this module's own, so the binding only ever annotates (and so touches) an object made here.
+ */
 export function addItemsSync(target: BatchTarget, vectors: unknown, labels: unknown, options: unknown): Float64Array {
-  const batch = prepareAdd(target, toFlatVectors(vectors, target.dim, 'vectors'), labels, options);
+  const settings = readAddOptions(target, options);
+  const batch = prepareAdd(target, settings, toFlatVectors(vectors, target.dim, 'vectors'), labels);
   const { signal, onProgress } = batch;
-  // Only onProgress runs JS during the call, so only it can abort the signal meanwhile.
-  const control = signal && onProgress ? new BigInt64Array(new SharedArrayBuffer(16)) : undefined;
-  const stop = (): void => {
-    if (control) Atomics.store(control, 0, 1n);
-  };
-  if (control) signal?.addEventListener('abort', stop);
+  // Only JS run during the call can abort the signal meanwhile: onProgress, or a signal-like object calling the
+  // listener as it is added.
+  const control = signal ? new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT)) : undefined;
+  const abort = control ? new AbortWatch(control) : undefined;
+  let callbackFailure: { error: unknown } | undefined;
+  const report =
+    onProgress &&
+    ((done: number, total: number): void => {
+      try {
+        onProgress(done, total);
+      } catch (error) {
+        callbackFailure = { error };
+        throw new Error('onProgress threw');
+      }
+    });
   try {
+    if (abort) signal?.addEventListener('abort', abort.listener);
     target.native.addItemsSync(batch.vectors, batch.labels, {
       numThreads: batch.numThreads,
       replaceDeleted: batch.replaceDeleted,
       control,
-      onProgress,
+      onProgress: report,
     });
   } catch (err) {
-    throw batchFailure(err, batch);
+    if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
+    throw batchFailure(err, batch, abort);
   } finally {
-    if (control) signal?.removeEventListener?.('abort', stop);
+    if (abort) signal?.removeEventListener?.('abort', abort.listener);
   }
   return reportDone(batch);
 }
 
 // ---- searchKnnBatch -------------------------------------------------------------------------------------------
 
-function prepareSearch(target: BatchTarget, flat: { data: Float32Array; count: number }, k: unknown, options: unknown) {
+/** k and the options of a searchKnnBatch call as plain values, read before the queries (see readAddOptions). */
+interface SearchSettings {
+  k: number;
+  numThreads: number;
+  ef?: number;
+  filter?: NativeLabelFilter;
+}
+
+function readSearchOptions(target: BatchTarget, k: unknown, options: unknown): SearchSettings {
   if (typeof k !== 'number') throw typeError('k', 'a number', k);
   checkIntegerRange(k, 'k', 1, Number.MAX_SAFE_INTEGER);
-  if (flat.count > 0 && k * flat.count > MAX_RESULT_SLOTS) {
-    const most = Math.floor(MAX_RESULT_SLOTS / flat.count);
-    throw rangeError('k', `an integer between 1 and ${most} for ${flat.count} queries`, k);
-  }
   const settings = readOptions(options);
   const numThreads = readNumThreads(settings);
   let ef: number | undefined;
-  if (target.graph && settings.ef !== undefined) {
-    if (typeof settings.ef !== 'number') throw typeError('ef', 'a number', settings.ef);
-    checkIntegerRange(settings.ef, 'ef', 0, UINT32_MAX);
+  // Read once: a getter could answer differently on every read.
+  const givenEf = target.graph ? settings.ef : undefined;
+  if (givenEf !== undefined) {
+    if (typeof givenEf !== 'number') throw typeError('ef', 'a number', givenEf);
+    checkIntegerRange(givenEf, 'ef', 0, UINT32_MAX);
     // The beam is max(ef, k) and k >= 1, so ef 0 searches as ef 1 would; the native 0 means "the index's ef".
-    ef = Math.max(settings.ef, 1);
+    ef = Math.max(givenEf, 1);
   }
   const filter = toNativeFilter(settings.filter);
+  return { k, numThreads, ef, filter };
+}
+
+/**
+ * The native call's arguments, with the result arrays. They are made here, in JS, where a failed allocation is a
+ * RangeError to report rather than a fatal error of the runtime, and sized by what a search can return: rows of
+ * min(k, element count) slots (at least 1), since no row holds more hits than the index holds elements.
+ */
+function prepareSearch(
+  target: BatchTarget,
+  settings: SearchSettings,
+  flat: { data: Float32Array; count: number },
+): { queries: Float32Array; k: number; options: NativeSearchOptions } {
+  const { k, numThreads, ef, filter } = settings;
+  const rows = flat.count;
+  if (rows > 0 && k * rows > MAX_RESULT_SLOTS) {
+    const most = Math.floor(MAX_RESULT_SLOTS / rows);
+    throw rangeError('k', `an integer between 1 and ${most} for ${rows} queries`, k);
+  }
   requireIndex(target);
-  return { queries: flat.data, k, options: { numThreads, ef, filter } };
+  const stride = Math.max(1, Math.min(k, target.native.getCurrentCount()));
+  const slots = rows * stride;
+  let out: NativeSearchOptions['out'];
+  try {
+    out = { labels: new Float64Array(slots), distances: new Float32Array(slots), found: new Uint32Array(rows) };
+  } catch {
+    const bytes = slots * (Float64Array.BYTES_PER_ELEMENT + Float32Array.BYTES_PER_ELEMENT) + rows * Uint32Array.BYTES_PER_ELEMENT;
+    throw outOfMemoryError(
+      'k',
+      `small enough that the results fit in memory (${rows} queries × ${stride} slots: ${bytes} bytes could not be allocated)`,
+      k,
+    );
+  }
+  return { queries: flat.data, k, options: { numThreads, ef, filter, stride, out } };
 }
 
 export function searchKnnBatch(
@@ -530,7 +675,8 @@ export function searchKnnBatch(
   options: unknown,
 ): Promise<BatchSearchResult> {
   return preparedJob(target, 'holdSearchKnnBatch', async (started) => {
-    const search = prepareSearch(target, await toOwnedFlatVectors(queries, target.dim, 'queries'), k, options);
+    const settings = readSearchOptions(target, k, options);
+    const search = prepareSearch(target, settings, await toOwnedFlatVectors(queries, target.dim, 'queries', 'searchKnnBatch'));
     const job = target.native.searchKnnBatch(search.queries, search.k, { ...search.options, owned: true });
     started();
     return job;
@@ -538,7 +684,8 @@ export function searchKnnBatch(
 }
 
 export function searchKnnBatchSync(target: BatchTarget, queries: unknown, k: unknown, options: unknown): BatchSearchResult {
-  const search = prepareSearch(target, toFlatVectors(queries, target.dim, 'queries'), k, options);
+  const settings = readSearchOptions(target, k, options);
+  const search = prepareSearch(target, settings, toFlatVectors(queries, target.dim, 'queries'));
   return target.native.searchKnnBatchSync(search.queries, search.k, search.options);
 }
 

@@ -261,7 +261,7 @@ export class BruteforceSearch {
    * @param vectors - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
    * @param labels - one per row, distinct integers 0..`Number.MAX_SAFE_INTEGER`. Default: consecutive from
    *   `getCurrentCount()`.
-   * @param options - `numThreads`, `onProgress`, `signal` (see `AddItemsOptions`).
+   * @param options - `numThreads`, `onProgress`, `signal` (see `AddItemsOptions`); read first, before the vectors.
    * @returns a Promise of the labels used, in row order.
    * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED`, `ERR_INDEX_FULL` before
    *   any row runs, the first row error or an `AbortError` with `insertedLabels`.
@@ -292,9 +292,12 @@ export class BruteforceSearch {
    *
    * @param queries - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
    * @param k - an integer 1..`Number.MAX_SAFE_INTEGER`, with count * k at most 2^32.
-   * @param options - `numThreads` (default `os.availableParallelism()`) and `filter` (`{ allow }` / `{ deny }`).
-   * @returns a Promise of `{ k, count, labels, distances, found }` (stride k; unused slots -1 and `Infinity`).
-   * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED` before `initIndex`.
+   * @param options - `numThreads` (default `os.availableParallelism()`) and `filter` (`{ allow }` / `{ deny }`);
+   *   read first, before the queries.
+   * @returns a Promise of `{ k, count, labels, distances, found }`: the result's `k` is the stride, the k asked for
+   *   capped at the element count (at least 1); unused slots hold -1 and `Infinity`.
+   * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED` before `initIndex`; a
+   *   RangeError with code `ERR_OUT_OF_MEMORY` if the result arrays cannot be allocated.
    * @example
    * ```ts
    * const { labels, found } = await index.searchKnnBatch([[0, 1], [3, 3]], 1);

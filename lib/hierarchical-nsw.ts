@@ -371,7 +371,7 @@ export class HierarchicalNSW {
    * @param labels - one per row, distinct integers 0..`Number.MAX_SAFE_INTEGER`. Default: consecutive from
    *   `getCurrentCount()` (as Python hnswlib).
    * @param options - `numThreads` (default `os.availableParallelism()`), `replaceDeleted` (default false),
-   *   `onProgress`, `signal`: see `AddItemsOptions`.
+   *   `onProgress`, `signal`: see `AddItemsOptions`. Each is read once, before the vectors.
    * @returns a Promise of the labels used, in row order.
    * @throws (as rejections) TypeError / RangeError naming the argument, row and column (`vectors[5][3]`);
    *   `ERR_NOT_INITIALIZED`; `ERR_INDEX_FULL` ("Hnswlib Error: The number of elements exceeds the specified limit
@@ -406,18 +406,21 @@ export class HierarchicalNSW {
    * ef (labels, distances, order). The queries are copied when the call starts.
    *
    * @param queries - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
-   * @param k - an integer 1..`Number.MAX_SAFE_INTEGER` (more than are stored just gives fewer `found`), with
-   *   count * k at most 2^32.
+   * @param k - an integer 1..`Number.MAX_SAFE_INTEGER`, with count * k at most 2^32. More than are stored gives
+   *   rows of the element count: the result's `k`.
    * @param options - `numThreads` (default `os.availableParallelism()`), `ef` (default `getEf()` when the call
-   *   starts), `filter` (`{ allow }` or `{ deny }` label lists, evaluated in C++).
-   * @returns a Promise of `{ k, count, labels, distances, found }`: flat typed arrays with stride k, unused slots
-   *   holding label -1 and distance `Infinity`.
-   * @throws (as rejections) TypeError / RangeError for bad input; `ERR_NOT_INITIALIZED`; `ERR_INDEX_BUSY` while a
-   *   `readIndex` / `fromBuffer` runs.
+   *   starts), `filter` (`{ allow }` or `{ deny }` label lists, evaluated in C++). Each is read once, before the
+   *   queries.
+   * @returns a Promise of `{ k, count, labels, distances, found }`: flat typed arrays with stride `k`, which is the
+   *   k asked for capped at the element count when the search starts (at least 1); unused slots hold label -1 and
+   *   distance `Infinity`.
+   * @throws (as rejections) TypeError / RangeError for bad input; a RangeError with code `ERR_OUT_OF_MEMORY` if the
+   *   result arrays cannot be allocated; `ERR_NOT_INITIALIZED`; `ERR_INDEX_BUSY` while a `readIndex` /
+   *   `fromBuffer` runs.
    * @example
    * ```ts
-   * const { labels, distances, found } = await index.searchKnnBatch(queries, 10, { filter: { deny: [3, 7] } });
-   * const firstNeighbourOfQuery2 = labels[2 * 10];
+   * const { k, labels, distances, found } = await index.searchKnnBatch(queries, 10, { filter: { deny: [3, 7] } });
+   * const firstNeighbourOfQuery2 = labels[2 * k];
    * ```
    */
   searchKnnBatch(queries: VectorBatch, k: number, options?: SearchBatchOptions): Promise<BatchSearchResult> {

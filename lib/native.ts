@@ -26,7 +26,8 @@ export type NativeErrorCode =
   | 'ERR_NOT_INITIALIZED'
   | 'ERR_INDEX_BUSY';
 
-/** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and rethrows. */
+/** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and throws
+ * the same value again, without reading any property of it. */
 export type NativeFilter = (label: number) => unknown;
 
 /**
@@ -56,6 +57,13 @@ export interface NativeAddSyncOptions extends NativeAddOptions {
 /** A native label filter: exactly one list of labels (integers 0..2^53-1), kept in C++ as a bitmap or sorted array. */
 export type NativeLabelFilter = { allow: Float64Array } | { deny: Float64Array };
 
+/** Where a batch search writes its results: rows * stride labels and distances, rows found counts. */
+export interface NativeSearchOutput {
+  labels: Float64Array;
+  distances: Float32Array;
+  found: Uint32Array;
+}
+
 export interface NativeSearchOptions {
   numThreads: number;
   /** HierarchicalNSW only: the beam is max(ef, k); absent or 0 = the index's ef when the call starts. */
@@ -63,9 +71,16 @@ export interface NativeSearchOptions {
   filter?: NativeLabelFilter;
   /** Promise form: `queries` is lib's private copy, read in place instead of copied again. */
   owned?: boolean;
+  /** Slots per row of `out`, an integer >= 1: each query searches for k and keeps the first `stride` hits. */
+  stride: number;
+  /** Arrays of exactly rows * stride, rows * stride and rows elements, or a RangeError. They are written in place
+   * and returned as the result's arrays; the job keeps them alive. */
+  out: NativeSearchOutput;
 }
 
-/** count rows of k slots, closest first; an unused slot holds label -1 and distance Infinity. */
+/** count rows of k (the stride) slots, closest first; an unused slot holds label -1 and distance Infinity; the
+ * arrays are those of `out`. A non-finite element of a query, as a row reads it, fails the whole call with a
+ * RangeError naming it (`queries[2][0]`). */
 export interface NativeBatchSearchResult {
   k: number;
   count: number;
@@ -80,8 +95,10 @@ export interface NativeBatchSearchResult {
  * unless `owned` says lib already made a private copy.
  *
  * A failed addItems (or addItemsSync) error carries `insertedLabels: Float64Array`, the labels of the batch that are
- * in the index, in row order; a stopped one fails with code ERR_CANCELLED. Before any row runs, a batch whose new
- * labels do not fit fails with ERR_INDEX_FULL.
+ * in the index, in row order (if the error is an object that takes the property); a stopped one fails with code
+ * ERR_CANCELLED. Before any row runs, a batch whose new labels do not fit fails with ERR_INDEX_FULL. Each row is
+ * checked as it is inserted, on the copy that is inserted: a non-finite element fails it with a RangeError (code
+ * ERR_OUT_OF_RANGE) naming it (`vectors[5][3]`). What addItemsSync's onProgress throws comes back as it was thrown.
  *
  * Jobs in flight (every Promise form) make initIndex, resizeIndex, readIndex*, fromBuffer* and fromBufferAsync
  * throw ERR_INDEX_BUSY; while a readIndex or fromBufferAsync is in flight, every job start and every mutating

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'ERR_INVALID_ARG_TYPE'
   | 'ERR_OUT_OF_RANGE'
   | 'ERR_INVALID_ARG_VALUE'
-  | 'ERR_NOT_INITIALIZED';
+  | 'ERR_NOT_INITIALIZED'
+  | 'ERR_OUT_OF_MEMORY';
 
 /** A vector as the public API takes it. */
 export type VectorInput = number[] | Float32Array;
@@ -84,6 +85,29 @@ export function rangeError(name: string, expected: string, received: unknown, ve
 export function typeError(name: string, expected: string, received: unknown, verb?: Expectation): TypeError {
   const shown = typeof received === 'number' ? verbatim('number') : received;
   return withCode(new TypeError(expectationMessage(name, expected, shown, verb)), 'ERR_INVALID_ARG_TYPE');
+}
+
+/**
+ * A RangeError in the builder's words for a value whose consequences do not fit in memory, code ERR_OUT_OF_MEMORY:
+ * "Expected `k` to be small enough that the results fit in memory (...) but received 1000000000".
+ */
+export function outOfMemoryError(name: string, expected: string, received: unknown): RangeError {
+  return withCode(new RangeError(expectationMessage(name, expected, received)), 'ERR_OUT_OF_MEMORY');
+}
+
+/**
+ * A TypeError (code ERR_INVALID_ARG_VALUE) for an argument whose length changed while a Promise method read it over
+ * several event-loop turns: "`vectors` changed length while addItems was reading it (from 7840000 to 0 floats): do
+ * not transfer, detach or resize it until the Promise settles".
+ */
+export function changedWhileReadError(name: string, method: string, from: number, to: number, unit: string): TypeError {
+  return withCode(
+    new TypeError(
+      `\`${name}\` changed length while ${method} was reading it (from ${from} to ${to} ${unit}): ` +
+        'do not transfer, detach or resize it until the Promise settles',
+    ),
+    'ERR_INVALID_ARG_VALUE',
+  );
 }
 
 // ---- hnswlib-node's own messages ------------------------------------------------------------------------------

@@ -868,22 +868,23 @@ describe('HierarchicalNSW', () => {
       });
     });
 
-    it('pads rows with -1 and Infinity when k exceeds the element count, as searchKnn returns fewer', async () => {
+    it('caps the stride at the element count when k exceeds it, and pads with -1 and Infinity what searchKnn does not find', async () => {
       const index = filledHnsw('l2', DIM, 5, 34, 50);
       index.markDelete(4);
       const queries = randomVectors(3, DIM, 35);
       const result = await searchVia(mode, index, queries, 8);
-      expectWellFormed(result, 3, 8);
+      // 5 elements, the deleted one included: no row can hold more.
+      expectWellFormed(result, 3, 5);
       expect(Array.from(result.found)).toEqual([4, 4, 4]);
       expect(answers(result)).toEqual(singleAnswers(index, queries, DIM, 8));
-      expect(Array.from(result.labels.subarray(4, 8))).toEqual([-1, -1, -1, -1]);
-      expect(Array.from(result.distances.subarray(4, 8))).toEqual([Infinity, Infinity, Infinity, Infinity]);
+      expect(Array.from(result.labels.subarray(4, 5))).toEqual([-1]);
+      expect(Array.from(result.distances.subarray(4, 5))).toEqual([Infinity]);
     });
 
-    it('accepts k above the capacity (searchKnn does not) and fills what it finds', async () => {
+    it('accepts k above the capacity (searchKnn does not) and fills rows of the element count', async () => {
       const index = filledHnsw('l2', DIM, 5, 36, 5);
       const result = await searchVia(mode, index, randomVectors(2, DIM, 37), 100);
-      expectWellFormed(result, 2, 100);
+      expectWellFormed(result, 2, 5);
       expect(Array.from(result.found)).toEqual([5, 5]);
       expect(sorted(answers(result)[0].neighbors)).toEqual([0, 1, 2, 3, 4]);
     });
@@ -894,10 +895,10 @@ describe('HierarchicalNSW', () => {
       expectWellFormed(result, 0, 4);
     });
 
-    it('returns found 0 for every query of an empty index', async () => {
+    it('returns found 0 for every query of an empty index, in rows of 1 slot', async () => {
       const index = hnsw('l2', DIM, 10);
       const result = await searchVia(mode, index, randomVectors(2, DIM, 39), 3);
-      expectWellFormed(result, 2, 3);
+      expectWellFormed(result, 2, 1);
       expect(Array.from(result.found)).toEqual([0, 0]);
     });
   });
@@ -1369,12 +1370,12 @@ describe('BruteforceSearch', () => {
       }
     });
 
-    it('pads rows when k exceeds the element count', async () => {
+    it('caps the stride at the element count when k exceeds it', async () => {
       const index = bf('l2', 50);
       index.addItemsSync(randomVectors(3, DIM, 83), [7, 8, 9]);
       const queries = randomVectors(2, DIM, 84);
       const result = await bfSearchVia(mode, index, queries, 6);
-      expectWellFormed(result, 2, 6);
+      expectWellFormed(result, 2, 3);
       expect(Array.from(result.found)).toEqual([3, 3]);
       expect(answers(result)).toEqual(singleAnswers(index, queries, DIM, 6));
     });

@@ -54,8 +54,11 @@ export interface Row {
   note?: string;
   outcome: Outcome;
   calls: Call[];
-  /** A row proven elsewhere: the test file and the exact test title there. */
-  testedIn?: { file: string; title: string; methods: string };
+  /**
+   * A row proven elsewhere: the test file and the exact test title there, and the methods it covers as the
+   * document shows them (default: the four write methods).
+   */
+  testedIn?: { file: string; title: string; methods?: string };
   /** The values a placeholder takes, for a row whose calls are elsewhere (testedIn). */
   examples?: Record<string, string[]>;
 }
@@ -267,6 +270,60 @@ function rethrowCall(method: string, variant: string, value: unknown, make: (env
     },
     check: sameObject(value),
   };
+}
+
+/** An options object whose `key` is a getter that runs `effect` first, then returns `value`. */
+function getterOptions(key: string, value: unknown, effect: () => void): object {
+  return Object.defineProperty({}, key, {
+    enumerable: true,
+    get() {
+      effect();
+      return value;
+    },
+  });
+}
+
+/** Transfers a typed array's buffer away, leaving the array detached (length 0). */
+function detach(array: Float32Array): Float32Array {
+  structuredClone(array, { transfer: [array.buffer] });
+  return array;
+}
+
+/** More rows of dimension 3 than a Promise form copies in one event-loop turn (2^20 floats), all finite. */
+function twoSlices(): Float32Array {
+  return new Float32Array(3 * (Math.floor(2 ** 20 / 3) + 1)).fill(0.5);
+}
+
+/** A Proxy all of whose traps throw, recording in `log` each trap that ran. */
+function hostileProxy(log: string[]): object {
+  const handler = new Proxy(
+    {},
+    {
+      get: (_target, trap) => () => {
+        log.push(String(trap));
+        throw new Error(`the ${String(trap)} trap ran`);
+      },
+    },
+  );
+  return new Proxy(new Error('thrown'), handler);
+}
+
+/**
+ * Runs `run` with a function that throws a Proxy whose traps all throw, and returns whether `run` threw that very
+ * Proxy and which of its traps ran (none may).
+ */
+async function proxyThrownThrough(run: (thrower: () => never) => unknown): Promise<{ same: boolean; traps: string[] }> {
+  const traps: string[] = [];
+  const proxy = hostileProxy(traps);
+  let thrown: unknown;
+  try {
+    await (run(() => {
+      throw proxy;
+    }) as Promise<unknown>);
+  } catch (value) {
+    thrown = value;
+  }
+  return { same: thrown === proxy, traps };
 }
 
 /** Starts an addItems job that is still in flight when the call right after it runs (it settles on the JS thread). */
@@ -876,6 +933,109 @@ export const CATALOGUE: Group[] = [
           { method: 'BruteforceSearch#searchKnnBatchSync', vars: { row: 'queries[0]', got: 'null' }, run: (e) => e.brute().searchKnnBatchSync([null], 1) },
         ],
       },
+      {
+        id: 'batch-detached',
+        input: 'a batch Float32Array whose buffer is detached (transferred): before the call, or by an option getter',
+        note: 'It reads as empty; taken as an empty batch, it would insert nothing and search nothing, silently.',
+        outcome: err('TypeError', 'ERR_INVALID_ARG_TYPE', 'Expected `{arg}` to be a Float32Array whose buffer is not detached but received a detached Float32Array'),
+        calls: [
+          { method: 'HierarchicalNSW#addItemsSync', vars: { arg: 'vectors' }, run: (e) => e.hnsw().addItemsSync(detach(new Float32Array(6))) },
+          {
+            method: 'HierarchicalNSW#searchKnnBatchSync',
+            variant: '`numThreads` getter',
+            vars: { arg: 'queries' },
+            run: (e) => {
+              const queries = new Float32Array([1, 2, 3, 4, 5, 6]);
+              return e.hnsw().searchKnnBatchSync(queries, 2, getterOptions('numThreads', 1, () => detach(queries)));
+            },
+          },
+          { method: 'BruteforceSearch#addItems', mode: 'rejects', vars: { arg: 'vectors[1]' }, run: (e) => e.brute().addItems([new Float32Array(3), detach(new Float32Array(3))], [20, 21]) },
+        ],
+      },
+      {
+        id: 'batch-getter-writes',
+        input: 'an option getter (`numThreads`, `replaceDeleted`, `onProgress`, `signal`, `ef`, `filter`) that writes NaN into the batch',
+        note: 'Every option is read once, before the batch is read, so the check sees what the getter wrote.',
+        outcome: err('RangeError', 'ERR_OUT_OF_RANGE', 'Expected `{el}` to be a finite number but received NaN'),
+        calls: [
+          {
+            method: 'HierarchicalNSW#addItemsSync',
+            variant: '`numThreads` getter',
+            vars: { el: 'vectors[0][1]' },
+            run: (e) => {
+              const vectors = new Float32Array([1, 2, 3, 4, 5, 6]);
+              return e.hnsw().addItemsSync(vectors, [20, 21], getterOptions('numThreads', 1, () => (vectors[1] = NaN)));
+            },
+          },
+          {
+            method: 'BruteforceSearch#addItems',
+            variant: '`signal` getter',
+            mode: 'rejects',
+            vars: { el: 'vectors[1][2]' },
+            run: (e) => {
+              const vectors = new Float32Array([1, 2, 3, 4, 5, 6]);
+              return e.brute().addItems(vectors, [20, 21], getterOptions('signal', undefined, () => (vectors[5] = NaN)));
+            },
+          },
+          {
+            method: 'HierarchicalNSW#searchKnnBatchSync',
+            variant: '`ef` getter',
+            vars: { el: 'queries[0][0]' },
+            run: (e) => {
+              const queries = new Float32Array([1, 2, 3]);
+              return e.hnsw().searchKnnBatchSync(queries, 1, getterOptions('ef', 10, () => (queries[0] = NaN)));
+            },
+          },
+        ],
+      },
+      {
+        id: 'batch-shared-written',
+        input: 'a batch in a SharedArrayBuffer that another thread writes NaN into while the call reads it',
+        note:
+          'Elements are checked on the copy that is stored or searched (a Sync call\'s flat batch on each row\'s copy, ' +
+          'as the row is taken): the row fails, with `insertedLabels`, or is stored finite; never NaN.',
+        outcome: err('RangeError', 'ERR_OUT_OF_RANGE', 'Expected `{el}` to be a finite number but received NaN'),
+        testedIn: {
+          file: 'test/hostile-input.test.ts',
+          title: '%s#%s rejects the row with the RangeError or stores it finite, never NaN',
+          methods: '`addItems`, `addItemsSync`, `searchKnnBatch`, `searchKnnBatchSync` of both classes',
+        },
+        examples: { el: ['vectors[0][1]', 'queries[0][1]'] },
+        calls: [],
+      },
+      {
+        id: 'batch-changed-length',
+        input: 'a batch whose length changes while a Promise form copies it (2^20 floats per event-loop turn): transferred, resized, or rows removed',
+        outcome: err(
+          'TypeError',
+          'ERR_INVALID_ARG_VALUE',
+          '`{arg}` changed length while {method} was reading it (from {from} to {to} {unit}): do not transfer, detach or resize it until the Promise settles',
+        ),
+        calls: [
+          {
+            method: 'HierarchicalNSW#addItems',
+            mode: 'rejects',
+            vars: { arg: 'vectors', method: 'addItems', from: '1048578', to: '0', unit: 'floats' },
+            run: (e) => {
+              const vectors = twoSlices();
+              const job = e.hnsw().addItems(vectors);
+              detach(vectors);
+              return job;
+            },
+          },
+          {
+            method: 'BruteforceSearch#searchKnnBatch',
+            mode: 'rejects',
+            vars: { arg: 'queries', method: 'searchKnnBatch', from: '1048578', to: '0', unit: 'floats' },
+            run: (e) => {
+              const queries = twoSlices();
+              const job = e.brute().searchKnnBatch(queries, 1);
+              detach(queries);
+              return job;
+            },
+          },
+        ],
+      },
     ],
   },
   {
@@ -1064,9 +1224,11 @@ export const CATALOGUE: Group[] = [
       },
       {
         id: 'k-above-count',
-        input: 'a `numNeighbors` above the element count but within the capacity (an empty index included)',
+        input: 'a `numNeighbors` above the element count but within the capacity (an empty index included); a batch `k` above the element count, however large',
         note: 'hnswlib-node aborted the process here for `BruteforceSearch`.',
-        outcome: accepted('no error: only the elements there are, closest first'),
+        outcome: accepted(
+          'no error: only the elements there are, closest first; a batch result has rows of min(k, element count) slots (at least 1; the result\'s `k`), padded with -1 and `Infinity`',
+        ),
         calls: [
           {
             method: 'HierarchicalNSW#searchKnn',
@@ -1086,12 +1248,21 @@ export const CATALOGUE: Group[] = [
           },
           {
             method: 'HierarchicalNSW#searchKnnBatchSync',
-            run: (e) => e.hnsw().searchKnnBatchSync([vec(0)], 6),
+            variant: 'a deleted element',
+            run: (e) => e.hnsw({ deleted: [3] }).searchKnnBatchSync([vec(0)], 6),
             check: (out) => {
-              const r = out as { labels: Float64Array; distances: Float32Array; found: Uint32Array };
-              assertJson(Array.from(r.found), [4]);
-              assertJson(Array.from(r.labels), [0, 1, 2, 3, -1, -1]);
-              assert.ok(r.distances[4] === Infinity && r.distances[5] === Infinity, 'unused slots hold Infinity');
+              const r = out as { k: number; labels: Float64Array; distances: Float32Array; found: Uint32Array };
+              assertJson([r.k, Array.from(r.found)], [4, [3]]);
+              assertJson(Array.from(r.labels), [0, 1, 2, -1]);
+              assert.ok(r.distances[3] === Infinity, 'unused slots hold Infinity');
+            },
+          },
+          {
+            method: 'BruteforceSearch#searchKnnBatch',
+            run: (e) => e.brute().searchKnnBatch([vec(0), vec(3)], 1000),
+            check: (out) => {
+              const r = out as { k: number; labels: Float64Array; found: Uint32Array };
+              assertJson([r.k, Array.from(r.found), Array.from(r.labels)], [4, [4, 4], [0, 1, 2, 3, 3, 2, 1, 0]]);
             },
           },
         ],
@@ -1132,6 +1303,23 @@ export const CATALOGUE: Group[] = [
             ),
           };
         }),
+      },
+      {
+        id: 'batch-results-too-large',
+        input: 'batch results (count × min(k, element count) slots of 12 bytes) that cannot be allocated',
+        note: 'The result arrays are made in JavaScript, where a failed allocation can be reported; the runtime aborted the process when native code made them.',
+        outcome: err(
+          'RangeError',
+          'ERR_OUT_OF_MEMORY',
+          'Expected `k` to be small enough that the results fit in memory ({n} queries × {slots} slots: {bytes} bytes could not be allocated) but received {got}',
+        ),
+        testedIn: {
+          file: 'test/hostile-input.test.ts',
+          title: 'fails with a RangeError naming k and the sizes when the results cannot be allocated, and the index still works',
+          methods: '`searchKnnBatch` (rejects), `searchKnnBatchSync` of both classes',
+        },
+        examples: { n: ['10000'], slots: ['100000'], bytes: ['12000040000'], got: ['100000'] },
+        calls: [],
       },
     ],
   },
@@ -1225,7 +1413,10 @@ export const CATALOGUE: Group[] = [
         id: 'on-progress-throws',
         input: 'an `onProgress` that throws',
         note: 'The rows in progress finish and no new row starts; the error gets `insertedLabels`, the labels of the batch now in the index.',
-        outcome: { kind: 'rethrown', text: 'what `onProgress` threw, unchanged, with `insertedLabels` added' },
+        outcome: {
+          kind: 'rethrown',
+          text: 'what `onProgress` threw, unchanged, with `insertedLabels` added (not to a primitive, a frozen object or a Proxy, none of whose traps run)',
+        },
         calls: [
           {
             method: 'HierarchicalNSW#addItemsSync',
@@ -1265,6 +1456,20 @@ export const CATALOGUE: Group[] = [
             },
             check: (out) => assertJson(out, [20, 21]),
           },
+          {
+            method: 'HierarchicalNSW#addItemsSync',
+            variant: 'a Proxy whose traps throw',
+            mutates: true,
+            run: (e) => proxyThrownThrough((thrower) => e.hnsw().addItemsSync(TWO_ROWS(), [20, 21], { onProgress: thrower })),
+            check: (out) => assertJson(out, { same: true, traps: [] }),
+          },
+          {
+            method: 'BruteforceSearch#addItems',
+            variant: 'a Proxy whose traps throw',
+            mutates: true,
+            run: (e) => proxyThrownThrough((thrower) => e.brute().addItems(TWO_ROWS(), [20, 21], { onProgress: thrower })),
+            check: (out) => assertJson(out, { same: true, traps: [] }),
+          },
         ],
       },
       {
@@ -1302,6 +1507,22 @@ export const CATALOGUE: Group[] = [
             check: (error) => assert.strictEqual(((error as Error).cause as Error).message, 'user left'),
           },
         ],
+      },
+      {
+        id: 'signal-eager',
+        input: 'a signal-like object whose `addEventListener` calls the `abort` listener at once (its `aborted` stays false)',
+        note: 'The call of the listener is the abort. Nothing is inserted; `insertedLabels` is empty.',
+        outcome: err('AbortError', 'ABORT_ERR', 'The operation was aborted', 'AbortError (`name` `AbortError`, an `Error`)'),
+        calls: (['HierarchicalNSW#addItemsSync', 'BruteforceSearch#addItems'] as const).map((method) => ({
+          method,
+          mode: method.endsWith('Sync') ? ('throws' as const) : ('rejects' as const),
+          run: (e: Env) => {
+            const signal = { aborted: false, addEventListener: (_type: string, listener: () => void) => listener() };
+            const index = method.startsWith('Hier') ? e.hnsw() : e.brute();
+            return index[method.endsWith('Sync') ? 'addItemsSync' : 'addItems'](TWO_ROWS(), [20, 21], { signal });
+          },
+          check: (error: unknown) => assertJson(Array.from((error as { insertedLabels: Float64Array }).insertedLabels), []),
+        })),
       },
       {
         id: 'batch-filter-shape',
@@ -1586,10 +1807,19 @@ export const CATALOGUE: Group[] = [
     rows: [
       {
         id: 'filter-throws',
-        input: 'a filter that throws (an Error, a string, `undefined`, `null`)',
+        input: 'a filter that throws (an Error, a string, `undefined`, `null`, a Proxy)',
         note: 'The search stops admitting elements and the exception is rethrown; hnswlib-node aborted the process.',
-        outcome: { kind: 'rethrown', text: 'exactly what the filter threw (the same object); the index stays usable' },
+        outcome: {
+          kind: 'rethrown',
+          text: 'exactly what the filter threw (the same object; none of a Proxy\'s traps run); the index stays usable',
+        },
         calls: [
+          ...(['hnsw', 'brute'] as const).map((kind) => ({
+            method: kind === 'hnsw' ? 'HierarchicalNSW#searchKnn' : 'BruteforceSearch#searchKnn',
+            variant: 'a Proxy whose traps throw',
+            run: (e: Env) => proxyThrownThrough((thrower) => (kind === 'hnsw' ? e.hnsw() : e.brute()).searchKnn(vec(0), 2, thrower)),
+            check: (out: unknown) => assertJson(out, { same: true, traps: [] }),
+          })),
           rethrowCall('HierarchicalNSW#searchKnn', 'RangeError', new RangeError('filter failed'), (e) => e.hnsw()),
           rethrowCall('HierarchicalNSW#searchKnn', 'string', 'not an Error', (e) => e.hnsw()),
           rethrowCall('HierarchicalNSW#searchKnn', 'undefined', undefined, (e) => e.hnsw()),
@@ -2087,7 +2317,7 @@ export function renderCatalogue(): string {
     group.rows.forEach((row, r) => {
       const outcome = row.outcome;
       const input = row.note ? `${row.input}<br>*${row.note}*` : row.input;
-      const methods = row.testedIn ? `${row.testedIn.methods}; see \`${row.testedIn.file}\`` : methodsOf(row);
+      const methods = row.testedIn ? `${row.testedIn.methods ?? 'all four writes'}; see \`${row.testedIn.file}\`` : methodsOf(row);
       const cls = outcome.kind === 'error' ? (outcome.classNote ?? outcome.cls) : outcome.kind === 'rethrown' ? 'as thrown' : '—';
       const codeCell = outcome.kind === 'error' ? (outcome.code ? `\`${outcome.code}\`` : 'none') : '—';
       out.push(`| ${g + 1}.${r + 1} | ${cell(input)} | ${cell(methods)} | ${cell(cls)} | ${codeCell} | ${cell(messageCell(row))} |`);

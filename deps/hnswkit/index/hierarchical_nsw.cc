@@ -184,13 +184,20 @@ int HierarchicalNsw::random_level() {
 std::size_t HierarchicalNsw::take_unvisited(const std::uint8_t* header, VisitedList& visited,
                                             std::vector<std::uint32_t>& fresh) {
   const std::size_t n = load_count(header);
-  const std::uint32_t* ids = link_ids(header);
   if (fresh.size() < n) fresh.resize(n);
-  for (std::size_t i = 0; i < n; ++i) prefetch(visited.tag_address(ids[i]));
+  std::uint32_t* out = fresh.data();
+  // Each id is loaded once: the list may be rewritten meanwhile, and the id tested must be the id expanded. The
+  // tags' base is read before the loop, which an acquire load would otherwise make the compiler read every time.
+  const std::uint16_t* tags = visited.tag_address(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t id = load_id(header, i);
+    out[i] = id;
+    prefetch(tags + id);
+  }
   std::size_t count = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t id = ids[i];
-    if (!visited.test_and_mark(id)) fresh[count++] = id;
+    const std::uint32_t id = out[i];
+    if (!visited.test_and_mark(id)) out[count++] = id;
   }
   return count;
 }
@@ -207,15 +214,14 @@ void HierarchicalNsw::prefetch_vector(std::uint32_t id) const {
 // The first kAhead vectors are requested in full up front, every later one by the kernel comparing the vector
 // kAhead places before it, spread over its loop (AheadKernelFn); one place ahead leaves much of each vector's
 // latency exposed, three gain nothing over two.
-template <typename Visit>
-void HierarchicalNsw::for_each_distance(const float* query, const std::uint32_t* ids, std::size_t count,
-                                        Visit&& visit) const {
+template <typename IdAt, typename Visit>
+void HierarchicalNsw::for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const {
   constexpr std::size_t kAhead = 2;
-  for (std::size_t i = 0; i < count && i < kAhead; ++i) prefetch_vector(ids[i]);
+  for (std::size_t i = 0; i < count && i < kAhead; ++i) prefetch_vector(id_at(i));
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t id = ids[i];
+    const std::uint32_t id = id_at(i);
     const float* vector = vector_of(id);
-    visit(id, i + kAhead < count ? space_.distance_ahead(query, vector, vector_of(ids[i + kAhead]))
+    visit(id, i + kAhead < count ? space_.distance_ahead(query, vector, vector_of(id_at(i + kAhead)))
                                  : space_.distance(query, vector));
   }
 }
@@ -230,7 +236,10 @@ Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entr
       improved = false;
       const std::uint8_t* header = link_header(best.second, level);
       const std::size_t n = load_count(header);
-      for_each_distance(query, link_ids(header), n, [&](std::uint32_t candidate, float d) {
+      // Straight from the list: an upper list is short, and an id read twice (once to prefetch) may differ
+      // between the reads if the list changes, which costs a wasted prefetch and nothing else.
+      const auto id_at = [header](std::size_t i) { return load_id(header, i); };
+      for_each_distance(query, n, id_at, [&](std::uint32_t candidate, float d) {
         if (d < best.first) {
           best = {d, candidate};
           improved = true;
@@ -250,6 +259,7 @@ std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const s
   CandidateHeap<true>& candidates = scratch->candidates;
   CandidateHeap<false>& found = scratch->found;
   std::vector<std::uint32_t>& fresh = scratch->fresh;
+  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
 
   for (const Candidate& seed : seeds) {
     if (visited->test_and_mark(seed.second)) continue;
@@ -265,7 +275,7 @@ std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const s
     candidates.pop();
 
     const std::size_t count = take_unvisited(link_header(current.second, level), *visited, fresh);
-    for_each_distance(query, fresh.data(), count, [&](std::uint32_t next, float d) {
+    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
       if (found.size() < ef || d < found.top().first) {
         candidates.push({d, next});
         found.push({d, next});
@@ -286,6 +296,7 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
   CandidateHeap<true>& candidates = scratch.candidates;
   CandidateHeap<false>& found = scratch.found;
   std::vector<std::uint32_t>& fresh = scratch.fresh;
+  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
   const bool any_deleted = deleted_count_.load(std::memory_order_relaxed) != 0;
   auto admissible = [&](std::uint32_t id) {
     if (any_deleted && deleted_flag(id)) return false;
@@ -307,7 +318,7 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
     ++expanded;
 
     const std::size_t count = take_unvisited(link_header(current.second, 0), *visited, fresh);
-    for_each_distance(query, fresh.data(), count, [&](std::uint32_t next, float d) {
+    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
       if (found.size() < ef || d < found.top().first) {
         candidates.push({d, next});
         prefetch(link_header(candidates.top().second, 0));
@@ -384,8 +395,7 @@ void HierarchicalNsw::select_neighbors(std::vector<Candidate>& candidates, std::
 void HierarchicalNsw::set_links(std::uint32_t id, int level, const std::vector<Candidate>& links) {
   std::lock_guard<SpinLock> lock(link_lock(id));
   std::uint8_t* header = link_header(id, level);
-  std::uint32_t* ids = link_ids(header);
-  for (std::size_t i = 0; i < links.size(); ++i) ids[i] = links[i].second;
+  for (std::size_t i = 0; i < links.size(); ++i) store_id(header, i, links[i].second);
   store_count(header, static_cast<std::uint16_t>(links.size()));
 }
 
@@ -393,25 +403,28 @@ void HierarchicalNsw::connect(std::uint32_t from, std::uint32_t to, float distan
   const std::size_t cap = max_links(level);
   std::lock_guard<SpinLock> lock(link_lock(from));
   std::uint8_t* header = link_header(from, level);
-  std::uint32_t* ids = link_ids(header);
   const std::size_t n = load_count(header);
   for (std::size_t i = 0; i < n; ++i) {
-    if (ids[i] == to) return;
+    if (load_id_locked(header, i) == to) return;
   }
   if (n < cap) {
-    ids[n] = to;
+    store_id(header, n, to);
     store_count(header, static_cast<std::uint16_t>(n + 1));
     return;
   }
   // Full: keep the best `cap` of the old links plus the new one, chosen by the same heuristic (Alg. 1, shrink).
+  // The ids are rewritten in place while searches read them (see link_list.h).
   std::vector<Candidate> pool;
   pool.reserve(n + 1);
   const float* base = vector_of(from);
   pool.push_back({distance, to});
-  for (std::size_t i = 0; i < n; ++i) pool.push_back({space_.distance(base, vector_of(ids[i])), ids[i]});
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t id = load_id_locked(header, i);
+    pool.push_back({space_.distance(base, vector_of(id)), id});
+  }
   std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) { return a.first < b.first; });
   select_neighbors(pool, cap);
-  for (std::size_t i = 0; i < pool.size(); ++i) ids[i] = pool[i].second;
+  for (std::size_t i = 0; i < pool.size(); ++i) store_id(header, i, pool[i].second);
   store_count(header, static_cast<std::uint16_t>(pool.size()));
 }
 
@@ -429,7 +442,7 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
     for (int level = start_level; level >= 0 && start == kNoEntry; --level) {
       const std::uint8_t* header = link_header(id, level);
       if (load_count(header) > 0) {
-        start = link_ids(header)[0];
+        start = load_id(header, 0);
         start_level = level;
       }
     }
@@ -492,8 +505,8 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
     {
       std::lock_guard<SpinLock> lock(link_lock(id));
       const std::uint8_t* header = link_header(id, l);
-      const std::uint32_t* ids = link_ids(header);
-      old_links.assign(ids, ids + load_count(header));
+      const std::size_t count = load_count(header);
+      for (std::size_t i = 0; i < count; ++i) old_links.push_back(load_id_locked(header, i));
     }
     for (std::uint32_t n : old_links) {
       std::vector<Candidate> pool;
@@ -501,9 +514,8 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
       {
         std::lock_guard<SpinLock> lock(link_lock(n));
         const std::uint8_t* header = link_header(n, l);
-        const std::uint32_t* ids = link_ids(header);
         const std::size_t count = load_count(header);
-        for (std::size_t i = 0; i < count; ++i) pool.push_back({0.0f, ids[i]});
+        for (std::size_t i = 0; i < count; ++i) pool.push_back({0.0f, load_id_locked(header, i)});
       }
       for (std::uint32_t other : old_links) {
         if (other != n) pool.push_back({0.0f, other});

@@ -134,10 +134,10 @@ class HierarchicalNsw {
                                     std::vector<std::uint32_t>& fresh);
   // Asks the CPU to start loading every cache line of id's vector.
   void prefetch_vector(std::uint32_t id) const;
-  // Calls visit(id, distance from query) for ids[0..count) in order, with the vectors two places ahead on their way
-  // to the cache meanwhile.
-  template <typename Visit>
-  void for_each_distance(const float* query, const std::uint32_t* ids, std::size_t count, Visit&& visit) const;
+  // Calls visit(id, distance from query) for the ids id_at(0..count) in order, with the vectors two places ahead on
+  // their way to the cache meanwhile.
+  template <typename IdAt, typename Visit>
+  void for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const;
 
   // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
   std::vector<Candidate> search_layer(const float* query, const std::vector<Candidate>& seeds, std::size_t ef,

@@ -56,13 +56,19 @@ HierarchicalNsw::HierarchicalNsw(const Space& space, const HnswParams& params)
 }
 
 HierarchicalNsw::~HierarchicalNsw() {
-  for (std::size_t id = 0; id < upper_extent_; ++id) delete[] upper_[id];
+  const std::size_t extent = upper_extent_.load(std::memory_order_relaxed);
+  for (std::size_t id = 0; id < extent; ++id) delete[] upper_[id];
 }
 
 void HierarchicalNsw::set_upper(std::uint32_t id, std::uint8_t* lists) {
   delete[] upper_[id];
   upper_[id] = lists;
-  if (lists != nullptr && id >= upper_extent_) upper_extent_ = static_cast<std::size_t>(id) + 1;
+  if (lists == nullptr) return;
+  // Inserts on other threads raise it too; relaxed, because only exclusive holders (resize, the destructor) read it.
+  std::size_t extent = upper_extent_.load(std::memory_order_relaxed);
+  while (id >= extent && !upper_extent_.compare_exchange_weak(extent, static_cast<std::size_t>(id) + 1,
+                                                              std::memory_order_relaxed)) {
+  }
 }
 
 // ---- record access ------------------------------------------------------------------------------------------
@@ -104,9 +110,25 @@ void HierarchicalNsw::set_deleted_flag(std::uint32_t id, bool deleted) {
 #endif
 }
 
+int HierarchicalNsw::level_of(std::uint32_t id) const {
+#if defined(__GNUC__) || defined(__clang__)
+  return __atomic_load_n(&levels_[id], __ATOMIC_ACQUIRE);
+#else
+  return *static_cast<const volatile std::int32_t*>(&levels_[id]);
+#endif
+}
+
+void HierarchicalNsw::set_level(std::uint32_t id, int level) {
+#if defined(__GNUC__) || defined(__clang__)
+  __atomic_store_n(&levels_[id], level, __ATOMIC_RELEASE);
+#else
+  *static_cast<volatile std::int32_t*>(&levels_[id]) = level;
+#endif
+}
+
 int HierarchicalNsw::max_level() const {
   const std::uint32_t entry = entry_.load(std::memory_order_acquire);
-  return entry == kNoEntry ? -1 : levels_[entry];
+  return entry == kNoEntry ? -1 : level_of(entry);
 }
 std::uint32_t HierarchicalNsw::entry_point() const { return entry_.load(std::memory_order_acquire); }
 
@@ -140,7 +162,7 @@ void HierarchicalNsw::reallocate(std::size_t new_capacity) {
     throw out_of_memory();
   }
   level0.copy_prefix(level0_, used * record_bytes_);
-  upper.copy_prefix(upper_, std::min(upper_extent_, new_capacity));
+  upper.copy_prefix(upper_, std::min(upper_extent_.load(std::memory_order_relaxed), new_capacity));
   levels.copy_prefix(levels_, used);
   level0_.swap(level0);
   upper_.swap(upper);
@@ -351,7 +373,7 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   const float* q = scratch->query.data();
 
   SearchStats stats;
-  const Candidate start = greedy_descent(q, entry, levels_[entry], 0, &stats);
+  const Candidate start = greedy_descent(q, entry, level_of(entry), 0, &stats);
   const std::size_t width = std::max(ef == 0 ? this->ef() : ef, k);
   search_base_for_query(q, start, width, filter, &stats, *scratch);
 
@@ -434,7 +456,7 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
   const float* v = vector_of(id);
   std::uint32_t start = entry_.load(std::memory_order_acquire);
   if (start == kNoEntry) return;
-  int start_level = levels_[start];
+  int start_level = level_of(start);
   if (start == id) {
     // Updating the entry point itself: start from the first element it links to, on the highest level where it
     // has one; an isolated entry point has nothing to link to.
@@ -477,17 +499,18 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
 }
 
 void HierarchicalNsw::insert_new(std::uint32_t id, std::uint64_t label, const float* prepared, int level) {
-  char* rec = record(id);
-  std::memset(rec, 0, links0_bytes_);
-  std::memcpy(rec + vector_offset_, prepared, space_.vector_bytes());
+  // The slot is new (id == the count before this add), so its link header is still the allocation's zeros; writing
+  // them again would race with the statistics, which read every record below the count, and would clear a delete
+  // that another thread made as soon as the label was in the map.
+  std::memcpy(record(id) + vector_offset_, prepared, space_.vector_bytes());
   set_label(id, label);
   set_upper(id, level > 0 ? new std::uint8_t[static_cast<std::size_t>(level) * upper_block_bytes_]() : nullptr);
-  levels_[id] = level;
+  set_level(id, level);  // after the upper lists: a reader that sees the level finds them
 
   // Only an element that raises the graph's top level needs the entry lock for the whole insertion.
   std::unique_lock<std::mutex> entry_lock(entry_mutex_);
   const std::uint32_t entry = entry_.load(std::memory_order_acquire);
-  const int graph_top = entry == kNoEntry ? -1 : levels_[entry];
+  const int graph_top = entry == kNoEntry ? -1 : level_of(entry);
   if (level <= graph_top) entry_lock.unlock();
 
   if (entry != kNoEntry) link_element(id, level, false);
@@ -497,7 +520,7 @@ void HierarchicalNsw::insert_new(std::uint32_t id, std::uint64_t label, const fl
 void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
   std::memcpy(vector_of(id), prepared, space_.vector_bytes());
   if (count_.load() <= 1) return;
-  const int level = levels_[id];
+  const int level = level_of(id);
   // Repair: each old neighbour re-chooses its links among its own links and the updated element's, with fresh
   // distances, so elements that were close to the old vector no longer rely on it.
   for (int l = 0; l <= level; ++l) {

@@ -123,6 +123,10 @@ class HierarchicalNsw {
   bool deleted_flag(std::uint32_t id) const;
   void set_deleted_flag(std::uint32_t id, bool deleted);
   std::size_t max_links(int level) const { return level == 0 ? max_m0_ : max_m_; }
+  // An element's top level. Written once by its insertion, after its upper lists exist, and read without locks by
+  // searches and statistics: a release store and acquire loads, so a reader that sees the level also sees the lists.
+  int level_of(std::uint32_t id) const;
+  void set_level(std::uint32_t id, int level);
 
   int random_level();
   void insert_new(std::uint32_t id, std::uint64_t label, const float* prepared, int level);
@@ -171,8 +175,9 @@ class HierarchicalNsw {
   std::size_t capacity_ = 0;
   CallocArray<char> level0_;              // capacity_ records
   CallocArray<std::uint8_t*> upper_;      // per element: new[]'d level * upper_block_bytes_, or null
-  std::size_t upper_extent_ = 0;          // every non-null upper_ entry has an id below this
-  CallocArray<std::int32_t> levels_;      // per element: its top level
+  // Every non-null upper_ entry has an id below this. Raised by concurrent inserts, read only by exclusive holders.
+  std::atomic<std::size_t> upper_extent_{0};
+  CallocArray<std::int32_t> levels_;      // per element: its top level (level_of, set_level)
   // Guards writes to link lists: element id -> stripe. No code path holds two at once, so stripes cannot
   // deadlock, and they cost a fixed 4 KiB instead of a lock per slot.
   static constexpr std::size_t kLinkLockStripes = 4096;

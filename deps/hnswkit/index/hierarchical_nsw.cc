@@ -8,6 +8,7 @@
 #include <limits>
 #include <new>
 #include <string>
+#include <thread>
 
 #include "index/link_list.h"
 #include "util/error.h"
@@ -78,14 +79,52 @@ std::uint8_t* HierarchicalNsw::link_header(std::uint32_t id, int level) const {
   return upper_[id] + static_cast<std::size_t>(level - 1) * upper_block_bytes_;
 }
 
+// The label sits at label_offset_ = 4 + 8*m + 4*dim, a multiple of 4 but not always of 8, and a 64-bit atomic access
+// there is not allowed (it may tear across a cache line, or not be lock-free). So it is read and written as two
+// 32-bit atomic halves, in host order like the record's other fields. Searches read labels without locks, and a
+// slot that replace_deleted renews changes its label while a search that admitted the element before its deletion
+// may still read it; two halves alone could then give half of each label. A seqlock closes that: set_label makes
+// label_seq_ odd, writes both halves with release stores and makes it even again; label_of loads the sequence
+// (acquire), both halves (acquire, so the second load of the sequence cannot move before them) and the sequence
+// again, and retries if it was odd or changed. A reader that saw any half of a new label has synchronised with
+// its writer's odd store, so the second load tells it. On x86-64 all of this is plain MOVs; the writers, one
+// insert or reuse at a time per index, take label_write_lock_ for four stores.
 std::uint64_t HierarchicalNsw::label_of(std::uint32_t id) const {
-  std::uint64_t label;
-  std::memcpy(&label, record(id) + label_offset_, sizeof(label));
-  return label;
+  const std::uint32_t* halves = reinterpret_cast<const std::uint32_t*>(record(id) + label_offset_);
+  for (int spins = 0;; ++spins) {
+    const std::uint32_t seq = label_seq_.load(std::memory_order_acquire);
+    std::uint32_t words[2];
+#if defined(__GNUC__) || defined(__clang__)
+    words[0] = __atomic_load_n(halves, __ATOMIC_ACQUIRE);
+    words[1] = __atomic_load_n(halves + 1, __ATOMIC_ACQUIRE);
+#else
+    words[0] = static_cast<const volatile std::uint32_t*>(halves)[0];
+    words[1] = static_cast<const volatile std::uint32_t*>(halves)[1];
+#endif
+    if ((seq & 1u) == 0 && label_seq_.load(std::memory_order_relaxed) == seq) {
+      std::uint64_t label;
+      std::memcpy(&label, words, sizeof(label));
+      return label;
+    }
+    if (spins > 64) std::this_thread::yield();  // the writer was descheduled mid-write
+  }
 }
 
 void HierarchicalNsw::set_label(std::uint32_t id, std::uint64_t label) {
-  std::memcpy(record(id) + label_offset_, &label, sizeof(label));
+  std::uint32_t words[2];
+  std::memcpy(words, &label, sizeof(label));
+  std::uint32_t* halves = reinterpret_cast<std::uint32_t*>(record(id) + label_offset_);
+  std::lock_guard<SpinLock> lock(label_write_lock_);
+  const std::uint32_t seq = label_seq_.load(std::memory_order_relaxed);
+  label_seq_.store(seq + 1, std::memory_order_relaxed);
+#if defined(__GNUC__) || defined(__clang__)
+  __atomic_store_n(halves, words[0], __ATOMIC_RELEASE);
+  __atomic_store_n(halves + 1, words[1], __ATOMIC_RELEASE);
+#else
+  static_cast<volatile std::uint32_t*>(halves)[0] = words[0];
+  static_cast<volatile std::uint32_t*>(halves)[1] = words[1];
+#endif
+  label_seq_.store(seq + 2, std::memory_order_release);
 }
 
 bool HierarchicalNsw::deleted_flag(std::uint32_t id) const {

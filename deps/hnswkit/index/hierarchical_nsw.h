@@ -118,6 +118,8 @@ class HierarchicalNsw {
   }
   std::uint8_t* link_header(std::uint32_t id, int level) const;
   float* vector_of(std::uint32_t id) const { return reinterpret_cast<float*>(record(id) + vector_offset_); }
+  // A label is two atomic 32-bit halves (records put it at 4-byte alignment only), written under a seqlock, so a
+  // search reading the label of a slot that replace_deleted is renewing gets the old or the new label, never a mix.
   std::uint64_t label_of(std::uint32_t id) const;
   void set_label(std::uint32_t id, std::uint64_t label);
   bool deleted_flag(std::uint32_t id) const;
@@ -198,6 +200,10 @@ class HierarchicalNsw {
   std::vector<std::uint32_t> free_slots_;  // deleted ids that a replace_deleted add may reuse
   static constexpr std::size_t kLabelStripes = 1024;
   std::unique_ptr<std::mutex[]> label_stripes_;  // serialise adds of one label
+
+  // The labels' seqlock: odd while set_label writes, which label_write_lock_ serialises.
+  std::atomic<std::uint32_t> label_seq_{0};
+  SpinLock label_write_lock_;
 
   std::mutex rng_mutex_;
   std::mt19937_64 level_rng_;

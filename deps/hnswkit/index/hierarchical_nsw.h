@@ -133,6 +133,8 @@ class HierarchicalNsw {
   int random_level();
   void insert_new(std::uint32_t id, std::uint64_t label, const float* prepared, int level);
   void update_existing(std::uint32_t id, const float* prepared);
+  // Replaces a live element's vector in place while searches may be reading it (see the .cc file).
+  void overwrite_vector(std::uint32_t id, const float* prepared);
   void link_element(std::uint32_t id, int top_level, bool skip_self);
 
   // Copies the ids of the list at header that visited has not seen to fresh, marking them; returns how many.

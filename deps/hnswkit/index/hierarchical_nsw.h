@@ -9,7 +9,11 @@
 // Concurrency: add, search, mark/unmark and get may run at once from many threads. resize, and anything that
 // replaces the whole structure, take structure_mutex_ exclusively. Saving takes write_gate_ exclusively, which
 // stops adds and deletes (not searches) while the bytes are written. Links are written under a per-element lock
-// and read without one; a reader may see a list mid-update, which holds valid ids only.
+// and read without one; a reader may see a list mid-update, which holds valid ids only. What searches read without
+// locks is atomic, with the order it needs: link counts and ids (release stores, acquire loads: link_list.h),
+// levels (level_of, the same), labels (two 32-bit halves under a seqlock: label_of), the deleted flag, the entry
+// point and the counters. The one accepted race is an update's new vector against distances computed meanwhile
+// (overwrite_vector). ThreadSanitizer checks the rest (scripts/test-tsan.sh, docs/design.md "Concurrency").
 #pragma once
 
 #include <atomic>

@@ -1,10 +1,12 @@
 // Standalone test of the C++ engine (no Node): graph recall, deletion, updates, replacement, resizing, file and
-// buffer round trips, hostile inputs, and concurrent adds with searches. Runs under valgrind and sanitizers.
+// buffer round trips, hostile inputs, and every kind of write next to concurrent searches. Runs under valgrind and
+// the sanitizers, ThreadSanitizer included (scripts/test-tsan.sh).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <random>
 #include <set>
@@ -28,6 +30,20 @@
 using namespace hnswkit;
 
 namespace {
+
+// ThreadSanitizer slows the engine several times over and has nothing to check in single-threaded work, so under it
+// the per-metric recall builds use fewer elements; the concurrent cases keep their full size.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kUnderTsan = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+constexpr bool kUnderTsan = true;
+#else
+constexpr bool kUnderTsan = false;
+#endif
+#else
+constexpr bool kUnderTsan = false;
+#endif
 
 int g_passed = 0;
 int g_failed = 0;
@@ -92,6 +108,59 @@ struct EvenOnly : LabelFilter {
 };
 
 std::string temp_path(const char* name) { return std::string("/tmp/hnswkit_engine_test_") + name; }
+
+// Runs body on this thread while another thread calls read() over and over, from before body starts until it has
+// returned; returns how many reads ran. An exception from either side is rethrown after both have stopped.
+std::size_t read_during(const std::function<void()>& read, const std::function<void()>& body) {
+  std::atomic<bool> stop{false}, reader_done{false};
+  std::atomic<std::size_t> reads{0};
+  std::exception_ptr reader_error;
+  std::thread reader([&] {
+    try {
+      while (!stop.load()) {
+        read();
+        ++reads;
+      }
+    } catch (...) {
+      reader_error = std::current_exception();
+    }
+    reader_done = true;
+  });
+  // At least one read completes before body starts, so the two overlap however the threads are scheduled.
+  while (reads.load() == 0 && !reader_done.load()) std::this_thread::yield();
+  try {
+    body();
+  } catch (...) {
+    stop = true;
+    reader.join();
+    throw;
+  }
+  stop = true;
+  reader.join();
+  if (reader_error) std::rethrow_exception(reader_error);
+  return reads.load();
+}
+
+// Hits are closest first, with finite distances, and every label passes valid.
+void check_hits(const SearchHits& hits, std::size_t k, const std::function<bool(std::uint64_t)>& valid) {
+  CHECK(hits.size() <= k);
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    CHECK(std::isfinite(hits[i].distance));
+    CHECK(i == 0 || hits[i - 1].distance <= hits[i].distance);
+    if (!valid(hits[i].label)) throw std::runtime_error("unexpected label " + std::to_string(hits[i].label));
+  }
+}
+
+// How many of the count vectors in data find their own label first (labels first_label + i).
+std::size_t self_hits(const HierarchicalNsw& index, const std::vector<float>& data, std::size_t dim,
+                      std::size_t count, std::uint64_t first_label) {
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    SearchHits hits = index.search(&data[i * dim], 1, nullptr, 50);
+    found += hits.size() == 1 && hits[0].label == first_label + i;
+  }
+  return found;
+}
 
 }  // namespace
 
@@ -161,6 +230,147 @@ void test_ahead_kernels() {
   }
 }
 
+// Each writer that may run next to searches, with searches (and other readers) running all along on another
+// thread. Each case builds its own small index. Under ThreadSanitizer (scripts/test-tsan.sh) these are the cases
+// that check the engine's lock-free reads against its writes; natively they check the results stay valid.
+void test_concurrent_writes_with_readers(std::size_t dim) {
+  const std::size_t count = 1000;
+  const std::vector<float> probes = make_data(40, dim, 20);
+  const std::size_t probe_count = probes.size() / dim;
+  HnswParams p;
+  p.max_elements = count;
+  p.ef_construction = 64;
+  const Space space(Metric::kL2, dim);
+
+  run("concurrent updates of existing labels and searches stay consistent", [&] {
+    const std::vector<float> before = make_data(count, dim, 21), after = make_data(count, dim, 22);
+    HierarchicalNsw local(space, p);
+    parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&before[i * dim], i); });
+    std::size_t q = 0;
+    const std::size_t searches = read_during(
+        [&] {
+          check_hits(local.search(&probes[(q++ % probe_count) * dim], 10, nullptr, 32), 10,
+                     [&](std::uint64_t label) { return label < count; });
+        },
+        [&] { parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&after[i * dim], i); }); });
+    CHECK(local.element_count() == count);
+    for (std::size_t i = 0; i < count; i += 7) {
+      CHECK(local.get_vector(i) == std::vector<float>(&after[i * dim], &after[(i + 1) * dim]));
+    }
+    const std::size_t found = self_hits(local, after, dim, count, 0);
+    std::printf("     %zu searches ran during the updates; %zu of %zu updated vectors find themselves\n", searches,
+                found, count);
+    CHECK(found >= count * 95 / 100);
+  });
+
+  run("concurrent deletes and restores with filtered searches stay consistent", [&] {
+    const std::vector<float> data = make_data(count, dim, 23);
+    HierarchicalNsw local(space, p);
+    parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&data[i * dim], i); });
+    // Labels 4k+1 stay deleted throughout and must never be returned; labels 4k are deleted and restored meanwhile.
+    for (std::uint64_t l = 1; l < count; l += 4) local.mark_deleted(l);
+    EvenOnly even;
+    std::size_t q = 0;
+    const std::size_t searches = read_during(
+        [&] {
+          const bool filtered = q % 2 == 1;
+          check_hits(local.search(&probes[(q++ % probe_count) * dim], 10, filtered ? &even : nullptr, 32), 10,
+                     [&](std::uint64_t label) { return label < count && label % 4 != 1 && (!filtered || label % 2 == 0); });
+        },
+        [&] {
+          parallel_for(count / 4, 2, [&](std::size_t row, std::size_t) {
+            const std::uint64_t label = row * 4;
+            for (int round = 0; round < 30; ++round) {
+              local.mark_deleted(label);
+              local.unmark_deleted(label);
+            }
+            local.mark_deleted(label);
+          });
+        });
+    CHECK(local.deleted_count() == count / 2);
+    for (std::uint64_t l = 0; l < count; l += 4) local.unmark_deleted(l);
+    CHECK(local.deleted_count() == count / 4);
+    std::printf("     %zu searches ran during the deletes\n", searches);
+  });
+
+  run("concurrent replace_deleted adds and searches never return a replaced label", [&] {
+    const std::vector<float> data = make_data(count, dim, 24), fresh = make_data(300, dim, 25);
+    HnswParams reuse = p;
+    reuse.allow_replace_deleted = true;
+    HierarchicalNsw local(space, reuse);
+    parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&data[i * dim], i); });
+    for (std::uint64_t l = 0; l < 300; ++l) local.mark_deleted(l);
+    EvenOnly even;
+    std::size_t q = 0;
+    const std::size_t searches = read_during(
+        [&] {
+          const bool filtered = q % 2 == 1;
+          check_hits(local.search(&probes[(q++ % probe_count) * dim], 10, filtered ? &even : nullptr, 32), 10,
+                     [&](std::uint64_t label) {
+                       return label >= 300 && label < count + 300 && (!filtered || label % 2 == 0);
+                     });
+        },
+        [&] {
+          parallel_for(300, 2, [&](std::size_t i, std::size_t) { local.add(&fresh[i * dim], count + i, true); });
+        });
+    CHECK(local.element_count() == count);
+    CHECK(local.deleted_count() == 0);
+    for (std::uint64_t l = 0; l < 300; ++l) CHECK(!local.contains(l) && local.contains(count + l));
+    const std::size_t found = self_hits(local, fresh, dim, 300, count);
+    std::printf("     %zu searches ran during the replacements; %zu of 300 new vectors find themselves\n", searches,
+                found);
+    CHECK(found >= 300 * 95 / 100);
+  });
+
+  run("statistics and label lists can be read during a concurrent build", [&] {
+    const std::vector<float> data = make_data(count, dim, 26);
+    HierarchicalNsw local(space, p);
+    const std::size_t reads = read_during(
+        [&] {
+          const std::vector<std::size_t> levels = local.level_counts();
+          CHECK(levels.empty() || levels[0] <= count);
+          const std::vector<double> degree = local.mean_out_degree();
+          for (double d : degree) CHECK(d >= 0 && d <= 2.0 * static_cast<double>(p.m));
+          CHECK(local.labels().size() <= count);
+          CHECK(local.memory_bytes() > 0);
+          CHECK(local.max_level() >= -1);
+          (void)local.search_stats();
+        },
+        [&] { parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&data[i * dim], i); }); });
+    CHECK(local.labels().size() == count);
+    CHECK(local.level_counts()[0] == count);
+    std::printf("     %zu reads ran during the build\n", reads);
+  });
+
+  run("brute force: concurrent adds, removes and searches stay consistent", [&] {
+    const std::vector<float> data = make_data(600, dim, 27);
+    BruteForce bf(space, 600);
+    for (std::size_t i = 0; i < 300; ++i) bf.add(&data[i * dim], i);
+    std::size_t q = 0;
+    const std::size_t searches = read_during(
+        [&] {
+          check_hits(bf.search(&probes[(q++ % probe_count) * dim], 10), 10,
+                     [](std::uint64_t label) { return label < 600; });
+        },
+        [&] {
+          // One thread removes the first 150 labels while another adds 300..599.
+          parallel_for(2, 2, [&](std::size_t row, std::size_t) {
+            if (row == 0) {
+              for (std::uint64_t l = 0; l < 150; ++l) CHECK(bf.remove(l));
+            } else {
+              for (std::size_t i = 300; i < 600; ++i) bf.add(&data[i * dim], i);
+            }
+          });
+        });
+    CHECK(bf.count() == 450);
+    for (std::uint64_t l = 0; l < 600; ++l) CHECK(bf.contains(l) == (l >= 150));
+    for (std::uint64_t l = 150; l < 600; l += 37) {
+      CHECK(bf.search(&data[l * dim], 1)[0].label == l);
+    }
+    std::printf("     %zu searches ran during the writes\n", searches);
+  });
+}
+
 int main() {
   test_kernels();
   test_ahead_kernels();
@@ -172,12 +382,13 @@ int main() {
   for (Metric metric : {Metric::kL2, Metric::kInnerProduct, Metric::kCosine}) {
     std::string name = std::string("recall@10 >= 0.95 at ef 100 for ") + metric_name(metric);
     run(name.c_str(), [&] {
+      const std::size_t size = kUnderTsan ? n / 4 : n;
       Space space(metric, dim);
       HnswParams p;
-      p.max_elements = n;
+      p.max_elements = size;
       HierarchicalNsw index(space, p);
-      BruteForce exact(space, n);
-      for (std::size_t i = 0; i < n; ++i) {
+      BruteForce exact(space, size);
+      for (std::size_t i = 0; i < size; ++i) {
         index.add(&data[i * dim], i);
         exact.add(&data[i * dim], i);
       }
@@ -476,6 +687,8 @@ int main() {
     CHECK(loaded->element_count() == n);
     std::printf("     %zu searches ran during the build\n", searches.load());
   });
+
+  test_concurrent_writes_with_readers(dim);
 
   std::printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;

@@ -8,6 +8,7 @@
 #include <limits>
 #include <new>
 #include <string>
+#include <thread>
 
 #include "index/link_list.h"
 #include "util/error.h"
@@ -26,6 +27,20 @@ inline void prefetch(const void* address) {
 std::string count_text(std::size_t n) { return std::to_string(n); }
 
 }  // namespace
+
+// Under ThreadSanitizer (scripts/test-tsan.sh), the runtime's annotations for the one race the design accepts
+// (overwrite_vector).
+#if defined(__SANITIZE_THREAD__)
+#define HNSWKIT_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HNSWKIT_UNDER_TSAN 1
+#endif
+#endif
+#ifdef HNSWKIT_UNDER_TSAN
+extern "C" void AnnotateIgnoreWritesBegin(const char* file, int line);
+extern "C" void AnnotateIgnoreWritesEnd(const char* file, int line);
+#endif
 
 
 HierarchicalNsw::HierarchicalNsw(const Space& space, const HnswParams& params)
@@ -56,13 +71,19 @@ HierarchicalNsw::HierarchicalNsw(const Space& space, const HnswParams& params)
 }
 
 HierarchicalNsw::~HierarchicalNsw() {
-  for (std::size_t id = 0; id < upper_extent_; ++id) delete[] upper_[id];
+  const std::size_t extent = upper_extent_.load(std::memory_order_relaxed);
+  for (std::size_t id = 0; id < extent; ++id) delete[] upper_[id];
 }
 
 void HierarchicalNsw::set_upper(std::uint32_t id, std::uint8_t* lists) {
   delete[] upper_[id];
   upper_[id] = lists;
-  if (lists != nullptr && id >= upper_extent_) upper_extent_ = static_cast<std::size_t>(id) + 1;
+  if (lists == nullptr) return;
+  // Inserts on other threads raise it too; relaxed, because only exclusive holders (resize, the destructor) read it.
+  std::size_t extent = upper_extent_.load(std::memory_order_relaxed);
+  while (id >= extent && !upper_extent_.compare_exchange_weak(extent, static_cast<std::size_t>(id) + 1,
+                                                              std::memory_order_relaxed)) {
+  }
 }
 
 // ---- record access ------------------------------------------------------------------------------------------
@@ -72,14 +93,52 @@ std::uint8_t* HierarchicalNsw::link_header(std::uint32_t id, int level) const {
   return upper_[id] + static_cast<std::size_t>(level - 1) * upper_block_bytes_;
 }
 
+// The label sits at label_offset_ = 4 + 8*m + 4*dim, a multiple of 4 but not always of 8, and a 64-bit atomic access
+// there is not allowed (it may tear across a cache line, or not be lock-free). So it is read and written as two
+// 32-bit atomic halves, in host order like the record's other fields. Searches read labels without locks, and a
+// slot that replace_deleted renews changes its label while a search that admitted the element before its deletion
+// may still read it; two halves alone could then give half of each label. A seqlock closes that: set_label makes
+// label_seq_ odd, writes both halves with release stores and makes it even again; label_of loads the sequence
+// (acquire), both halves (acquire, so the second load of the sequence cannot move before them) and the sequence
+// again, and retries if it was odd or changed. A reader that saw any half of a new label has synchronised with
+// its writer's odd store, so the second load tells it. On x86-64 all of this is plain MOVs; the writers, one
+// insert or reuse at a time per index, take label_write_lock_ for four stores.
 std::uint64_t HierarchicalNsw::label_of(std::uint32_t id) const {
-  std::uint64_t label;
-  std::memcpy(&label, record(id) + label_offset_, sizeof(label));
-  return label;
+  const std::uint32_t* halves = reinterpret_cast<const std::uint32_t*>(record(id) + label_offset_);
+  for (int spins = 0;; ++spins) {
+    const std::uint32_t seq = label_seq_.load(std::memory_order_acquire);
+    std::uint32_t words[2];
+#if defined(__GNUC__) || defined(__clang__)
+    words[0] = __atomic_load_n(halves, __ATOMIC_ACQUIRE);
+    words[1] = __atomic_load_n(halves + 1, __ATOMIC_ACQUIRE);
+#else
+    words[0] = static_cast<const volatile std::uint32_t*>(halves)[0];
+    words[1] = static_cast<const volatile std::uint32_t*>(halves)[1];
+#endif
+    if ((seq & 1u) == 0 && label_seq_.load(std::memory_order_relaxed) == seq) {
+      std::uint64_t label;
+      std::memcpy(&label, words, sizeof(label));
+      return label;
+    }
+    if (spins > 64) std::this_thread::yield();  // the writer was descheduled mid-write
+  }
 }
 
 void HierarchicalNsw::set_label(std::uint32_t id, std::uint64_t label) {
-  std::memcpy(record(id) + label_offset_, &label, sizeof(label));
+  std::uint32_t words[2];
+  std::memcpy(words, &label, sizeof(label));
+  std::uint32_t* halves = reinterpret_cast<std::uint32_t*>(record(id) + label_offset_);
+  std::lock_guard<SpinLock> lock(label_write_lock_);
+  const std::uint32_t seq = label_seq_.load(std::memory_order_relaxed);
+  label_seq_.store(seq + 1, std::memory_order_relaxed);
+#if defined(__GNUC__) || defined(__clang__)
+  __atomic_store_n(halves, words[0], __ATOMIC_RELEASE);
+  __atomic_store_n(halves + 1, words[1], __ATOMIC_RELEASE);
+#else
+  static_cast<volatile std::uint32_t*>(halves)[0] = words[0];
+  static_cast<volatile std::uint32_t*>(halves)[1] = words[1];
+#endif
+  label_seq_.store(seq + 2, std::memory_order_release);
 }
 
 bool HierarchicalNsw::deleted_flag(std::uint32_t id) const {
@@ -104,9 +163,25 @@ void HierarchicalNsw::set_deleted_flag(std::uint32_t id, bool deleted) {
 #endif
 }
 
+int HierarchicalNsw::level_of(std::uint32_t id) const {
+#if defined(__GNUC__) || defined(__clang__)
+  return __atomic_load_n(&levels_[id], __ATOMIC_ACQUIRE);
+#else
+  return *static_cast<const volatile std::int32_t*>(&levels_[id]);
+#endif
+}
+
+void HierarchicalNsw::set_level(std::uint32_t id, int level) {
+#if defined(__GNUC__) || defined(__clang__)
+  __atomic_store_n(&levels_[id], level, __ATOMIC_RELEASE);
+#else
+  *static_cast<volatile std::int32_t*>(&levels_[id]) = level;
+#endif
+}
+
 int HierarchicalNsw::max_level() const {
   const std::uint32_t entry = entry_.load(std::memory_order_acquire);
-  return entry == kNoEntry ? -1 : levels_[entry];
+  return entry == kNoEntry ? -1 : level_of(entry);
 }
 std::uint32_t HierarchicalNsw::entry_point() const { return entry_.load(std::memory_order_acquire); }
 
@@ -140,7 +215,7 @@ void HierarchicalNsw::reallocate(std::size_t new_capacity) {
     throw out_of_memory();
   }
   level0.copy_prefix(level0_, used * record_bytes_);
-  upper.copy_prefix(upper_, std::min(upper_extent_, new_capacity));
+  upper.copy_prefix(upper_, std::min(upper_extent_.load(std::memory_order_relaxed), new_capacity));
   levels.copy_prefix(levels_, used);
   level0_.swap(level0);
   upper_.swap(upper);
@@ -184,13 +259,20 @@ int HierarchicalNsw::random_level() {
 std::size_t HierarchicalNsw::take_unvisited(const std::uint8_t* header, VisitedList& visited,
                                             std::vector<std::uint32_t>& fresh) {
   const std::size_t n = load_count(header);
-  const std::uint32_t* ids = link_ids(header);
   if (fresh.size() < n) fresh.resize(n);
-  for (std::size_t i = 0; i < n; ++i) prefetch(visited.tag_address(ids[i]));
+  std::uint32_t* out = fresh.data();
+  // Each id is loaded once: the list may be rewritten meanwhile, and the id tested must be the id expanded. The
+  // tags' base is read before the loop, which an acquire load would otherwise make the compiler read every time.
+  const std::uint16_t* tags = visited.tag_address(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t id = load_id(header, i);
+    out[i] = id;
+    prefetch(tags + id);
+  }
   std::size_t count = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t id = ids[i];
-    if (!visited.test_and_mark(id)) fresh[count++] = id;
+    const std::uint32_t id = out[i];
+    if (!visited.test_and_mark(id)) out[count++] = id;
   }
   return count;
 }
@@ -207,15 +289,14 @@ void HierarchicalNsw::prefetch_vector(std::uint32_t id) const {
 // The first kAhead vectors are requested in full up front, every later one by the kernel comparing the vector
 // kAhead places before it, spread over its loop (AheadKernelFn); one place ahead leaves much of each vector's
 // latency exposed, three gain nothing over two.
-template <typename Visit>
-void HierarchicalNsw::for_each_distance(const float* query, const std::uint32_t* ids, std::size_t count,
-                                        Visit&& visit) const {
+template <typename IdAt, typename Visit>
+void HierarchicalNsw::for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const {
   constexpr std::size_t kAhead = 2;
-  for (std::size_t i = 0; i < count && i < kAhead; ++i) prefetch_vector(ids[i]);
+  for (std::size_t i = 0; i < count && i < kAhead; ++i) prefetch_vector(id_at(i));
   for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t id = ids[i];
+    const std::uint32_t id = id_at(i);
     const float* vector = vector_of(id);
-    visit(id, i + kAhead < count ? space_.distance_ahead(query, vector, vector_of(ids[i + kAhead]))
+    visit(id, i + kAhead < count ? space_.distance_ahead(query, vector, vector_of(id_at(i + kAhead)))
                                  : space_.distance(query, vector));
   }
 }
@@ -230,7 +311,10 @@ Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entr
       improved = false;
       const std::uint8_t* header = link_header(best.second, level);
       const std::size_t n = load_count(header);
-      for_each_distance(query, link_ids(header), n, [&](std::uint32_t candidate, float d) {
+      // Straight from the list: an upper list is short, and an id read twice (once to prefetch) may differ
+      // between the reads if the list changes, which costs a wasted prefetch and nothing else.
+      const auto id_at = [header](std::size_t i) { return load_id(header, i); };
+      for_each_distance(query, n, id_at, [&](std::uint32_t candidate, float d) {
         if (d < best.first) {
           best = {d, candidate};
           improved = true;
@@ -250,6 +334,7 @@ std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const s
   CandidateHeap<true>& candidates = scratch->candidates;
   CandidateHeap<false>& found = scratch->found;
   std::vector<std::uint32_t>& fresh = scratch->fresh;
+  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
 
   for (const Candidate& seed : seeds) {
     if (visited->test_and_mark(seed.second)) continue;
@@ -265,7 +350,7 @@ std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const s
     candidates.pop();
 
     const std::size_t count = take_unvisited(link_header(current.second, level), *visited, fresh);
-    for_each_distance(query, fresh.data(), count, [&](std::uint32_t next, float d) {
+    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
       if (found.size() < ef || d < found.top().first) {
         candidates.push({d, next});
         found.push({d, next});
@@ -286,6 +371,7 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
   CandidateHeap<true>& candidates = scratch.candidates;
   CandidateHeap<false>& found = scratch.found;
   std::vector<std::uint32_t>& fresh = scratch.fresh;
+  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
   const bool any_deleted = deleted_count_.load(std::memory_order_relaxed) != 0;
   auto admissible = [&](std::uint32_t id) {
     if (any_deleted && deleted_flag(id)) return false;
@@ -307,7 +393,7 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
     ++expanded;
 
     const std::size_t count = take_unvisited(link_header(current.second, 0), *visited, fresh);
-    for_each_distance(query, fresh.data(), count, [&](std::uint32_t next, float d) {
+    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
       if (found.size() < ef || d < found.top().first) {
         candidates.push({d, next});
         prefetch(link_header(candidates.top().second, 0));
@@ -340,7 +426,7 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   const float* q = scratch->query.data();
 
   SearchStats stats;
-  const Candidate start = greedy_descent(q, entry, levels_[entry], 0, &stats);
+  const Candidate start = greedy_descent(q, entry, level_of(entry), 0, &stats);
   const std::size_t width = std::max(ef == 0 ? this->ef() : ef, k);
   search_base_for_query(q, start, width, filter, &stats, *scratch);
 
@@ -384,8 +470,7 @@ void HierarchicalNsw::select_neighbors(std::vector<Candidate>& candidates, std::
 void HierarchicalNsw::set_links(std::uint32_t id, int level, const std::vector<Candidate>& links) {
   std::lock_guard<SpinLock> lock(link_lock(id));
   std::uint8_t* header = link_header(id, level);
-  std::uint32_t* ids = link_ids(header);
-  for (std::size_t i = 0; i < links.size(); ++i) ids[i] = links[i].second;
+  for (std::size_t i = 0; i < links.size(); ++i) store_id(header, i, links[i].second);
   store_count(header, static_cast<std::uint16_t>(links.size()));
 }
 
@@ -393,25 +478,28 @@ void HierarchicalNsw::connect(std::uint32_t from, std::uint32_t to, float distan
   const std::size_t cap = max_links(level);
   std::lock_guard<SpinLock> lock(link_lock(from));
   std::uint8_t* header = link_header(from, level);
-  std::uint32_t* ids = link_ids(header);
   const std::size_t n = load_count(header);
   for (std::size_t i = 0; i < n; ++i) {
-    if (ids[i] == to) return;
+    if (load_id_locked(header, i) == to) return;
   }
   if (n < cap) {
-    ids[n] = to;
+    store_id(header, n, to);
     store_count(header, static_cast<std::uint16_t>(n + 1));
     return;
   }
   // Full: keep the best `cap` of the old links plus the new one, chosen by the same heuristic (Alg. 1, shrink).
+  // The ids are rewritten in place while searches read them (see link_list.h).
   std::vector<Candidate> pool;
   pool.reserve(n + 1);
   const float* base = vector_of(from);
   pool.push_back({distance, to});
-  for (std::size_t i = 0; i < n; ++i) pool.push_back({space_.distance(base, vector_of(ids[i])), ids[i]});
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t id = load_id_locked(header, i);
+    pool.push_back({space_.distance(base, vector_of(id)), id});
+  }
   std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) { return a.first < b.first; });
   select_neighbors(pool, cap);
-  for (std::size_t i = 0; i < pool.size(); ++i) ids[i] = pool[i].second;
+  for (std::size_t i = 0; i < pool.size(); ++i) store_id(header, i, pool[i].second);
   store_count(header, static_cast<std::uint16_t>(pool.size()));
 }
 
@@ -421,7 +509,7 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
   const float* v = vector_of(id);
   std::uint32_t start = entry_.load(std::memory_order_acquire);
   if (start == kNoEntry) return;
-  int start_level = levels_[start];
+  int start_level = level_of(start);
   if (start == id) {
     // Updating the entry point itself: start from the first element it links to, on the highest level where it
     // has one; an isolated entry point has nothing to link to.
@@ -429,7 +517,7 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
     for (int level = start_level; level >= 0 && start == kNoEntry; --level) {
       const std::uint8_t* header = link_header(id, level);
       if (load_count(header) > 0) {
-        start = link_ids(header)[0];
+        start = load_id(header, 0);
         start_level = level;
       }
     }
@@ -465,22 +553,53 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
 
 void HierarchicalNsw::insert_new(std::uint32_t id, int level) {
   set_upper(id, level > 0 ? new std::uint8_t[static_cast<std::size_t>(level) * upper_block_bytes_]() : nullptr);
-  levels_[id] = level;
+  set_level(id, level);  // after the upper lists: a reader that sees the level finds them
 
   // Only an element that raises the graph's top level needs the entry lock for the whole insertion.
   std::unique_lock<std::mutex> entry_lock(entry_mutex_);
   const std::uint32_t entry = entry_.load(std::memory_order_acquire);
-  const int graph_top = entry == kNoEntry ? -1 : levels_[entry];
+  const int graph_top = entry == kNoEntry ? -1 : level_of(entry);
   if (level <= graph_top) entry_lock.unlock();
 
   if (entry != kNoEntry) link_element(id, level, false);
   if (level > graph_top) entry_.store(id, std::memory_order_release);
 }
 
+// An update rewrites the vector of an element that stays in the graph, so searches (and other inserts) may be
+// computing a distance to it meanwhile with SIMD loads: that distance may mix old and new coordinates. This race is
+// accepted, not locked away: a search running next to an update may rank the element by its old place, its new
+// place or, for that one evaluation, somewhere between, which is no worse than seeing the old vector; the id and
+// label it reports are still the element's own, and the graph repair that follows uses the finished vector. Each
+// coordinate is a relaxed 32-bit atomic store, so no float is ever half written (SIMD loads of 4-byte aligned
+// floats read each lane whole on x86-64 and AArch64).
+// Readers cannot use atomic loads without giving up the SIMD kernels, so ThreadSanitizer would report these
+// stores against the kernels' loads. They are hidden from it here, and only these stores: a suppression file
+// cannot do it reliably, because TSan can match a suppression only against stacks it can restore, and the stack
+// of a store made long before the load that races with it is often gone ("failed to restore the stack").
+void HierarchicalNsw::overwrite_vector(std::uint32_t id, const float* prepared) {
+  std::uint32_t* coordinates = reinterpret_cast<std::uint32_t*>(vector_of(id));
+  const std::size_t dim = space_.dim();
+#ifdef HNSWKIT_UNDER_TSAN
+  AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+#endif
+  for (std::size_t i = 0; i < dim; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, prepared + i, sizeof(bits));
+#if defined(__GNUC__) || defined(__clang__)
+    __atomic_store_n(coordinates + i, bits, __ATOMIC_RELAXED);
+#else
+    static_cast<volatile std::uint32_t*>(coordinates)[i] = bits;
+#endif
+  }
+#ifdef HNSWKIT_UNDER_TSAN
+  AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+#endif
+}
+
 void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
-  std::memcpy(vector_of(id), prepared, space_.vector_bytes());
+  overwrite_vector(id, prepared);
   if (count_.load() <= 1) return;
-  const int level = levels_[id];
+  const int level = level_of(id);
   // Repair: each old neighbour re-chooses its links among its own links and the updated element's, with fresh
   // distances, so elements that were close to the old vector no longer rely on it.
   for (int l = 0; l <= level; ++l) {
@@ -488,8 +607,8 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
     {
       std::lock_guard<SpinLock> lock(link_lock(id));
       const std::uint8_t* header = link_header(id, l);
-      const std::uint32_t* ids = link_ids(header);
-      old_links.assign(ids, ids + load_count(header));
+      const std::size_t count = load_count(header);
+      for (std::size_t i = 0; i < count; ++i) old_links.push_back(load_id_locked(header, i));
     }
     for (std::uint32_t n : old_links) {
       std::vector<Candidate> pool;
@@ -497,9 +616,8 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
       {
         std::lock_guard<SpinLock> lock(link_lock(n));
         const std::uint8_t* header = link_header(n, l);
-        const std::uint32_t* ids = link_ids(header);
         const std::size_t count = load_count(header);
-        for (std::size_t i = 0; i < count; ++i) pool.push_back({0.0f, ids[i]});
+        for (std::size_t i = 0; i < count; ++i) pool.push_back({0.0f, load_id_locked(header, i)});
       }
       for (std::uint32_t other : old_links) {
         if (other != n) pool.push_back({0.0f, other});
@@ -566,11 +684,10 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
         throw Error(ErrorCode::kIndexFull, "The number of elements exceeds the specified limit");
       }
       id = static_cast<std::uint32_t>(count);
-      // The record is complete except for its links before the label maps to it: a markDelete that comes at once
-      // sets a flag that nothing here clears again.
-      char* rec = record(id);
-      std::memset(rec, 0, links0_bytes_);
-      std::memcpy(rec + vector_offset_, prepared.data(), space_.vector_bytes());
+      // The record is complete except for its links before the label maps to it. Its link header is still the
+      // allocation's zeros (the slot is new: id == the count), and is not written again: a markDelete that comes as
+      // soon as the label is mapped sets a flag that nothing here may clear.
+      std::memcpy(record(id) + vector_offset_, prepared.data(), space_.vector_bytes());
       set_label(id, label);
       map_label(label, id);
       count_.store(count + 1, std::memory_order_release);

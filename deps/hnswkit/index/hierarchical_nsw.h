@@ -9,8 +9,12 @@
 // Concurrency: add, search, mark/unmark and get may run at once from many threads. resize, and anything that
 // replaces the whole structure, take structure_mutex_ exclusively. Saving takes write_gate_ exclusively, which
 // stops adds and deletes (not searches) while the bytes are written; a waiting save goes before rows not yet
-// started (util/write_gate.h), so it waits only for the rows in progress. Links are written under a per-element lock
-// and read without one; a reader may see a list mid-update, which holds valid ids only.
+// started (util/write_gate.h), so it waits only for the rows in progress. Links are written under a per-element
+// lock and read without one; a reader may see a list mid-update, which holds valid ids only. What searches read without
+// locks is atomic, with the order it needs: link counts and ids (release stores, acquire loads: link_list.h),
+// levels (level_of, the same), labels (two 32-bit halves under a seqlock: label_of), the deleted flag, the entry
+// point and the counters. The one accepted race is an update's new vector against distances computed meanwhile
+// (overwrite_vector). ThreadSanitizer checks the rest (scripts/test-tsan.sh, docs/design.md "Concurrency").
 #pragma once
 
 #include <atomic>
@@ -126,11 +130,17 @@ class HierarchicalNsw {
   }
   std::uint8_t* link_header(std::uint32_t id, int level) const;
   float* vector_of(std::uint32_t id) const { return reinterpret_cast<float*>(record(id) + vector_offset_); }
+  // A label is two atomic 32-bit halves (records put it at 4-byte alignment only), written under a seqlock, so a
+  // search reading the label of a slot that replace_deleted is renewing gets the old or the new label, never a mix.
   std::uint64_t label_of(std::uint32_t id) const;
   void set_label(std::uint32_t id, std::uint64_t label);
   bool deleted_flag(std::uint32_t id) const;
   void set_deleted_flag(std::uint32_t id, bool deleted);
   std::size_t max_links(int level) const { return level == 0 ? max_m0_ : max_m_; }
+  // An element's top level. Written once by its insertion, after its upper lists exist, and read without locks by
+  // searches and statistics: a release store and acquire loads, so a reader that sees the level also sees the lists.
+  int level_of(std::uint32_t id) const;
+  void set_level(std::uint32_t id, int level);
 
   int random_level();
   // Links a new element whose record (vector, label, zeroed links) add() has written, at the given top level.
@@ -138,6 +148,8 @@ class HierarchicalNsw {
   // label_to_id_[label] = id, keeping label_end_; labels_mutex_ held.
   void map_label(std::uint64_t label, std::uint32_t id);
   void update_existing(std::uint32_t id, const float* prepared);
+  // Replaces a live element's vector in place while searches may be reading it (see the .cc file).
+  void overwrite_vector(std::uint32_t id, const float* prepared);
   void link_element(std::uint32_t id, int top_level, bool skip_self);
 
   // Copies the ids of the list at header that visited has not seen to fresh, marking them; returns how many.
@@ -145,10 +157,10 @@ class HierarchicalNsw {
                                     std::vector<std::uint32_t>& fresh);
   // Asks the CPU to start loading every cache line of id's vector.
   void prefetch_vector(std::uint32_t id) const;
-  // Calls visit(id, distance from query) for ids[0..count) in order, with the vectors two places ahead on their way
-  // to the cache meanwhile.
-  template <typename Visit>
-  void for_each_distance(const float* query, const std::uint32_t* ids, std::size_t count, Visit&& visit) const;
+  // Calls visit(id, distance from query) for the ids id_at(0..count) in order, with the vectors two places ahead on
+  // their way to the cache meanwhile.
+  template <typename IdAt, typename Visit>
+  void for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const;
 
   // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
   std::vector<Candidate> search_layer(const float* query, const std::vector<Candidate>& seeds, std::size_t ef,
@@ -182,8 +194,9 @@ class HierarchicalNsw {
   std::size_t capacity_ = 0;
   CallocArray<char> level0_;              // capacity_ records
   CallocArray<std::uint8_t*> upper_;      // per element: new[]'d level * upper_block_bytes_, or null
-  std::size_t upper_extent_ = 0;          // every non-null upper_ entry has an id below this
-  CallocArray<std::int32_t> levels_;      // per element: its top level
+  // Every non-null upper_ entry has an id below this. Raised by concurrent inserts, read only by exclusive holders.
+  std::atomic<std::size_t> upper_extent_{0};
+  CallocArray<std::int32_t> levels_;      // per element: its top level (level_of, set_level)
   // Guards writes to link lists: element id -> stripe. No code path holds two at once, so stripes cannot
   // deadlock, and they cost a fixed 4 KiB instead of a lock per slot.
   static constexpr std::size_t kLinkLockStripes = 4096;
@@ -208,6 +221,10 @@ class HierarchicalNsw {
   std::vector<std::uint32_t> free_slots_;  // deleted ids that a replace_deleted add may reuse
   static constexpr std::size_t kLabelStripes = 1024;
   std::unique_ptr<std::mutex[]> label_stripes_;  // serialise adds of one label
+
+  // The labels' seqlock: odd while set_label writes, which label_write_lock_ serialises.
+  std::atomic<std::uint32_t> label_seq_{0};
+  SpinLock label_write_lock_;
 
   std::mutex rng_mutex_;
   std::mt19937_64 level_rng_;

@@ -14,7 +14,7 @@ std::size_t HierarchicalNsw::memory_bytes() const {
   std::size_t bytes = capacity_ * (record_bytes_ + sizeof(std::uint8_t*) + sizeof(std::int32_t)) +
                       kLinkLockStripes * sizeof(SpinLock) + kLabelStripes * sizeof(std::mutex);
   const std::size_t count = count_.load();
-  for (std::size_t id = 0; id < count; ++id) bytes += static_cast<std::size_t>(levels_[id]) * upper_block_bytes_;
+  for (std::size_t id = 0; id < count; ++id) bytes += static_cast<std::size_t>(level_of(static_cast<std::uint32_t>(id))) * upper_block_bytes_;
   std::lock_guard<std::mutex> lock(labels_mutex_);
   // An unordered_map node holds the pair and a next pointer; the bucket array one pointer per bucket.
   bytes += label_to_id_.size() * (sizeof(std::pair<const std::uint64_t, std::uint32_t>) + 2 * sizeof(void*)) +
@@ -56,7 +56,7 @@ std::vector<std::size_t> HierarchicalNsw::level_counts() const {
   std::vector<std::size_t> counts;
   const std::size_t count = count_.load();
   for (std::size_t id = 0; id < count; ++id) {
-    const std::size_t level = static_cast<std::size_t>(levels_[id]);
+    const std::size_t level = static_cast<std::size_t>(level_of(static_cast<std::uint32_t>(id)));
     if (counts.size() <= level) counts.resize(level + 1, 0);
     for (std::size_t l = 0; l <= level; ++l) ++counts[l];
   }
@@ -69,7 +69,7 @@ std::vector<double> HierarchicalNsw::mean_out_degree() const {
   std::vector<std::size_t> members;
   const std::size_t count = count_.load();
   for (std::size_t id = 0; id < count; ++id) {
-    const int level = levels_[id];
+    const int level = level_of(static_cast<std::uint32_t>(id));
     if (links.size() <= static_cast<std::size_t>(level)) {
       links.resize(level + 1, 0.0);
       members.resize(level + 1, 0);

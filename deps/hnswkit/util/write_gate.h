@@ -7,6 +7,7 @@
 // it. Meets the SharedMutex requirements, so std::shared_lock and std::unique_lock work with it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -17,7 +18,7 @@ class WriteGate {
  public:
   void lock_shared() {
     std::unique_lock<std::mutex> lock(mutex_);
-    shared_cv_.wait(lock, [this] { return writers_waiting_ == 0 && !writer_active_; });
+    wait(shared_cv_, lock, [this] { return writers_waiting_ == 0 && !writer_active_; });
     ++readers_;
   }
 
@@ -29,7 +30,7 @@ class WriteGate {
   void lock() {
     std::unique_lock<std::mutex> lock(mutex_);
     ++writers_waiting_;
-    exclusive_cv_.wait(lock, [this] { return readers_ == 0 && !writer_active_; });
+    wait(exclusive_cv_, lock, [this] { return readers_ == 0 && !writer_active_; });
     --writers_waiting_;
     writer_active_ = true;
   }
@@ -45,6 +46,14 @@ class WriteGate {
   }
 
  private:
+  // condition_variable::wait(lock) has a newer symbol version in GCC 12's libstdc++ (GLIBCXX_3.4.30) than the
+  // prebuilt binaries may require; a timed wait binds to what they already use. The period only bounds how long a
+  // missed wake-up could last, and none is expected.
+  template <typename Ready>
+  static void wait(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, Ready ready) {
+    while (!ready()) cv.wait_for(lock, std::chrono::milliseconds(100));
+  }
+
   std::mutex mutex_;
   std::condition_variable shared_cv_;
   std::condition_variable exclusive_cv_;

@@ -3,6 +3,9 @@
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
 #endif
+#ifndef NOMINMAX
+#define NOMINMAX  // no min and max macros: they would break std::min, std::numeric_limits<T>::max()
+#endif
 #include <windows.h>
 
 #include "util/calloc_array.h"

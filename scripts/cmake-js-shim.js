@@ -5,10 +5,13 @@
 //   cmake-js rebuild -d <package root> -O <cwd>/build --arch <arch> [--debug] [--CDCMAKE_TOOLCHAIN_FILE=...]
 // The sources always come from the package holding this file, the build goes to ./build of the current directory
 // (where prebuildify looks for build/Release/*.node), so scripts/prebuilds.sh can build in a scratch folder and leave
-// the checkout's own build/ alone. A cross build (--arch other than this machine's) gets the toolchain file under
-// cmake/ for that target; cmake-js's own --arch does not cross-compile on Linux.
+// the checkout's own build/ alone. A cross build (--arch other than this machine's, or a target platform other than
+// this machine's in PREBUILD_PLATFORM, which prebuildify --platform sets) gets the toolchain file under cmake/ for
+// that target; cmake-js's own --arch does not cross-compile on Linux.
 //
 // Usage: prebuildify --napi --strip --tag-libc --shell sh --node-gyp "node scripts/cmake-js-shim.js" [--arch arm64]
+//        prebuildify --napi --strip --platform win32 --arch x64 --strip-bin x86_64-w64-mingw32-strip --shell sh \
+//          --node-gyp "node scripts/cmake-js-shim.js"
 
 const fs = require('fs');
 const os = require('os');
@@ -17,10 +20,15 @@ const { spawnSync } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
 
-/** Toolchain files for cross builds, by host platform, then target architecture (Node's names). */
+/** Toolchain files for cross builds, by host platform, then target "<platform>-<arch>" (Node's names). */
 const TOOLCHAINS = {
   linux: {
-    arm64: { file: 'aarch64-linux-gnu.cmake', compiler: 'aarch64-linux-gnu-g++', debian: 'g++-aarch64-linux-gnu' },
+    'linux-arm64': { file: 'aarch64-linux-gnu.cmake', compiler: 'aarch64-linux-gnu-g++', debian: 'g++-aarch64-linux-gnu' },
+    'win32-x64': {
+      file: 'mingw-w64-x86_64.cmake',
+      compiler: 'x86_64-w64-mingw32-g++-posix',
+      debian: 'g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64',
+    },
   },
 };
 
@@ -66,15 +74,16 @@ function onPath(program) {
   });
 }
 
-function crossOptions(arch) {
-  const host = os.arch();
-  if (arch === host) return [];
-  const toolchain = (TOOLCHAINS[os.platform()] || {})[arch];
+function crossOptions(platform, arch) {
+  const host = `${os.platform()}-${os.arch()}`;
+  const target = `${platform}-${arch}`;
+  if (target === host) return [];
+  const toolchain = (TOOLCHAINS[os.platform()] || {})[target];
   if (!toolchain) {
-    fail(`no cross build from ${os.platform()}-${host} to ${arch} is set up; build on a ${os.platform()}-${arch} machine`);
+    fail(`no cross build from ${host} to ${target} is set up; build on a ${target} machine`);
   }
   if (!onPath(toolchain.compiler)) {
-    fail(`cross-compiling to ${arch} needs ${toolchain.compiler} (Debian/Ubuntu: apt-get install ${toolchain.debian})`);
+    fail(`cross-compiling to ${target} needs ${toolchain.compiler} (Debian/Ubuntu: apt-get install ${toolchain.debian})`);
   }
   return [`--CDCMAKE_TOOLCHAIN_FILE=${path.join(root, 'cmake', toolchain.file)}`];
 }
@@ -90,7 +99,7 @@ const args = [
   '--arch',
   opts.arch,
   ...(opts.debug ? ['--debug'] : []),
-  ...crossOptions(opts.arch),
+  ...crossOptions(process.env.PREBUILD_PLATFORM || os.platform(), opts.arch),
 ];
 console.log(`cmake-js-shim: cmake-js ${args.slice(1).join(' ')}`);
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });

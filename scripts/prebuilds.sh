@@ -2,18 +2,22 @@
 # Builds the prebuilt binaries that ship in prebuilds/, from the sources of this checkout:
 #   prebuilds/linux-x64/hnswkit.glibc.node     compiled natively
 #   prebuilds/linux-arm64/hnswkit.glibc.node   cross-compiled with Debian's g++-aarch64-linux-gnu
-# Each is a Node-API binary (one file for Node 20 and later), stripped, tagged with its libc, and built for its
-# architecture's baseline ISA (the engine picks SIMD kernels at run time). Before building it installs what is
-# missing: the npm dependencies (npm install --ignore-scripts) and, on Debian, cmake, g++ and the cross compiler.
-# Afterwards it checks each binary's architecture and the glibc/libstdc++ symbol versions it needs.
+#   prebuilds/win32-x64/hnswkit.node           cross-compiled with Debian's mingw-w64 (g++-mingw-w64-x86-64-posix)
+# Each is a Node-API binary (one file for Node 20 and later), stripped, tagged with its libc on Linux (node-gyp-build
+# looks for no tag on Windows), and built for its architecture's baseline ISA (the engine picks SIMD kernels at run
+# time). Before building it installs what is missing: the npm dependencies (npm install --ignore-scripts) and, on
+# Debian, cmake, g++ and the cross compilers. Afterwards it checks each binary's architecture, the glibc/libstdc++
+# symbol versions a Linux binary needs, and that the Windows binary imports only node.exe and system DLLs (the C++
+# runtime, libgcc and winpthreads are linked in).
 #
 # prebuildify builds in a scratch folder (its --cwd, with scripts/cmake-js-shim.js sending cmake-js's output
 # there), so this checkout's build/ stays as it was: build/Release/hnswkit.node, which the tests load, is neither
 # moved nor rebuilt, and every prebuild starts from an empty CMake cache.
 #
-# Usage: sh scripts/prebuilds.sh            linux-x64 and linux-arm64 (on an x86-64 Linux machine); npm run prebuilds
+# Usage: sh scripts/prebuilds.sh            linux-x64, linux-arm64 and win32-x64 (on an x86-64 Linux machine);
+#                                           npm run prebuilds
 #        sh scripts/prebuilds.sh --host     only this machine's platform and architecture (macOS, Alpine, ...)
-#        sh scripts/prebuilds.sh ARCH...    only the named architectures (x64, arm64)
+#        sh scripts/prebuilds.sh TARGET...  only the named targets: x64, arm64 (this platform), win32-x64
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -21,6 +25,10 @@ ROOT=$(pwd)
 TAG=prebuilds
 # shellcheck source=scripts/packaging-lib.sh
 . "$ROOT/scripts/packaging-lib.sh"
+
+# The DLLs the Windows binary may import: node.exe (Node-API) and DLLs every Windows has. libstdc++-6.dll,
+# libgcc_s_seh-1.dll or libwinpthread-1.dll here would mean a user needs mingw-w64's runtime installed.
+WINDOWS_DLLS="KERNEL32.dll msvcrt.dll node.exe"
 
 # The newest symbol versions a Linux prebuild may need, as the README states them (Supported platforms). Built on
 # Debian 12 (glibc 2.36, GCC 12), the engine's threads, locks and condition variables bind to the pthread symbols
@@ -37,7 +45,7 @@ host_arch=$(node -p 'process.arch')
 
 if [ $# -eq 0 ]; then
   if [ "$platform-$host_arch" = linux-x64 ]; then
-    set -- x64 arm64
+    set -- x64 arm64 win32-x64
   else
     set -- "$host_arch"
   fi
@@ -49,9 +57,12 @@ fi
 if [ "$platform" = linux ] && command -v apt-get >/dev/null 2>&1; then
   debs="cmake g++"
   command -v ninja >/dev/null 2>&1 || command -v make >/dev/null 2>&1 || debs="$debs ninja-build"
-  for arch in "$@"; do
-    if [ "$arch" = arm64 ] && [ "$host_arch" != arm64 ]; then
+  for target in "$@"; do
+    if [ "$target" = arm64 ] && [ "$host_arch" != arm64 ]; then
       debs="$debs g++-aarch64-linux-gnu binutils-aarch64-linux-gnu"
+    fi
+    if [ "$target" = win32-x64 ]; then
+      debs="$debs g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64"
     fi
   done
   # $debs is a list of package names: split on purpose.
@@ -83,21 +94,39 @@ if [ "$platform" = linux ]; then
 fi
 
 built=""
-for arch in "$@"; do
-  case "$arch" in
-    x64 | arm64 | ia32 | arm) ;;
-    *) die "unknown architecture \"$arch\" (use Node's names: x64, arm64)" ;;
+for target in "$@"; do
+  target_platform=$platform
+  case "$target" in
+    x64 | arm64 | ia32 | arm) arch=$target ;;
+    win32-x64)
+      [ "$platform-$host_arch" = linux-x64 ] || [ "$platform" = win32 ] ||
+        die "win32-x64 is cross-compiled on x86-64 Linux only (or built natively on Windows)"
+      target_platform=win32 arch=x64
+      ;;
+    *) die "unknown target \"$target\" (use x64, arm64 or win32-x64)" ;;
   esac
-  file="prebuilds/$platform-$arch/$name$suffix.node"
-  set -- --napi --strip $libc_option --arch "$arch" --cwd "$scratch" --out "$ROOT" \
-    --shell sh --node-gyp "node \"$ROOT/scripts/cmake-js-shim.js\""
-  if [ "$platform" = linux ] && [ "$arch" = arm64 ] && [ "$host_arch" != arm64 ]; then
+  if [ "$target_platform" = "$platform" ]; then
+    file="prebuilds/$platform-$arch/$name$suffix.node"
+    set -- --napi --strip $libc_option --arch "$arch"
+  else
+    # Another operating system: no libc tag, and the target's own strip.
+    file="prebuilds/$target_platform-$arch/$name.node"
+    set -- --napi --strip --platform "$target_platform" --arch "$arch" --strip-bin x86_64-w64-mingw32-strip
+  fi
+  set -- "$@" --cwd "$scratch" --out "$ROOT" --shell sh --node-gyp "node \"$ROOT/scripts/cmake-js-shim.js\""
+  if [ "$target_platform" = linux ] && [ "$arch" = arm64 ] && [ "$host_arch" != arm64 ]; then
     set -- "$@" --strip-bin aarch64-linux-gnu-strip
   fi
   rm -f "$file"
   say "building $file"
   started=$(date +%s)
-  node node_modules/prebuildify/bin.js "$@"
+  if [ "$target_platform" = win32 ]; then
+    # PE files carry a link time stamp. The link leaves it out (CMakeLists.txt), and strip would write the current
+    # time unless SOURCE_DATE_EPOCH says otherwise: 0, as the link's, so that a rebuild gives the same bytes.
+    SOURCE_DATE_EPOCH=0 node node_modules/prebuildify/bin.js "$@"
+  else
+    node node_modules/prebuildify/bin.js "$@"
+  fi
   [ -f "$file" ] || die "prebuildify did not write $file"
   say "built $file in $(($(date +%s) - started)) s"
   built="$built $file"
@@ -107,6 +136,31 @@ done
 failed=0
 for file in $built; do
   say "$file: $(wc -c <"$file" | tr -d ' ') bytes"
+  case "$file" in
+    prebuilds/win32-*)
+      [ "$platform" = linux ] || continue
+      description=$(file -b "$file" 2>/dev/null || true)
+      say "  $description"
+      case "$description" in
+        *"PE32+ executable (DLL)"*x86-64*) ;;
+        *) echo "  expected a PE32+ x86-64 DLL" >&2; failed=1 ;;
+      esac
+      # A stripped PE file has no symbol table left.
+      if x86_64-w64-mingw32-objdump -t "$file" | grep -q '^\[ *[0-9]'; then
+        echo "  not stripped" >&2
+        failed=1
+      fi
+      dlls=$(x86_64-w64-mingw32-objdump -p "$file" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr '\n' ' ' | sed 's/ $//')
+      say "  imports $dlls"
+      for dll in $dlls; do
+        case " $WINDOWS_DLLS " in
+          *" $dll "*) ;;
+          *) echo "  imports $dll, which is not one of: $WINDOWS_DLLS" >&2; failed=1 ;;
+        esac
+      done
+      continue
+      ;;
+  esac
   [ "$platform" = linux ] || continue
   case "$file" in
     *-x64/*) want="x86-64" objdump_bin=objdump ;;

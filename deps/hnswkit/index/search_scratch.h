@@ -54,6 +54,14 @@ struct SearchScratch {
   std::vector<std::uint32_t> fresh;  // the unvisited neighbours of the element being expanded
 };
 
+#ifdef _WIN32
+// The calling thread's free list, kept in fiber-local storage whose callback frees it when the thread exits
+// (index/search_scratch.cc). mingw-w64's GCC emulates thread_local, and the emulated storage can be freed before a
+// thread_local destructor runs at thread exit, which then writes to freed memory; every thread of a parallel batch
+// exits when the batch ends, so that would corrupt the heap.
+std::vector<std::unique_ptr<SearchScratch>>& scratch_free_list();
+#endif
+
 class ScratchLease {
  public:
   ScratchLease() {
@@ -81,8 +89,12 @@ class ScratchLease {
 
  private:
   static std::vector<std::unique_ptr<SearchScratch>>& free_list() {
+#ifdef _WIN32
+    return scratch_free_list();
+#else
     thread_local std::vector<std::unique_ptr<SearchScratch>> pool;
     return pool;
+#endif
   }
   std::unique_ptr<SearchScratch> scratch_;
 };

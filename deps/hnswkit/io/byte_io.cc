@@ -11,6 +11,13 @@
 #include "util/error.h"
 
 #ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <fcntl.h>
 #include <io.h>
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -30,13 +37,37 @@ std::string system_error_text() {
 }
 
 #ifdef _WIN32
-// Paths are UTF-8 everywhere; Windows needs the wide API for anything outside the ANSI code page.
+// Paths are UTF-8 everywhere; Windows needs the wide API for anything outside the ANSI code page (the narrow
+// functions of the C runtime would read "índice.bin" in the ANSI code page and open another name, or none).
 std::wstring widen(const std::string& utf8) {
   if (utf8.empty()) return std::wstring();
-  int n = MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
+  if (utf8.size() > static_cast<std::size_t>(INT32_MAX)) throw Error(ErrorCode::kIo, "path too long");
+  const int size = static_cast<int>(utf8.size());
+  const int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8.data(), size, nullptr, 0);
+  if (n <= 0) throw Error(ErrorCode::kIo, "path is not valid UTF-8: " + utf8);
   std::wstring out(static_cast<std::size_t>(n), L'\0');
-  MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), &out[0], n);
+  MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8.data(), size, &out[0], n);
   return out;
+}
+
+// The system's words for a Win32 error code, in UTF-8, e.g. "Access is denied. (Windows error 5)".
+std::string windows_error_text(DWORD code) {
+  wchar_t* text = nullptr;
+  const DWORD length = FormatMessageW(
+      FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr, code, 0,
+      reinterpret_cast<wchar_t*>(&text), 0, nullptr);
+  std::string out;
+  if (length > 0 && text != nullptr) {
+    const int n = WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(length), nullptr, 0, nullptr, nullptr);
+    if (n > 0) {
+      out.resize(static_cast<std::size_t>(n));
+      WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(length), &out[0], n, nullptr, nullptr);
+    }
+  }
+  if (text != nullptr) LocalFree(text);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ')) out.pop_back();
+  if (out.empty()) out = "unknown error";
+  return out + " (Windows error " + std::to_string(code) + ")";
 }
 #endif
 
@@ -90,7 +121,19 @@ std::string random_hex12() {
 // Creates `path` for writing, failing with EEXIST if anything is there; a new file gets 0666 less the umask.
 std::FILE* create_exclusive(const std::string& path) {
 #ifdef _WIN32
-  return _wfopen(widen(path).c_str(), L"wbx");
+  // Not _wfopen's "x" mode: the msvcrt.dll that mingw-w64 links does not know it. The descriptor is not inherited
+  // by child processes (_O_NOINHERIT), as O_CLOEXEC on POSIX; new files on Windows get their directory's ACL.
+  const int fd = _wopen(widen(path).c_str(), _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY | _O_NOINHERIT,
+                        _S_IREAD | _S_IWRITE);
+  if (fd < 0) return nullptr;
+  std::FILE* file = _fdopen(fd, "wb");
+  if (file == nullptr) {
+    const int code = errno;
+    _close(fd);
+    _wremove(widen(path).c_str());
+    errno = code;
+  }
+  return file;
 #else
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) return nullptr;
@@ -115,7 +158,7 @@ void remove_file(const std::string& path) {
 
 #ifdef _WIN32
 using FileInfo = struct _stat64;
-bool has_type(const FileInfo& info, int type) { return (info.st_mode & _S_IFMT) == type; }
+bool has_type(const FileInfo& info, unsigned type) { return (static_cast<unsigned>(info.st_mode) & _S_IFMT) == type; }
 bool is_regular(const FileInfo& info) { return has_type(info, _S_IFREG); }
 #else
 using FileInfo = struct stat;
@@ -147,6 +190,16 @@ void refuse_unless_regular(const std::string& path, const std::string& target, c
   throw Error(ErrorCode::kIo,
               "cannot replace " + path + ": it links to " + target + ", " + what + ", not a regular file");
 }
+
+#ifdef _WIN32
+// Windows does not let a rename replace a read-only file (POSIX renames over any file in a writable directory).
+// Refused before anything is written, with words rather than "Access is denied".
+void refuse_if_read_only(const std::string& path, const FileInfo& info) {
+  if ((info.st_mode & _S_IWRITE) == 0) {
+    throw Error(ErrorCode::kIo, "cannot replace " + path + ": it is read-only");
+  }
+}
+#endif
 
 #ifndef _WIN32
 std::string read_link(const std::string& link, std::size_t size_hint, const std::string& path) {
@@ -197,12 +250,14 @@ bool keep_owner_and_mode(int fd, const FileInfo& old) {
 }
 #endif
 
+#ifndef _WIN32
 std::string directory_of(const std::string& path) {
   const std::size_t slash = path.find_last_of("/\\");
   if (slash == std::string::npos) return ".";
   if (slash == 0) return path.substr(0, 1);
   return path.substr(0, slash);
 }
+#endif
 
 }  // namespace
 
@@ -230,15 +285,37 @@ void ByteReader::seek(std::size_t position, const char* what) {
 
 FileReader::FileReader(const std::string& path) : path_(path) {
 #ifdef _WIN32
-  file_ = _wfopen(widen(path).c_str(), L"rb");
-  if (file_ == nullptr) throw Error(ErrorCode::kIo, "failed to open file: " + path);
-  struct _stat64 info;
-  const bool ok = _fstat64(_fileno(file_), &info) == 0 && (info.st_mode & _S_IFREG) != 0;
-  if (!ok) {
-    std::fclose(file_);
-    file_ = nullptr;
+  // CreateFileW rather than _wfopen: FILE_SHARE_DELETE lets a save replace the file while it is being read, as a
+  // rename over an open file does on POSIX (_wfopen shares reading and writing only).
+  const std::wstring wide = widen(path);
+  HANDLE handle = CreateFileW(wide.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                              nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
+    // A directory cannot be opened this way at all: name it as POSIX systems do, where the open succeeds.
+    const DWORD attributes = GetFileAttributesW(wide.c_str());
+    if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
+      throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
+    }
+    throw Error(ErrorCode::kIo, "failed to open file: " + path);
+  }
+  // Devices (NUL, CON, COM1) and pipes are not disk files, whatever their name looks like.
+  LARGE_INTEGER length;
+  if (GetFileType(handle) != FILE_TYPE_DISK || !GetFileSizeEx(handle, &length)) {
+    CloseHandle(handle);
     throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
   }
+  const int fd = _open_osfhandle(reinterpret_cast<std::intptr_t>(handle), _O_RDONLY | _O_BINARY);
+  if (fd < 0) {
+    CloseHandle(handle);
+    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (" + system_error_text() + ")");
+  }
+  file_ = _fdopen(fd, "rb");
+  if (file_ == nullptr) {
+    const std::string reason = system_error_text();
+    _close(fd);  // closes the handle too
+    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (" + reason + ")");
+  }
+  size_ = static_cast<std::size_t>(length.QuadPart);
 #else
   // O_NONBLOCK so that opening a FIFO (which would wait for a writer) or a device returns at once; the file type is
   // checked on the descriptor itself, so the path cannot be swapped between the check and the read.
@@ -255,8 +332,8 @@ FileReader::FileReader(const std::string& path) : path_(path) {
     close(fd);
     throw Error(ErrorCode::kIo, "failed to open file: " + path + " (" + reason + ")");
   }
-#endif
   size_ = static_cast<std::size_t>(info.st_size);
+#endif
 }
 
 FileReader::~FileReader() {
@@ -302,6 +379,9 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
   target_ = resolve_links(path, &existing, &exists);
 #endif
   if (exists) refuse_unless_regular(path_, target_, existing);
+#ifdef _WIN32
+  if (exists) refuse_if_read_only(path_, existing);
+#endif
 
   // A short name of its own rather than one derived from the target's, which could exceed the file system's limit
   // on name length (NAME_MAX, 255 bytes on most) when the target's name is near that limit.
@@ -349,8 +429,17 @@ void AtomicFileWriter::commit() {
   file_ = nullptr;
   if (closed != 0) throw Error(ErrorCode::kIo, "cannot write " + path_ + ": " + system_error_text());
 #ifdef _WIN32
-  if (!MoveFileExW(widen(temp_path_).c_str(), widen(target_).c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-    throw Error(ErrorCode::kIo, "cannot replace " + path_ + " (error " + std::to_string(GetLastError()) + ")");
+  // The target was checked when the save began, which may be minutes ago for a large index: check it again.
+  FileInfo now;
+  if (_wstat64(widen(target_).c_str(), &now) == 0) {
+    refuse_unless_regular(path_, target_, now);
+    refuse_if_read_only(path_, now);
+  }
+  // One step that either leaves the old file or puts the new one in its place; WRITE_THROUGH returns only once the
+  // rename is on disk, as the directory fsync does on POSIX.
+  if (!MoveFileExW(widen(temp_path_).c_str(), widen(target_).c_str(),
+                   MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    throw Error(ErrorCode::kIo, "cannot replace " + path_ + ": " + windows_error_text(GetLastError()));
   }
 #else
   // The target was checked when the save began, which may be minutes ago for a large index: check it again.

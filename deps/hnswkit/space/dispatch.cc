@@ -7,10 +7,13 @@
 
 #include "space/kernels.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
-#elif defined(_M_X64)
+// MSVC has its own intrinsics; GCC and Clang, mingw-w64's included (which also defines _M_X64), use <cpuid.h> and
+// inline assembly.
+#if defined(_MSC_VER) && !defined(__clang__) && defined(_M_X64)
+#define HNSWKIT_MSVC_CPUID 1
 #include <intrin.h>
+#elif defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #endif
 
 namespace hnswkit {
@@ -23,7 +26,7 @@ struct X86Features {
 };
 
 void cpuid(unsigned leaf, unsigned subleaf, unsigned regs[4]) {
-#if defined(_M_X64) && !defined(__clang__)
+#ifdef HNSWKIT_MSVC_CPUID
   int r[4];
   __cpuidex(r, static_cast<int>(leaf), static_cast<int>(subleaf));
   for (int i = 0; i < 4; ++i) regs[i] = static_cast<unsigned>(r[i]);
@@ -33,7 +36,7 @@ void cpuid(unsigned leaf, unsigned subleaf, unsigned regs[4]) {
 }
 
 std::uint64_t xgetbv0() {
-#if defined(_M_X64) && !defined(__clang__)
+#ifdef HNSWKIT_MSVC_CPUID
   return _xgetbv(0);
 #else
   std::uint32_t eax, edx;

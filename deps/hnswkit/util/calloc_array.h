@@ -9,6 +9,11 @@
 // TLB entry then covers 2 MiB instead of 4 KiB, which spares most searches a page-table walk per vector. It costs
 // at most one partly used 2 MiB page at the end of what has been touched; where the system has huge pages off
 // (/sys/kernel/mm/transparent_hugepage/enabled set to "never") the request is ignored.
+//
+// On Windows, large arrays are reserved and committed in one VirtualAlloc call. Committed pages are zero and take
+// physical memory only when first touched, as on Linux, but Windows charges the whole size against its commit
+// limit (RAM plus page file) at once: it has no lazily committed mappings. Huge pages there need a privilege most
+// accounts lack, so they are not asked for.
 #pragma once
 
 #include <cstdlib>
@@ -20,9 +25,18 @@
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/mman.h>
 #define HNSWKIT_HAVE_MMAP 1
+#elif defined(_WIN32)
+#define HNSWKIT_HAVE_VIRTUAL_ALLOC 1
 #endif
 
 namespace hnswkit {
+
+#ifdef HNSWKIT_HAVE_VIRTUAL_ALLOC
+// util/virtual_memory.cc, so that <windows.h> and its macros stay out of every file that includes this one.
+// Reserves and commits `bytes` of zeroed pages; nullptr if the commit limit is reached.
+void* commit_zeroed_pages(std::size_t bytes);
+void release_pages(void* pages);
+#endif
 
 template <typename T>
 class CallocArray {
@@ -53,6 +67,17 @@ class CallocArray {
       mapped_bytes_ = bytes;
       return true;
     }
+#elif defined(HNSWKIT_HAVE_VIRTUAL_ALLOC)
+    if (bytes >= (pages == Pages::kHuge ? kHugeMapThreshold : kMapThreshold)) {
+      void* p = commit_zeroed_pages(bytes);
+      if (p == nullptr) return false;
+      data_ = static_cast<T*>(p);
+      size_ = n;
+      mapped_bytes_ = bytes;
+      return true;
+    }
+#else
+    (void)pages;
 #endif
     data_ = static_cast<T*>(std::calloc(bytes, 1));
     size_ = data_ == nullptr ? 0 : n;
@@ -86,13 +111,18 @@ class CallocArray {
       munmap(data_, mapped_bytes_);
       return;
     }
+#elif defined(HNSWKIT_HAVE_VIRTUAL_ALLOC)
+    if (mapped_bytes_ != 0) {
+      release_pages(data_);
+      return;
+    }
 #endif
     std::free(data_);
   }
 
   T* data_ = nullptr;
   std::size_t size_ = 0;
-  std::size_t mapped_bytes_ = 0;  // nonzero: data_ is a mapping of this many bytes
+  std::size_t mapped_bytes_ = 0;  // nonzero: data_ is a mapping (VirtualAlloc on Windows) of this many bytes
 };
 
 }  // namespace hnswkit

@@ -103,25 +103,28 @@ std::uint8_t* HierarchicalNsw::link_header(std::uint32_t id, int level) const {
 // again, and retries if it was odd or changed. A reader that saw any half of a new label has synchronised with
 // its writer's odd store, so the second load tells it. On x86-64 all of this is plain MOVs; the writers, one
 // insert or reuse at a time per index, take label_write_lock_ for four stores.
-std::uint64_t HierarchicalNsw::label_of(std::uint32_t id) const {
+bool HierarchicalNsw::try_label_of(std::uint32_t id, std::uint64_t& label) const {
   const std::uint32_t* halves = reinterpret_cast<const std::uint32_t*>(record(id) + label_offset_);
-  for (int spins = 0;; ++spins) {
-    const std::uint32_t seq = label_seq_.load(std::memory_order_acquire);
-    std::uint32_t words[2];
+  const std::uint32_t seq = label_seq_.load(std::memory_order_acquire);
+  std::uint32_t words[2];
 #if defined(__GNUC__) || defined(__clang__)
-    words[0] = __atomic_load_n(halves, __ATOMIC_ACQUIRE);
-    words[1] = __atomic_load_n(halves + 1, __ATOMIC_ACQUIRE);
+  words[0] = __atomic_load_n(halves, __ATOMIC_ACQUIRE);
+  words[1] = __atomic_load_n(halves + 1, __ATOMIC_ACQUIRE);
 #else
-    words[0] = static_cast<const volatile std::uint32_t*>(halves)[0];
-    words[1] = static_cast<const volatile std::uint32_t*>(halves)[1];
+  words[0] = static_cast<const volatile std::uint32_t*>(halves)[0];
+  words[1] = static_cast<const volatile std::uint32_t*>(halves)[1];
 #endif
-    if ((seq & 1u) == 0 && label_seq_.load(std::memory_order_relaxed) == seq) {
-      std::uint64_t label;
-      std::memcpy(&label, words, sizeof(label));
-      return label;
-    }
+  if ((seq & 1u) != 0 || label_seq_.load(std::memory_order_relaxed) != seq) return false;
+  std::memcpy(&label, words, sizeof(label));
+  return true;
+}
+
+std::uint64_t HierarchicalNsw::label_of_retrying(std::uint32_t id) const {
+  std::uint64_t label;
+  for (int spins = 0; !try_label_of(id, label); ++spins) {
     if (spins > 64) std::this_thread::yield();  // the writer was descheduled mid-write
   }
+  return label;
 }
 
 void HierarchicalNsw::set_label(std::uint32_t id, std::uint64_t label) {
@@ -261,18 +264,18 @@ std::size_t HierarchicalNsw::take_unvisited(const std::uint8_t* header, VisitedL
   const std::size_t n = load_count(header);
   if (fresh.size() < n) fresh.resize(n);
   std::uint32_t* out = fresh.data();
-  // Each id is loaded once: the list may be rewritten meanwhile, and the id tested must be the id expanded. The
-  // tags' base is read before the loop, which an acquire load would otherwise make the compiler read every time.
-  const std::uint16_t* tags = visited.tag_address(0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t id = load_id(header, i);
-    out[i] = id;
-    prefetch(tags + id);
-  }
+  // The list may be rewritten between the two passes; then a prefetch was wasted, nothing more, because the id that
+  // is tested is the id that is handed on.
+  std::uint16_t* tags = visited.tags();
+  const std::uint16_t epoch = visited.epoch();
+  for (std::size_t i = 0; i < n; ++i) prefetch(tags + load_id(header, i));
   std::size_t count = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t id = out[i];
-    if (!visited.test_and_mark(id)) out[count++] = id;
+    const std::uint32_t id = load_id(header, i);
+    if (tags[id] != epoch) {
+      tags[id] = epoch;
+      out[count++] = id;
+    }
   }
   return count;
 }

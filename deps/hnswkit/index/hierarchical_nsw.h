@@ -132,7 +132,12 @@ class HierarchicalNsw {
   float* vector_of(std::uint32_t id) const { return reinterpret_cast<float*>(record(id) + vector_offset_); }
   // A label is two atomic 32-bit halves (records put it at 4-byte alignment only), written under a seqlock, so a
   // search reading the label of a slot that replace_deleted is renewing gets the old or the new label, never a mix.
-  std::uint64_t label_of(std::uint32_t id) const;
+  std::uint64_t label_of(std::uint32_t id) const {
+    std::uint64_t label;
+    return try_label_of(id, label) ? label : label_of_retrying(id);
+  }
+  bool try_label_of(std::uint32_t id, std::uint64_t& label) const;  // false while a write is in progress
+  std::uint64_t label_of_retrying(std::uint32_t id) const;
   void set_label(std::uint32_t id, std::uint64_t label);
   bool deleted_flag(std::uint32_t id) const;
   void set_deleted_flag(std::uint32_t id, bool deleted);

@@ -36,6 +36,10 @@ class VisitedList {
     return false;
   }
   const std::uint16_t* tag_address(std::uint32_t id) const { return &tags_[id]; }
+  // The raw form of the above, for loops with atomic loads in them, which would make the compiler read both
+  // members again for every id: tags()[id] == epoch() means visited, and writing epoch() there marks it.
+  std::uint16_t* tags() { return tags_.data(); }
+  std::uint16_t epoch() const { return epoch_; }
   std::size_t capacity() const { return capacity_; }
 
  private:

@@ -375,7 +375,9 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
   CandidateHeap<false>& found = scratch.found;
   std::vector<std::uint32_t>& fresh = scratch.fresh;
   const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
-  const bool any_deleted = deleted_count_.load(std::memory_order_relaxed) != 0;
+  // Acquire, pairing with the release decrements: a search that sees no element deleted also sees the labels and
+  // vectors the slots got before their flags were cleared.
+  const bool any_deleted = deleted_count_.load(std::memory_order_acquire) != 0;
   auto admissible = [&](std::uint32_t id) {
     if (any_deleted && deleted_flag(id)) return false;
     return filter == nullptr || filter->allowed(label_of(id));
@@ -665,7 +667,7 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
         }
         // Re-adding a deleted label brings it back, as hnswlib does.
         set_deleted_flag(id, false);
-        deleted_count_.fetch_sub(1, std::memory_order_relaxed);
+        deleted_count_.fetch_sub(1, std::memory_order_release);
       }
     } else if (replace_deleted) {
       if (!allow_replace_deleted_) {
@@ -712,7 +714,7 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
     std::lock_guard<std::mutex> lock(labels_mutex_);
     map_label(label, id);
     set_deleted_flag(id, false);
-    deleted_count_.fetch_sub(1, std::memory_order_relaxed);
+    deleted_count_.fetch_sub(1, std::memory_order_release);
   } else {
     insert_new(id, random_level());
   }
@@ -761,7 +763,7 @@ void HierarchicalNsw::unmark_deleted(std::uint64_t label) {
     throw Error(ErrorCode::kNotDeleted, "The requested to undelete element is not deleted");
   }
   set_deleted_flag(id, false);
-  deleted_count_.fetch_sub(1, std::memory_order_relaxed);
+  deleted_count_.fetch_sub(1, std::memory_order_release);
   if (allow_replace_deleted_) {
     auto slot = std::find(free_slots_.begin(), free_slots_.end(), id);
     if (slot != free_slots_.end()) free_slots_.erase(slot);
@@ -785,16 +787,14 @@ bool HierarchicalNsw::is_deleted(std::uint64_t label) const {
 
 std::vector<float> HierarchicalNsw::get_vector(std::uint64_t label) const {
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::uint32_t id;
-  {
-    std::lock_guard<std::mutex> lock(labels_mutex_);
-    auto it = label_to_id_.find(label);
-    if (it == label_to_id_.end() || deleted_flag(it->second)) {
-      throw Error(ErrorCode::kLabelNotFound, "Label not found");
-    }
-    id = it->second;
+  // Copied under the label mutex: a replaceDeleted add that takes this slot for another label first unmaps this
+  // one under the same mutex, so the copy cannot be of the slot's next vector.
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  auto it = label_to_id_.find(label);
+  if (it == label_to_id_.end() || deleted_flag(it->second)) {
+    throw Error(ErrorCode::kLabelNotFound, "Label not found");
   }
-  const float* v = vector_of(id);
+  const float* v = vector_of(it->second);
   return std::vector<float>(v, v + space_.dim());
 }
 

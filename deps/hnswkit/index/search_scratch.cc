@@ -1,12 +1,6 @@
 // Windows only: each thread's free list of search scratch (index/search_scratch.h), freed when the thread exits.
 #ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX  // no min and max macros: they would break std::min, std::numeric_limits<T>::max()
-#endif
-#include <windows.h>
+#include "util/windows_api.h"
 
 #include <new>
 

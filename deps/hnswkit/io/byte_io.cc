@@ -11,17 +11,12 @@
 #include "util/error.h"
 
 #ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
 #include <fcntl.h>
 #include <io.h>
 #include <sys/types.h>
 #include <sys/stat.h>
-#include <windows.h>
+
+#include "util/windows_api.h"
 #else
 #include <fcntl.h>
 #include <sys/stat.h>

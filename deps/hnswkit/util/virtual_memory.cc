@@ -1,12 +1,6 @@
 // Windows page allocation for util/calloc_array.h's large arrays (Linux and macOS use mmap in the header itself).
 #ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX  // no min and max macros: they would break std::min, std::numeric_limits<T>::max()
-#endif
-#include <windows.h>
+#include "util/windows_api.h"
 
 #include "util/calloc_array.h"
 

@@ -75,20 +75,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Runs a command as a user would in a fresh shell: no npm_* variables inherited from an enclosing `npm run` (their
-# npm_config_local_prefix would send the nested npm install to this checkout), and PATH=$1. Arguments of the
-# form NAME=VALUE before the command add variables (env's own syntax).
-# Proxy and certificate settings pass through, so npm reaches the registry as it does here.
-as_user() {
-  user_path=$1
-  shift
-  for var in HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy NODE_EXTRA_CA_CERTS SSL_CERT_FILE \
-    SSL_CERT_DIR npm_config_registry npm_config_cafile; do
-    value=$(printenv "$var" || true)
-    if [ -n "$value" ]; then set -- "$var=$value" "$@"; fi
-  done
-  env -i HOME="$HOME" PATH="$user_path" TMPDIR="${TMPDIR:-/tmp}" LANG=C.UTF-8 "$@"
-}
+# as_user (scripts/packaging-lib.sh) also passes npm's registry settings: the tarball's installs use the
+# registry this machine is set up for.
+AS_USER_PASS="npm_config_registry npm_config_cafile"
 
 # ---- the tarball ---------------------------------------------------------------------------------------------
 say "building dist/ (npm run build:ts)"

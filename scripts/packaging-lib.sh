@@ -88,3 +88,20 @@ symbol_versions() {
 version_gt() {
   [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | tail -n 1)" = "$1" ]
 }
+
+# as_user PATH [NAME=VALUE...] COMMAND...: runs a command as a user would in a fresh shell: no npm_* variables
+# inherited from an enclosing `npm run` (their npm_config_local_prefix would send a nested npm install to this
+# checkout), PATH as given, and only the proxy and certificate settings passed through (plus the variables named in
+# AS_USER_PASS), so npm reaches the registry as it does here. NAME=VALUE arguments add variables (env's syntax).
+as_user() {
+  user_path=$1
+  shift
+  # AS_USER_PASS is a list of names: split on purpose.
+  # shellcheck disable=SC2086
+  for var in HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy NODE_EXTRA_CA_CERTS SSL_CERT_FILE \
+    SSL_CERT_DIR ${AS_USER_PASS:-}; do
+    value=$(printenv "$var" || true)
+    if [ -n "$value" ]; then set -- "$var=$value" "$@"; fi
+  done
+  env -i HOME="$HOME" PATH="$user_path" TMPDIR="${TMPDIR:-/tmp}" LANG=C.UTF-8 NO_COLOR=1 "$@"
+}

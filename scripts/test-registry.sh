@@ -92,18 +92,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Runs a command as a user would in a fresh shell (as in scripts/pack-smoke.sh): no npm_* variables from an
-# enclosing `npm run`, and PATH=$1. NAME=VALUE arguments before the command add variables.
-as_user() {
-  user_path=$1
-  shift
-  for var in HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy NODE_EXTRA_CA_CERTS SSL_CERT_FILE \
-    SSL_CERT_DIR; do
-    value=$(printenv "$var" || true)
-    if [ -n "$value" ]; then set -- "$var=$value" "$@"; fi
-  done
-  env -i HOME="$HOME" PATH="$user_path" TMPDIR="${TMPDIR:-/tmp}" LANG=C.UTF-8 NO_COLOR=1 "$@"
-}
 
 # tool NAME PACKAGE@VERSION: installs one tool with npm into build-registry/tools/NAME (once; a stamp records the
 # version) and prints that folder. Install scripts run: bun's and deno's copy the binary out of their platform

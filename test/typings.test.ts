@@ -275,6 +275,13 @@ describe('typings (dist/*.d.ts)', () => {
     expect(Number(pkg.version.split('.')[0])).toBe(major);
   });
 
+  // Both packages declare a `tsc` bin and npm links only one; the build (`npm run build:ts`) and `npx tsc` must get
+  // TypeScript 7. (Windows links .cmd shims instead, which this does not read.)
+  (process.platform === 'win32' ? it.skip : it)('leave node_modules/.bin/tsc to TypeScript 7', () => {
+    const bin = fs.realpathSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'));
+    expect(bin).toBe(fs.realpathSync(path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')));
+  });
+
   const cases: Array<[CompilerName, EnvironmentName, ModuleName]> = [];
   for (const compiler of Object.keys(COMPILERS) as CompilerName[]) {
     for (const environment of Object.keys(ENVIRONMENTS) as EnvironmentName[]) {

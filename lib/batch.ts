@@ -1,5 +1,6 @@
 // The batch and async surface both index classes share: checks and conversions for addItems and searchKnnBatch,
-// the AbortSignal and onProgress plumbing around the native jobs, the AbortError, and the buffer methods' helpers.
+// the abort signal and onProgress plumbing around the native jobs, the AbortError, and the buffer methods' helpers.
+// Its public types live in types.ts, so the shipped typings of the classes never reach this file or native.ts.
 
 import { constants as bufferConstants } from 'buffer';
 import * as os from 'os';
@@ -11,6 +12,7 @@ import type {
   NativeLabelFilter,
   NativeSearchOptions,
 } from './native';
+import type { AbortSignalLike, BatchSearchResult, NodeBuffer } from './types';
 import {
   FLOAT32_MAX,
   UINT32_MAX,
@@ -22,87 +24,6 @@ import {
   typeError,
   verbatim,
 } from './validate';
-
-// ---- public types ---------------------------------------------------------------------------------------------
-
-/** Labels: integers 0..`Number.MAX_SAFE_INTEGER`. */
-export type LabelList = readonly number[] | Float64Array | Uint32Array | Int32Array | Set<number>;
-
-/** The labels of an `addItems` batch, one per row (a `Set` has no row order, so it is not accepted here). */
-export type BatchLabels = readonly number[] | Float64Array | Uint32Array | Int32Array;
-
-/** Many vectors: one flat `Float32Array` of n * dim floats (used without a copy), or an array of vectors. */
-export type VectorBatch = Float32Array | ReadonlyArray<readonly number[] | Float32Array>;
-
-/**
- * A search filter evaluated in C++: only the listed labels (`allow`) or all but them (`deny`) can be returned.
- * A JS callback cannot run on the worker threads of a batch search.
- */
-export type LabelFilterSpec = { allow: LabelList } | { deny: LabelList };
-
-/**
- * Options of `addItems` / `addItemsSync`. Unknown keys are ignored. Each option is read once, when the call starts
- * and before the vectors are read, so a getter cannot change the vectors after they were checked.
- */
-export interface AddItemsOptions {
-  /** Threads inserting rows: an integer >= 1, capped at the row count. Default `os.availableParallelism()`. */
-  numThreads?: number;
-  /** `HierarchicalNSW` only: new labels reuse the slots of deleted elements, as `addPoint`'s third argument. Default false. */
-  replaceDeleted?: boolean;
-  /**
-   * Called on the JS thread with the rows finished so far, about every 100 ms while rows run, and exactly once with
-   * `done === total` on success. If it throws, no new row starts and the batch fails with what it threw, unchanged
-   * (with `insertedLabels` added if it is an extensible object and not a Proxy).
-   */
-  onProgress?: (done: number, total: number) => void;
-  /**
-   * Stops the batch: no new row starts, rows already inserted stay, and the batch fails with an `AbortError`
-   * (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason). Any object with a boolean `aborted` and
-   * an `addEventListener` method is accepted; calling the listener stops the batch even if `aborted` stays false.
-   */
-  signal?: AbortSignal;
-}
-
-/** Options of `searchKnnBatch` / `searchKnnBatchSync`. Unknown keys are ignored; each is read once, first. */
-export interface SearchBatchOptions {
-  /** Threads searching: an integer >= 1, capped at the query count. Default `os.availableParallelism()`. */
-  numThreads?: number;
-  /** `HierarchicalNSW` only: the search width, an integer 0..2^32-1; the beam is max(ef, k). Default: `getEf()`. */
-  ef?: number;
-  /** Which labels may be returned. Default: all. */
-  filter?: LabelFilterSpec;
-}
-
-/**
- * What `searchKnnBatch` returns: `count` rows of `k` slots each, in flat typed arrays.
- *
- * @example
- * ```ts
- * const { k, labels, found } = index.searchKnnBatchSync(queries, 10);
- * const row2 = labels.subarray(2 * k, 2 * k + found[2]); // this k, not the one asked for
- * ```
- */
-export interface BatchSearchResult {
-  /**
-   * The stride of `labels` and `distances`: the k asked for, capped at the number of elements in the index when the
-   * search started (no row can hold more), and at least 1. Equal to the k asked for whenever that many are stored.
-   */
-  k: number;
-  /** The number of queries. */
-  count: number;
-  /** count * k labels; row i holds query i's neighbours, closest first; unused slots hold -1. */
-  labels: Float64Array;
-  /** count * k distances matching `labels`; unused slots hold `Infinity`. */
-  distances: Float32Array;
-  /** How many slots of each row are filled (fewer than k when fewer were found). */
-  found: Uint32Array;
-}
-
-/**
- * What a failed `addItems` rejects with (and `addItemsSync` throws): the first error of the batch, carrying the
- * labels of this batch that are in the index, in row order. An abort gives an `AbortError` of this shape.
- */
-export type AddItemsError = Error & { code?: string; insertedLabels: Float64Array };
 
 // ---- internal -------------------------------------------------------------------------------------------------
 
@@ -124,14 +45,6 @@ class AbortError extends Error {
     this.name = 'AbortError';
     this.insertedLabels = insertedLabels;
   }
-}
-
-/** The duck type the spec accepts as an AbortSignal. */
-interface SignalLike {
-  readonly aborted: boolean;
-  readonly reason?: unknown;
-  addEventListener(type: 'abort', listener: () => void): void;
-  removeEventListener?(type: 'abort', listener: () => void): void;
 }
 
 type Progress = (done: number, total: number) => void;
@@ -391,8 +304,8 @@ function readProgress(options: Record<string, unknown>): Progress | undefined {
   return value as Progress;
 }
 
-function readSignal(options: Record<string, unknown>): SignalLike | undefined {
-  const value = options.signal as Partial<SignalLike> | undefined;
+function readSignal(options: Record<string, unknown>): AbortSignalLike | undefined {
+  const value = options.signal as Partial<AbortSignalLike> | undefined;
   if (value === undefined) return undefined;
   const isSignal =
     typeof value === 'object' &&
@@ -400,7 +313,7 @@ function readSignal(options: Record<string, unknown>): SignalLike | undefined {
     typeof value.aborted === 'boolean' &&
     typeof value.addEventListener === 'function';
   if (!isSignal) throw typeError('signal', 'an AbortSignal', value);
-  return value as SignalLike;
+  return value as AbortSignalLike;
 }
 
 function toNativeFilter(value: unknown): NativeLabelFilter | undefined {
@@ -422,7 +335,7 @@ interface AddSettings {
   numThreads: number;
   replaceDeleted: boolean;
   onProgress?: Progress;
-  signal?: SignalLike;
+  signal?: AbortSignalLike;
 }
 
 /**
@@ -691,14 +604,14 @@ export function searchKnnBatchSync(target: BatchTarget, queries: unknown, k: unk
 
 // ---- buffers --------------------------------------------------------------------------------------------------
 
-export function toBuffer(target: BatchTarget): Promise<Buffer> {
+export function toBuffer(target: BatchTarget): Promise<NodeBuffer> {
   return attempt(() => {
     requireIndex(target);
     return target.native.toBufferAsync();
   });
 }
 
-export function toBufferSync(target: BatchTarget): Buffer {
+export function toBufferSync(target: BatchTarget): NodeBuffer {
   requireIndex(target);
   return target.native.toBuffer();
 }

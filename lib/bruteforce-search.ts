@@ -1,12 +1,7 @@
 // BruteforceSearch: exact k-nearest-neighbour search by a full scan, with hnswlib-node 3.0.0's API and messages.
 
 import {
-  type AddItemsOptions,
-  type BatchLabels,
-  type BatchSearchResult,
   type BatchTarget,
-  type SearchBatchOptions,
-  type VectorBatch,
   addItems,
   addItemsSync,
   attempt,
@@ -18,7 +13,17 @@ import {
 } from './batch';
 import { native, type NativeBruteforceSearch } from './native';
 import { HitBuffer, searchResult } from './single-search';
-import type { FilterFunction, SearchResult, SpaceName } from './types';
+import type {
+  AddItemsOptions,
+  BatchLabels,
+  BatchSearchResult,
+  FilterFunction,
+  NodeBuffer,
+  SearchBatchOptions,
+  SearchResult,
+  SpaceName,
+  VectorBatch,
+} from './types';
 import {
   checkArgCount,
   checkDimensions,
@@ -329,7 +334,7 @@ export class BruteforceSearch {
    * const bytes = await index.toBuffer();
    * ```
    */
-  toBuffer(): Promise<Buffer> {
+  toBuffer(): Promise<NodeBuffer> {
     return toBuffer(this.#batch);
   }
 
@@ -343,7 +348,7 @@ export class BruteforceSearch {
    * copy.fromBufferSync(index.toBufferSync());
    * ```
    */
-  toBufferSync(): Buffer {
+  toBufferSync(): NodeBuffer {
     return toBufferSync(this.#batch);
   }
 

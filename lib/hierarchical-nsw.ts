@@ -1,12 +1,7 @@
 // HierarchicalNSW: the approximate nearest-neighbour index, with hnswlib-node 3.0.0's API, defaults and messages.
 
 import {
-  type AddItemsOptions,
-  type BatchLabels,
-  type BatchSearchResult,
   type BatchTarget,
-  type SearchBatchOptions,
-  type VectorBatch,
   addItems,
   addItemsSync,
   attempt,
@@ -20,7 +15,19 @@ import {
 import { readIndexSettings } from './init-settings';
 import { native, type NativeHierarchicalNSW } from './native';
 import { HitBuffer, searchResult } from './single-search';
-import type { FilterFunction, IndexStats, InitIndexOptions, SearchResult, SpaceName } from './types';
+import type {
+  AddItemsOptions,
+  BatchLabels,
+  BatchSearchResult,
+  FilterFunction,
+  IndexStats,
+  InitIndexOptions,
+  NodeBuffer,
+  SearchBatchOptions,
+  SearchResult,
+  SpaceName,
+  VectorBatch,
+} from './types';
 import {
   MAX_M,
   MIN_M,
@@ -443,7 +450,7 @@ export class HierarchicalNSW {
    *
    * @example `const bytes = await index.toBuffer();`
    */
-  toBuffer(): Promise<Buffer> {
+  toBuffer(): Promise<NodeBuffer> {
     return toBuffer(this.#batch);
   }
 
@@ -453,7 +460,7 @@ export class HierarchicalNSW {
    * @throws Error `ERR_NOT_INITIALIZED` before `initIndex`.
    * @example `fs.writeFileSync('copy.hnsw', index.toBufferSync());`
    */
-  toBufferSync(): Buffer {
+  toBufferSync(): NodeBuffer {
     return toBufferSync(this.#batch);
   }
 

@@ -7,17 +7,23 @@ import { HierarchicalNSW } from './hierarchical-nsw';
 import { native, packageRoot } from './native';
 import { InnerProductSpace, L2Space } from './spaces';
 
-export type { FilterFunction, IndexStats, InitIndexOptions, SearchResult, SpaceName } from './types';
 export type {
+  AbortSignalLike,
   AddItemsError,
   AddItemsOptions,
   BatchLabels,
   BatchSearchResult,
+  FilterFunction,
+  IndexStats,
+  InitIndexOptions,
   LabelFilterSpec,
   LabelList,
+  NodeBuffer,
   SearchBatchOptions,
+  SearchResult,
+  SpaceName,
   VectorBatch,
-} from './batch';
+} from './types';
 
 /**
  * The distance kernels in use on this machine, chosen at load time from the CPU's features:

@@ -6,7 +6,7 @@
 
 import * as path from 'path';
 
-import type { IndexStats } from './types';
+import type { IndexStats, NodeBuffer } from './types';
 
 export type SpaceName = 'l2' | 'ip' | 'cosine';
 
@@ -110,8 +110,8 @@ export interface NativeBatchMethods {
   searchKnnBatch(queries: Float32Array, k: number, options: NativeSearchOptions): Promise<NativeBatchSearchResult>;
   searchKnnBatchSync(queries: Float32Array, k: number, options: NativeSearchOptions): NativeBatchSearchResult;
   /** The same bytes writeIndex writes. */
-  toBuffer(): Buffer;
-  toBufferAsync(): Promise<Buffer>;
+  toBuffer(): NodeBuffer;
+  toBufferAsync(): Promise<NodeBuffer>;
   isInitialized(): boolean;
   getCurrentCount(): number;
   /** Fills out with default labels for an addItems given none: from getCurrentCount() or past the last label

@@ -1,4 +1,5 @@
-// The public types shared by the index classes, as hnswlib-node 3.0.0 declares them (plus the named initIndex form).
+// The public types shared by the index classes: hnswlib-node 3.0.0's (plus the named initIndex form) and those of the
+// batch and buffer methods. They name no type of @types/node or of the DOM lib, so programs compile without either.
 
 /**
  * The distance an index uses: `'l2'` squared Euclidean, `'ip'` `1 - dot`, `'cosine'` `1 - dot` of vectors
@@ -69,3 +70,109 @@ export interface IndexStats {
   /** Elements whose level-0 neighbour lists those searches read. */
   visitedNodes: number;
 }
+
+/**
+ * Node's `Buffer` where the program declares it (with @types/node), `Uint8Array` otherwise: what `toBuffer` and
+ * `toBufferSync` return. At run time it is always a Node Buffer.
+ */
+export type NodeBuffer = typeof globalThis extends { Buffer: { prototype: infer B } } ? B : Uint8Array;
+
+/**
+ * What `AddItemsOptions.signal` accepts: the members of an `AbortSignal` the batch uses. Node's and the DOM's
+ * `AbortSignal` have them all.
+ *
+ * @example
+ * ```ts
+ * await index.addItems(vectors, undefined, { signal: AbortSignal.timeout(60_000) });
+ * ```
+ */
+export interface AbortSignalLike {
+  /** Read when the batch starts (if true, it fails at once with an `AbortError`) and when it fails. */
+  readonly aborted: boolean;
+  /** The `cause` of the `AbortError`. */
+  readonly reason?: unknown;
+  /** Called once per batch with a listener that stops it. */
+  addEventListener(type: 'abort', listener: () => void): void;
+  /** Called, if present, with the same listener when the batch ends. */
+  removeEventListener?(type: 'abort', listener: () => void): void;
+}
+
+/** Labels: integers 0..`Number.MAX_SAFE_INTEGER`. */
+export type LabelList = readonly number[] | Float64Array | Uint32Array | Int32Array | Set<number>;
+
+/** The labels of an `addItems` batch, one per row (a `Set` has no row order, so it is not accepted here). */
+export type BatchLabels = readonly number[] | Float64Array | Uint32Array | Int32Array;
+
+/** Many vectors: one flat `Float32Array` of n * dim floats (used without a copy), or an array of vectors. */
+export type VectorBatch = Float32Array | ReadonlyArray<readonly number[] | Float32Array>;
+
+/**
+ * A search filter evaluated in C++: only the listed labels (`allow`) or all but them (`deny`) can be returned.
+ * A JS callback cannot run on the worker threads of a batch search.
+ */
+export type LabelFilterSpec = { allow: LabelList } | { deny: LabelList };
+
+/**
+ * Options of `addItems` / `addItemsSync`. Unknown keys are ignored. Each option is read once, when the call starts
+ * and before the vectors are read, so a getter cannot change the vectors after they were checked.
+ */
+export interface AddItemsOptions {
+  /** Threads inserting rows: an integer >= 1, capped at the row count. Default `os.availableParallelism()`. */
+  numThreads?: number;
+  /** `HierarchicalNSW` only: new labels reuse the slots of deleted elements, as `addPoint`'s third argument. Default false. */
+  replaceDeleted?: boolean;
+  /**
+   * Called on the JS thread with the rows finished so far, about every 100 ms while rows run, and exactly once with
+   * `done === total` on success. If it throws, no new row starts and the batch fails with what it threw, unchanged
+   * (with `insertedLabels` added if it is an extensible object and not a Proxy).
+   */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the batch: no new row starts, rows already inserted stay, and the batch fails with an `AbortError`
+   * (`name` 'AbortError', `code` 'ABORT_ERR', `cause` the signal's reason). Node's and the DOM's `AbortSignal` are
+   * accepted, as is any object with a boolean `aborted` and an `addEventListener` method (see `AbortSignalLike`);
+   * calling the listener stops the batch even if `aborted` stays false.
+   */
+  signal?: AbortSignalLike;
+}
+
+/** Options of `searchKnnBatch` / `searchKnnBatchSync`. Unknown keys are ignored; each is read once, first. */
+export interface SearchBatchOptions {
+  /** Threads searching: an integer >= 1, capped at the query count. Default `os.availableParallelism()`. */
+  numThreads?: number;
+  /** `HierarchicalNSW` only: the search width, an integer 0..2^32-1; the beam is max(ef, k). Default: `getEf()`. */
+  ef?: number;
+  /** Which labels may be returned. Default: all. */
+  filter?: LabelFilterSpec;
+}
+
+/**
+ * What `searchKnnBatch` returns: `count` rows of `k` slots each, in flat typed arrays.
+ *
+ * @example
+ * ```ts
+ * const { k, labels, found } = index.searchKnnBatchSync(queries, 10);
+ * const row2 = labels.subarray(2 * k, 2 * k + found[2]); // this k, not the one asked for
+ * ```
+ */
+export interface BatchSearchResult {
+  /**
+   * The stride of `labels` and `distances`: the k asked for, capped at the number of elements in the index when the
+   * search started (no row can hold more), and at least 1. Equal to the k asked for whenever that many are stored.
+   */
+  k: number;
+  /** The number of queries. */
+  count: number;
+  /** count * k labels; row i holds query i's neighbours, closest first; unused slots hold -1. */
+  labels: Float64Array;
+  /** count * k distances matching `labels`; unused slots hold `Infinity`. */
+  distances: Float32Array;
+  /** How many slots of each row are filled (fewer than k when fewer were found). */
+  found: Uint32Array;
+}
+
+/**
+ * What a failed `addItems` rejects with (and `addItemsSync` throws): the first error of the batch, carrying the
+ * labels of this batch that are in the index, in row order. An abort gives an `AbortError` of this shape.
+ */
+export type AddItemsError = Error & { code?: string; insertedLabels: Float64Array };

@@ -12,10 +12,11 @@ import { buildDist } from './helpers/dist';
 const HELPERS = path.join(__dirname, 'helpers');
 const MB = 1024 * 1024;
 
-function runJson<T>(script: string, args: string[], timeout = 120_000): T {
+function runJson<T>(script: string, args: string[], timeout = 120_000, env: NodeJS.ProcessEnv = process.env): T {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(HELPERS, script), ...args], {
     encoding: 'utf8',
     timeout,
+    env,
   });
   if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} exited with ${r.status} (${r.signal}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as T;
@@ -44,8 +45,14 @@ describeMemory('a create / fill / save / load / search / drop loop', () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnswkit-memory-'));
-    // 30 warm-up iterations (allocator arenas, thread pools, code caches), then 200 measured ones.
-    report = runJson<LoopReport>('memory-loop-child.js', [dir, '30', '200']);
+    // 30 warm-up iterations (allocator arenas, thread pools, code caches), then 200 measured ones. Every batch
+    // starts threads, and glibc may give each new thread a malloc arena of its own, whose pages stay resident after
+    // the thread ends: with the default arena count the same loop's RSS swung by 5-60 MB from run to run, old and
+    // new code alike, which hid what the library holds. Two arenas keep that noise to a few MB.
+    report = runJson<LoopReport>('memory-loop-child.js', [dir, '30', '200'], 120_000, {
+      ...process.env,
+      MALLOC_ARENA_MAX: '2',
+    });
   }, 120_000);
 
   afterAll(() => {

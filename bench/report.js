@@ -569,8 +569,8 @@ function renderMarkdown(results) {
       `file, either mode) is more than ${p.recallTolerance} below Python hnswlib's at the same ef. Speed never fails it.`,
     `- **Kernels.** hnswkit picks its distance kernels at run time from the CPU (here \`${env.simd.hnswkit}\`). ` +
       `The widest vector registers in the peers' machine code: Python hnswlib ${env.simd.python || 'unknown'}, ` +
-      `hnswlib-node ${env.simd.hnswlibNode || 'unknown'} (hnswlib-node compiles with no SIMD flag, so hnswlib's ` +
-      'AVX paths are left out of it; see COMPAT.md 1.2).',
+      `hnswlib-node ${env.simd.hnswlibNode || 'unknown'} (hnswlib-node's binding.gyp sets no SIMD or \`-march\` ` +
+      "flag, so hnswlib's AVX paths are compiled out and x86-64 builds run its 128-bit SSE kernels).",
     '',
   );
   push('## Running it', '');

@@ -23,7 +23,8 @@
 
 namespace binding {
 
-// What a method may do while async jobs of the same object are in flight (docs/design.md, "Concurrency").
+// What a method may do while async jobs of the same object are in flight
+// (docs/design.md, "Concurrency of the public API").
 enum class Access {
   kAny,                // reads: always; while a load runs they see the old engine
   kNotWhileReplacing,  // sync mutations and job starts: refused while a load (readIndex, fromBuffer) is in flight

@@ -286,7 +286,7 @@ describeWith([fashionMnist(), pythonHnswlib()], 'index files shared with Python 
         });
         expect(h.mult).toBeCloseTo(1 / Math.log(M), 12);
         expect(h.enterpointNode).toBeLessThan(train.count);
-        // Size = 96 + count * size_data_per_element + sum over elements of (4 + linkListSize) (FORMAT.md 3.4).
+        // Size = 96 + count * size_data_per_element + sum over elements of (4 + linkListSize) (docs/format.md 2.6).
         const block = upperBlockSize(h);
         let upperBytes = 0;
         let aboveZero = 0;

@@ -1,4 +1,4 @@
-// Reads and edits the fields of hnswlib index files (FORMAT.md 3.1-3.3, 3.8) so tests can check what was written
+// Reads and edits the fields of hnswlib index files (docs/format.md 2.2-2.4, 3) so tests can check what was written
 // and craft corrupt variants of valid files.
 
 /** Byte offsets of the 96-byte HierarchicalNSW header fields. */

@@ -1,6 +1,6 @@
 // Exact search by scanning every stored vector; the ground truth HNSW is measured against.
 //
-// Storage is hnswlib's brute-force layout (FORMAT.md 3.8): capacity slots of [f32 x dim vector][u64 label],
+// Storage is hnswlib's brute-force layout (docs/format.md 3): capacity slots of [f32 x dim vector][u64 label],
 // the first count of them in use. Removal moves the last slot into the hole.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The HNSW graph index (Malkov & Yashunin, arXiv 1603.09320) over hnswlib's element record layout.
 //
-// Storage (FORMAT.md 3.2/3.3): one contiguous level-0 block of fixed-size records
+// Storage (docs/format.md 2.3-2.4): one contiguous level-0 block of fixed-size records
 //   [u16 link count][u8 flags][u8 unused][u32 x max_m0 links][f32 x dim vector][u64 label]
 // plus, for each element above level 0, one block of `level` upper link lists
 //   [u16 link count][u16 unused][u32 x max_m links].

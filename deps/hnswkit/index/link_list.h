@@ -1,4 +1,4 @@
-// Reading and writing one link list of the HNSW graph (FORMAT.md 3.2/3.3): [u16 count][2 bytes][u32 ids...].
+// Reading and writing one link list of the HNSW graph (docs/format.md 2.3-2.4): [u16 count][2 bytes][u32 ids...].
 //
 // Link lists are written under their element's lock and read by searches without it, so every access to a count
 // or an id is atomic (GCC/Clang __atomic builtins on the list's own bytes, which keep the file layout):

@@ -1,4 +1,4 @@
-// hnswlib's BruteforceSearch file format (FORMAT.md 3.8): a 24-byte header, then every capacity slot.
+// hnswlib's BruteforceSearch file format (docs/format.md 3, checks 4.6): a 24-byte header, then every capacity slot.
 #include <cstring>
 #include <string>
 

@@ -1,4 +1,4 @@
-// hnswlib's HierarchicalNSW file format (FORMAT.md 3.1-3.5): writing, and reading with full validation.
+// hnswlib's HierarchicalNSW file format (docs/format.md 2): writing, and reading with full validation (4.1-4.5).
 //
 // Layout: a 96-byte header of fixed-width little-endian fields, the level-0 records of the used slots, then for
 // every element a u32 byte count and its upper-level link lists. Nothing names the space or the dimension, so the

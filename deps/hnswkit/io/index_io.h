@@ -1,4 +1,4 @@
-// Reading and writing hnswlib's index files (FORMAT.md), from and to paths or memory.
+// Reading and writing hnswlib's index files (docs/format.md), from and to paths or memory.
 //
 // Readers validate every field against the input's size, the given space and each other before allocating, and
 // throw Error(kCorruptFile) naming the field and the numbers; they never return a half-built index. File writers

@@ -1,7 +1,7 @@
 // Distance kernel table: one set of float32 kernels per instruction set, chosen once from the CPU at start-up.
 //
 // Kernel translation units are compiled with their own ISA flags only; nothing in this header may be an inline
-// function that such a unit instantiates (see docs/design.md, "SIMD dispatch").
+// function that such a unit instantiates (see docs/design.md, "Spaces and kernels").
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
-// A one-byte lock for per-element link lists: held for a few hundred nanoseconds, so spinning beats sleeping and
-// millions of them cost a byte each.
+// A one-byte spin lock, for locks held a few hundred nanoseconds, where spinning beats sleeping: the link-list locks
+// (4096 stripes per index, element id modulo 4096: HierarchicalNsw::link_lock) and the label seqlock's writer lock.
 #pragma once
 
 #include <atomic>

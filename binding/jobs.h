@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -26,8 +27,12 @@ namespace binding {
 //   then finalizes the thread-safe function, after which a call reports napi_closing. The watch registers a cleanup
 //   hook of its own, and treats the function's finalizer and napi_closing as the same notice.
 // A finalized function is never called again: Ping and the finalizer take the same mutex, and the finalizer marks
-// the function closed before its memory can go.
+// the function closed before its memory can go. Deno frees the environment's JS memory (the pinned arrays rows read
+// and write) right after its cleanup hooks, so the hook waits for a running job's rows to stop (within one row; see
+// Rows) before it returns.
 class TeardownWatch {
+  struct State;
+
  public:
   // JS thread.
   explicit TeardownWatch(Napi::Env env) : env_(env), state_(std::make_shared<State>()) {
@@ -88,6 +93,26 @@ class TeardownWatch {
     }
   }
 
+  // Held by a job's Run around its rows, which touch JS memory (pinned arrays) only while it is held: the cleanup
+  // hook waits for it to be let go. If the hook ran first, stopping() already reads true and no row starts.
+  class Rows {
+   public:
+    explicit Rows(TeardownWatch& watch) : state_(*watch.state_) {
+      std::lock_guard<std::mutex> lock(state_.mutex);
+      state_.rows_running = true;
+    }
+    ~Rows() {
+      std::lock_guard<std::mutex> lock(state_.mutex);
+      state_.rows_running = false;
+      state_.rows_stopped.notify_all();
+    }
+    Rows(const Rows&) = delete;
+    Rows& operator=(const Rows&) = delete;
+
+   private:
+    State& state_;
+  };
+
   bool stopping() const { return state_->stopping.load(std::memory_order_relaxed); }
   const std::atomic<bool>& stopping_flag() const { return state_->stopping; }
 
@@ -97,8 +122,10 @@ class TeardownWatch {
   // Shared with the thread-safe function and the cleanup hook, either of which may outlive the job.
   struct State {
     std::atomic<bool> stopping{false};
-    std::mutex mutex;        // guards tsfn_open, and every use of the function while it is open
+    std::mutex mutex;        // guards tsfn_open and rows_running, and every use of the function while it is open
     bool tsfn_open = false;  // the function exists and may be called or released
+    bool rows_running = false;  // a Rows is held
+    std::condition_variable rows_stopped;
     bool hook_ran = false;   // JS thread only: the cleanup hook ran and freed its own reference
   };
 
@@ -132,7 +159,11 @@ class TeardownWatch {
   static void CleanUp(void* data) {
     auto* state = static_cast<std::shared_ptr<State>*>(data);
     (*state)->hook_ran = true;
-    (*state)->stopping.store(true, std::memory_order_relaxed);
+    {
+      std::unique_lock<std::mutex> lock((*state)->mutex);
+      (*state)->stopping.store(true, std::memory_order_relaxed);
+      (*state)->rows_stopped.wait(lock, [&] { return !(*state)->rows_running; });
+    }
     delete state;
   }
 

@@ -122,11 +122,11 @@ class TeardownWatch {
   // Shared with the thread-safe function and the cleanup hook, either of which may outlive the job.
   struct State {
     std::atomic<bool> stopping{false};
-    std::mutex mutex;        // guards tsfn_open and rows_running, and every use of the function while it is open
-    bool tsfn_open = false;  // the function exists and may be called or released
+    std::mutex mutex;           // guards tsfn_open and rows_running, and every use of the function while it is open
+    bool tsfn_open = false;     // the function exists and may be called or released
     bool rows_running = false;  // a Rows is held
-    std::condition_variable rows_stopped;
-    bool hook_ran = false;   // JS thread only: the cleanup hook ran and freed its own reference
+    std::condition_variable rows_stopped;  // notified when rows_running turns false
+    bool hook_ran = false;      // JS thread only: the cleanup hook ran and freed its own reference
   };
 
   // JS thread; env is null when the function is being deleted with a ping still queued.

@@ -496,7 +496,10 @@ class AddJob final : public PromiseJob {
   }
 
  private:
-  void Run() override { InsertRows<Derived>(*engine_, *batch_); }
+  void Run() override {
+    TeardownWatch::Rows rows(watch_);
+    InsertRows<Derived>(*engine_, *batch_);
+  }
   void Annotate(Napi::Env env, Napi::Object error) override { AnnotateBatchError(env, error, *batch_); }
 
   std::shared_ptr<Engine> engine_;
@@ -517,7 +520,10 @@ class SearchJob final : public PromiseJob {
   }
 
  private:
-  void Run() override { SearchRows<Derived>(*engine_, *batch_); }
+  void Run() override {
+    TeardownWatch::Rows rows(watch_);
+    SearchRows<Derived>(*engine_, *batch_);
+  }
   Napi::Value Resolution(Napi::Env env) override { return SearchResultToJs(env, *batch_); }
 
   std::shared_ptr<const Engine> engine_;

@@ -6,24 +6,41 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <utility>
 
 #include "errors.h"
 
 namespace binding {
 
-// Tells a running job that its Node environment is being torn down (a worker_thread terminated or calling
-// process.exit), so its rows can stop: the environment waits for every job's Run to return before it goes on, and
-// a terminated worker would otherwise finish a whole build first. N-API has no earlier notice (cleanup hooks run
-// after that wait), so while rows run they ping the JS thread through a thread-safe function, and there a call
-// that needs to run JS reports napi_pending_exception with no exception pending exactly when the environment can
-// no longer call into JS (the signal node-addon-api reads the same way under NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS).
+// Tells a running job that its environment is being torn down (a worker_thread terminated or calling process.exit),
+// so its rows can stop instead of finishing a whole build first. Runtimes give different notices, so the watch
+// listens for each of them, all of which only set the stopping flag that the rows read:
+// - Node waits for every job's Run to return before it goes on, and its cleanup hooks run only after that wait, so
+//   while rows run they ping the JS thread through a thread-safe function, and there a call that needs to run JS
+//   reports napi_pending_exception with no exception pending exactly when the environment can no longer call into
+//   JS (the signal node-addon-api reads the same way under NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS).
+// - Bun and Deno do not wait for the job: they run the environment's cleanup hooks while rows still run, and Bun
+//   then finalizes the thread-safe function, after which a call reports napi_closing. The watch registers a cleanup
+//   hook of its own, and treats the function's finalizer and napi_closing as the same notice.
+// A finalized function is never called again: Ping and the finalizer take the same mutex, and the finalizer marks
+// the function closed before its memory can go. Deno frees the environment's JS memory (the pinned arrays rows read
+// and write) right after its cleanup hooks, so the hook waits for a running job's rows to stop (within one row; see
+// Rows) before it returns.
 class TeardownWatch {
+  struct State;
+
  public:
   // JS thread.
-  explicit TeardownWatch(Napi::Env env) : state_(std::make_shared<State>()) {
+  explicit TeardownWatch(Napi::Env env) : env_(env), state_(std::make_shared<State>()) {
+    hook_ = new std::shared_ptr<State>(state_);
+    if (napi_add_env_cleanup_hook(env, &CleanUp, hook_) != napi_ok) {
+      delete hook_;
+      hook_ = nullptr;
+    }
     auto* context = new std::shared_ptr<State>(state_);
     napi_value name = Napi::String::New(env, "hnswkit:teardownWatch");
     const napi_status status = napi_create_threadsafe_function(
@@ -32,21 +49,33 @@ class TeardownWatch {
     if (status != napi_ok) {
       delete context;
       tsfn_ = nullptr;
-      return;  // the job still runs; it just cannot stop early
+      return;  // the job still runs; only the cleanup hook can stop it early
     }
+    state_->tsfn_open = true;
     // The job itself keeps the loop alive while it runs; the watch must not keep it alive afterwards.
     napi_unref_threadsafe_function(env, tsfn_);
   }
 
   // JS thread, once Run has returned (AsyncWorker deletes its job there), so no Ping can follow.
   ~TeardownWatch() {
-    if (tsfn_ != nullptr) napi_release_threadsafe_function(tsfn_, napi_tsfn_abort);
+    if (hook_ != nullptr && !state_->hook_ran) {
+      napi_remove_env_cleanup_hook(env_, &CleanUp, hook_);
+      delete hook_;
+    }
+    bool open = false;
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      open = state_->tsfn_open;
+      state_->tsfn_open = false;
+    }
+    // Outside the lock: a runtime may finalize the function from inside this call.
+    if (open) napi_release_threadsafe_function(tsfn_, napi_tsfn_abort);
   }
 
   TeardownWatch(const TeardownWatch&) = delete;
   TeardownWatch& operator=(const TeardownWatch&) = delete;
 
-  // Any thread, from inside Run; cheap: at most one ping per kInterval reaches the JS thread.
+  // Any thread, from inside Run; cheap: at most one ping per kInterval reaches the mutex and the JS thread.
   void Ping() {
     if (tsfn_ == nullptr) return;
     const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -55,9 +84,34 @@ class TeardownWatch {
     std::int64_t last = last_ping_.load(std::memory_order_relaxed);
     if (now - last < kInterval.count()) return;
     if (!last_ping_.compare_exchange_strong(last, now, std::memory_order_relaxed)) return;
-    // A full queue (a ping not yet handled) or a closing function is fine: nothing to add.
-    napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    if (!state_->tsfn_open) return;
+    // A full queue (a ping not yet handled) is fine: nothing to add.
+    if (napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking) == napi_closing) {
+      state_->tsfn_open = false;
+      state_->stopping.store(true, std::memory_order_relaxed);
+    }
   }
+
+  // Held by a job's Run around its rows, which touch JS memory (pinned arrays) only while it is held: the cleanup
+  // hook waits for it to be let go. If the hook ran first, stopping() already reads true and no row starts.
+  class Rows {
+   public:
+    explicit Rows(TeardownWatch& watch) : state_(*watch.state_) {
+      std::lock_guard<std::mutex> lock(state_.mutex);
+      state_.rows_running = true;
+    }
+    ~Rows() {
+      std::lock_guard<std::mutex> lock(state_.mutex);
+      state_.rows_running = false;
+      state_.rows_stopped.notify_all();
+    }
+    Rows(const Rows&) = delete;
+    Rows& operator=(const Rows&) = delete;
+
+   private:
+    State& state_;
+  };
 
   bool stopping() const { return state_->stopping.load(std::memory_order_relaxed); }
   const std::atomic<bool>& stopping_flag() const { return state_->stopping; }
@@ -65,9 +119,14 @@ class TeardownWatch {
  private:
   static constexpr std::chrono::milliseconds kInterval{50};
 
-  // Shared with the thread-safe function, which may outlive the job by a little.
+  // Shared with the thread-safe function and the cleanup hook, either of which may outlive the job.
   struct State {
     std::atomic<bool> stopping{false};
+    std::mutex mutex;           // guards tsfn_open and rows_running, and every use of the function while it is open
+    bool tsfn_open = false;     // the function exists and may be called or released
+    bool rows_running = false;  // a Rows is held
+    std::condition_variable rows_stopped;  // notified when rows_running turns false
+    bool hook_ran = false;      // JS thread only: the cleanup hook ran and freed its own reference
   };
 
   // JS thread; env is null when the function is being deleted with a ping still queued.
@@ -83,9 +142,34 @@ class TeardownWatch {
     }
   }
 
-  static void Finalize(napi_env, void* data, void*) { delete static_cast<std::shared_ptr<State>*>(data); }
+  // JS thread. Node finalizes the function after the job released it (Run is over, so stopping changes nothing),
+  // Bun when the environment goes away while rows may still run.
+  static void Finalize(napi_env, void* data, void*) {
+    auto* state = static_cast<std::shared_ptr<State>*>(data);
+    {
+      std::lock_guard<std::mutex> lock((*state)->mutex);
+      (*state)->tsfn_open = false;
+      (*state)->stopping.store(true, std::memory_order_relaxed);
+    }
+    delete state;
+  }
 
+  // JS thread, as the environment is torn down: Node runs it only after Run returned (if the job was not deleted
+  // first), Bun and Deno while rows may still run.
+  static void CleanUp(void* data) {
+    auto* state = static_cast<std::shared_ptr<State>*>(data);
+    (*state)->hook_ran = true;
+    {
+      std::unique_lock<std::mutex> lock((*state)->mutex);
+      (*state)->stopping.store(true, std::memory_order_relaxed);
+      (*state)->rows_stopped.wait(lock, [&] { return !(*state)->rows_running; });
+    }
+    delete state;
+  }
+
+  napi_env env_;
   std::shared_ptr<State> state_;
+  std::shared_ptr<State>* hook_ = nullptr;  // the cleanup hook's reference to state_, freed by whoever runs last
   napi_threadsafe_function tsfn_ = nullptr;
   std::atomic<std::int64_t> last_ping_{0};
 };

@@ -15,7 +15,8 @@
 #               ERR_PNPM_IGNORED_BUILDS) although the package is in place: hnswkit must still load, and
 #               `pnpm add hnswkit --allow-build=hnswkit` must succeed
 #   ignore      `npm install --ignore-scripts hnswkit`, then test/smoke/
-#   bun         `bun add hnswkit`, then test/smoke/ under `bun run`
+#   bun         `bun add hnswkit`, then test/smoke/ under `bun run`; and, from this checkout, the Bun cases of
+#               test/workers.test.ts (HNSWKIT_BUN set to that bun): a terminated worker's batch rows stop
 #   deno        `deno install` of a package.json naming hnswkit, then test/smoke/ under `deno run -A`
 # One line per case, then "N passed, N failed" (", N skipped" when a tool could not be installed). The tools are
 # installed with npm, at the pinned versions below, into build-registry/ (git-ignored) and kept between runs, as are
@@ -343,6 +344,14 @@ if bun_dir=$(tool bun "bun@$BUN_VERSION") && "$bun_dir/node_modules/.bin/bun" --
   else
     cat "$log"
     fail "bun $BUN_VERSION: bun add hnswkit, then bun run smoke"
+  fi
+  # jest skips these cases without HNSWKIT_BUN, so require both to have run, not only a clean exit.
+  log="$work/bun-workers.log"
+  if HNSWKIT_BUN="$bun" npx jest test/workers.test.ts -t 'under Bun' >"$log" 2>&1 && grep -q 'Tests:.* 2 passed' "$log"; then
+    pass "bun $BUN_VERSION: worker.terminate() stops addItems and searchKnnBatch rows ($(grep -o 'Bun [a-z]*: terminate() took [0-9]* ms, the process [0-9]* ms' "$log" | tr '\n' ';' | sed 's/;$//; s/;/; /g'))"
+  else
+    cat "$log"
+    fail "bun $BUN_VERSION: HNSWKIT_BUN=$bun npx jest test/workers.test.ts -t 'under Bun'"
   fi
 else
   skip "bun $BUN_VERSION: could not install it from the registry (build-registry/tools/bun)"

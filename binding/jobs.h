@@ -162,7 +162,9 @@ class TeardownWatch {
     {
       std::unique_lock<std::mutex> lock((*state)->mutex);
       (*state)->stopping.store(true, std::memory_order_relaxed);
-      (*state)->rows_stopped.wait(lock, [&] { return !(*state)->rows_running; });
+      // A timed wait: condition_variable::wait(lock) binds to a libstdc++ symbol (GLIBCXX_3.4.30) newer than the
+      // Linux prebuilds may need. The rows notify as they stop; the period only bounds a missed wake-up.
+      while ((*state)->rows_running) (*state)->rows_stopped.wait_for(lock, std::chrono::milliseconds(100));
     }
     delete state;
   }

@@ -11,6 +11,7 @@ import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 import { loose, type Loose } from './fixtures/expect-error';
 import { expectError, expectFailure, failureOf, randomVectors } from './helpers/batch';
 import { BF_HEADER } from './helpers/index-file';
+import { hostileProxy } from './helpers/hostile-proxy';
 
 const ROOT = path.resolve(__dirname, '..');
 const HELPERS = path.join(__dirname, 'helpers');
@@ -69,19 +70,6 @@ function storedVectors(index: Loose, kind: Kind, dim: number): Map<number, Float
 
 // ---- Proxies thrown from callbacks ----------------------------------------------------------------------------
 
-/** A Proxy all of whose traps throw, recording each trap that ran in `log`. */
-function hostileProxy(log: string[]): object {
-  const handler = new Proxy(
-    {},
-    {
-      get: (_target, trap) => () => {
-        log.push(String(trap));
-        throw new Error(`the ${String(trap)} trap ran`);
-      },
-    },
-  );
-  return new Proxy(new Error('thrown'), handler);
-}
 
 function revokedProxy(): object {
   const { proxy, revoke } = Proxy.revocable({}, {});

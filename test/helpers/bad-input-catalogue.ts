@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BruteforceSearch, HierarchicalNSW, InnerProductSpace, L2Space } from 'hnswkit';
+import { hostileProxy } from './hostile-proxy';
 
 // ---- the shape of a row ---------------------------------------------------------------------------------------
 
@@ -294,19 +295,6 @@ function twoSlices(): Float32Array {
   return new Float32Array(3 * (Math.floor(2 ** 20 / 3) + 1)).fill(0.5);
 }
 
-/** A Proxy all of whose traps throw, recording in `log` each trap that ran. */
-function hostileProxy(log: string[]): object {
-  const handler = new Proxy(
-    {},
-    {
-      get: (_target, trap) => () => {
-        log.push(String(trap));
-        throw new Error(`the ${String(trap)} trap ran`);
-      },
-    },
-  );
-  return new Proxy(new Error('thrown'), handler);
-}
 
 /**
  * Runs `run` with a function that throws a Proxy whose traps all throw, and returns whether `run` threw that very

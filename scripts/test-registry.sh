@@ -45,7 +45,9 @@ LANGCHAIN_COMMUNITY_VERSION=1.1.29
 LANGCHAIN_CORE_VERSION=1.4.0
 UPSTREAM=https://registry.npmjs.org/
 MAX_PACKAGES=2
-MAX_INSTALLED_KB=2048
+# The light install's bound: the bytes of every installed file (2 MB; what blocks they take on disk depends on the
+# file system).
+MAX_INSTALLED_BYTES=2000000
 
 keep=0
 for arg in "$@"; do
@@ -153,6 +155,12 @@ web:
   enable: false
 log: { type: stdout, format: pretty, level: warn }
 EOF
+# verdaccio is a Node program: where npm reaches the registry through a certificate authority of its own (npm's
+# cafile setting), verdaccio needs the same one, or every package it passes through is "not found".
+npm_cafile=$(npm config get cafile 2>/dev/null || true)
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -n "$npm_cafile" ] && [ "$npm_cafile" != null ] && [ -f "$npm_cafile" ]; then
+  export NODE_EXTRA_CA_CERTS="$npm_cafile"
+fi
 "$verdaccio_dir/node_modules/.bin/verdaccio" --config "$work/verdaccio.yaml" --listen "127.0.0.1:$port" \
   >"$work/verdaccio.log" 2>&1 &
 verdaccio_pid=$!
@@ -233,10 +241,10 @@ if [ -d "$dir/node_modules/hnswkit" ]; then
   count=$(echo "$packages" | grep -c .)
   kb=$(du -sk "$dir/node_modules" | cut -f1)
   bytes=$(du -sb "$dir/node_modules" | cut -f1)
-  if [ "$count" -le "$MAX_PACKAGES" ] && [ "$kb" -lt "$MAX_INSTALLED_KB" ]; then
+  if [ "$count" -le "$MAX_PACKAGES" ] && [ "$bytes" -lt "$MAX_INSTALLED_BYTES" ]; then
     pass "light install: $count packages ($(echo "$packages" | tr '\n' ' ' | sed 's/ $//')), node_modules $kb KiB on disk ($bytes bytes)"
   else
-    fail "light install: $count packages ($(echo "$packages" | tr '\n' ' ')), node_modules $kb KiB; at most $MAX_PACKAGES and under $MAX_INSTALLED_KB KiB"
+    fail "light install: $count packages ($(echo "$packages" | tr '\n' ' ')), node_modules $bytes bytes ($kb KiB on disk); at most $MAX_PACKAGES and under $MAX_INSTALLED_BYTES bytes"
   fi
 else
   fail "light install: nothing installed to measure"

@@ -74,6 +74,9 @@ fi
 # wine: no debug output, a prefix of its own (created on the first run, ~10 s), no Mono or Gecko installers, and
 # node's refusal of the Windows version wine reports turned off.
 export WINEDEBUG=-all
+# Wine turns Windows file names into Unix ones in the encoding of the Unix locale: in the C locale (a bare CI shell)
+# a non-ASCII name cannot be made at all, so the locale is UTF-8 whatever the calling shell had.
+export LC_ALL=C.UTF-8
 export WINEPREFIX="${HNSWKIT_WINEPREFIX:-$ROOT/.cache/wineprefix}"
 export WINEDLLOVERRIDES="mscoree,mshtml="
 export NODE_SKIP_PLATFORM_CHECK=1

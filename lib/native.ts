@@ -1,30 +1,12 @@
 // The native addon's shape: the one untyped edge between TypeScript and C++ (binding/), typed here once.
 //
 // The binding re-checks what it needs to stay memory-safe (types, lengths, integer ranges) and throws TypeError or
-// RangeError; engine failures arrive as `Error` whose message starts with "Hnswlib Error: " and whose `code` is
-// one of NativeErrorCode. Everything else (argument counts, hnswlib-node's exact messages, defaults) is lib/'s job.
+// RangeError; engine failures arrive as `Error` whose message starts with "Hnswlib Error: " and whose `code` is an
+// `ErrorCode` (types.ts). Everything else (argument counts, hnswlib-node's exact messages, defaults) is lib/'s job.
 
 import * as path from 'path';
 
-import type { IndexStats, NodeBuffer } from './types';
-
-export type SpaceName = 'l2' | 'ip' | 'cosine';
-
-export type NativeErrorCode =
-  | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_LABEL_NOT_FOUND'
-  | 'ERR_ALREADY_DELETED'
-  | 'ERR_NOT_DELETED'
-  | 'ERR_INDEX_FULL'
-  | 'ERR_REPLACE_DISABLED'
-  | 'ERR_UPDATE_DELETED'
-  | 'ERR_RESIZE_TOO_SMALL'
-  | 'ERR_CORRUPT_INDEX'
-  | 'ERR_IO'
-  | 'ERR_OUT_OF_MEMORY'
-  | 'ERR_CANCELLED'
-  | 'ERR_NOT_INITIALIZED'
-  | 'ERR_INDEX_BUSY';
+import type { IndexStats, NodeBuffer, SpaceName } from './types';
 
 /** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and throws
  * the same value again, without reading any property of it. */

@@ -23,6 +23,7 @@ import type {
   AddItemsError,
   AddItemsOptions,
   BatchSearchResult,
+  ErrorCode,
   IndexStats,
   LabelFilterSpec,
   SearchBatchOptions,
@@ -123,7 +124,7 @@ export async function hierarchical(): Promise<string[]> {
   try {
     await new HierarchicalNSW('l2', dim).readIndex('missing.hnsw');
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = (err as { code?: ErrorCode }).code;
     if (code === 'ERR_IO' || code === 'ERR_CORRUPT_INDEX') log.push(code);
   }
   return log;

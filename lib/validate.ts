@@ -213,6 +213,16 @@ export function wrongSpaceNameError(): Error {
   return codedError('Wrong space name, expected "l2", "ip", or "cosine".', 'ERR_INVALID_ARG_VALUE');
 }
 
+/** fromBuffer's data: any Uint8Array, Node's Buffer included. */
+export function checkBytes(data: unknown): asserts data is Uint8Array {
+  if (!util.types.isUint8Array(data)) throw typeError('data', 'a Uint8Array or a Buffer', data);
+}
+
+/** An optional boolean argument of the hnswkit-only methods, named in the TypeError. */
+export function checkOptionalBoolean(value: unknown, name: string): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw typeError(name, 'a boolean', value);
+}
+
 // ---- ranges ---------------------------------------------------------------------------------------------------
 
 /** Throws a RangeError unless `value` is an integer in [min, max]. */

@@ -1,10 +1,109 @@
-// The error codes: the C++ sources, the `ErrorCode` type of lib/types.ts and the table of docs/api.md must name the
-// same codes.
+// The shape of the index classes as programs see it at run time (methods, their `length`, what `new` makes), the
+// order of writeIndexSync's checks, and the error codes: the C++ sources, the `ErrorCode` type of lib/types.ts and
+// the table of docs/api.md must name the same codes.
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
+import { expectThrow } from './fixtures/expect-error';
 
 const ROOT = path.resolve(__dirname, '..');
+
+/** Every method an instance has, own or inherited (not Object's), with its `length`. */
+function methodsOf(cls: { prototype: object }): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let proto = cls.prototype; proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const value = (proto as Record<string, unknown>)[name];
+      if (name !== 'constructor' && !(name in out) && typeof value === 'function') out[name] = value.length;
+    }
+  }
+  return out;
+}
+
+/** The methods both classes have, with hnswlib-node's rest-argument `length` 0 or hnswkit's own parameter count. */
+const SHARED = {
+  addItems: 3,
+  addItemsSync: 3,
+  addPoint: 0,
+  getCurrentCount: 0,
+  getMaxElements: 0,
+  getNumDimensions: 0,
+  initIndex: 0,
+  readIndex: 0,
+  readIndexSync: 0,
+  searchKnn: 0,
+  searchKnnBatch: 3,
+  searchKnnBatchSync: 3,
+  toBuffer: 0,
+  toBufferSync: 0,
+  writeIndex: 0,
+  writeIndexSync: 0,
+};
+
+describe('HierarchicalNSW', () => {
+  it('has exactly its methods, with their lengths', () => {
+    expect(methodsOf(HierarchicalNSW)).toEqual({
+      ...SHARED,
+      fromBuffer: 2,
+      fromBufferSync: 2,
+      getDeletedCount: 0,
+      getEf: 0,
+      getEfConstruction: 0,
+      getIdsList: 0,
+      getM: 0,
+      getPoint: 0,
+      getStats: 0,
+      markDelete: 0,
+      resetStats: 0,
+      resizeIndex: 0,
+      setEf: 0,
+      unmarkDelete: 0,
+    });
+  });
+});
+
+describe('BruteforceSearch', () => {
+  it('has exactly its methods, with their lengths', () => {
+    expect(methodsOf(BruteforceSearch)).toEqual({ ...SHARED, fromBuffer: 1, fromBufferSync: 1, removePoint: 0 });
+  });
+});
+
+describe.each([
+  ['HierarchicalNSW', HierarchicalNSW],
+  ['BruteforceSearch', BruteforceSearch],
+] as const)('%s', (name, Cls) => {
+  it('makes instances of itself with no own enumerable properties', () => {
+    const index = new Cls('l2', 3);
+    expect(index).toBeInstanceOf(Cls);
+    expect(index.constructor).toBe(Cls);
+    expect(Object.keys(index)).toEqual([]);
+    expect(Cls.name).toBe(name);
+    expect(Cls.length).toBe(0);
+  });
+
+  it('is not an instance of the other class', () => {
+    const other = name === 'HierarchicalNSW' ? BruteforceSearch : HierarchicalNSW;
+    expect(new Cls('l2', 3)).not.toBeInstanceOf(other);
+  });
+
+  describe('#writeIndexSync', () => {
+    // hnswlib-node 3.0.0 checks, in both classes: the count, the type, then whether an index exists.
+    it('checks the argument type before whether an index exists', () => {
+      expectThrow(() => new Cls('l2', 3).writeIndexSync(7 as unknown as string), 'TypeError', 'Invalid the first argument type, must be a string.');
+    });
+
+    it('checks whether an index exists before the file name holds a NUL', () => {
+      expectThrow(() => new Cls('l2', 3).writeIndexSync('index.bin\0.txt'), 'Error', 'Search index is not constructed.');
+    });
+
+    it('throws a RangeError for a NUL in the file name once an index exists', () => {
+      const index = new Cls('l2', 3);
+      index.initIndex(1);
+      expectThrow(() => index.writeIndexSync('index.bin\0.txt'), 'RangeError', 'Expected `filename` to contain no NUL characters');
+    });
+  });
+});
 
 /** The `ERR_...` (and `ABORT_ERR`) names in a text, matched by `pattern`'s first group. */
 function codes(text: string, pattern: RegExp): Set<string> {

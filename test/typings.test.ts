@@ -283,6 +283,20 @@ describe('typings (dist/*.d.ts)', () => {
     expect(bin).toBe(fs.realpathSync(path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')));
   });
 
+  // docs/design.md: the classes' typings lead to types.d.ts and their base classes alone, never to the internal
+  // modules (native.d.ts, the batch helpers), so those never enter a user's program.
+  it('lead from index.d.ts to the classes, their base classes and types.d.ts only', () => {
+    const seen = new Set<string>();
+    const visit = (name: string): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const text = fs.readFileSync(path.join(ROOT, 'dist', `${name}.d.ts`), 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)\b[^;]*? from '\.\/([\w-]+)'/gm)) visit(m[1]);
+    };
+    visit('index');
+    expect([...seen].sort()).toEqual(['base-index', 'bruteforce-search', 'hierarchical-nsw', 'index', 'spaces', 'types']);
+  });
+
   const cases: Array<[CompilerName, EnvironmentName, ModuleName]> = [];
   for (const compiler of Object.keys(COMPILERS) as CompilerName[]) {
     for (const environment of Object.keys(ENVIRONMENTS) as EnvironmentName[]) {

@@ -9,7 +9,8 @@ type SpaceMetric = Exclude<SpaceName, 'cosine'>;
 
 /**
  * What L2Space and InnerProductSpace share: the dimension, its checks, and the distance through the index kernels.
- * Internal: the package entry exports only the two subclasses.
+ * Internal: the package entry exports only the two subclasses. Each subclass declares a private field of its own:
+ * without one the two would be the same type to TypeScript, and an InnerProductSpace would pass for an L2Space.
  */
 export abstract class DistanceSpace {
   readonly #dim: number;
@@ -67,6 +68,9 @@ export abstract class DistanceSpace {
  * ```
  */
 export class L2Space extends DistanceSpace {
+  /** A private name of this class's own keeps the two space classes distinct types (see DistanceSpace). */
+  readonly #space = true;
+
   /**
    * @param numDimensions - the vector length: an integer 1..65536.
    * @throws Error `Expected 1 arguments, but got N.` for another argument count.
@@ -89,6 +93,9 @@ export class L2Space extends DistanceSpace {
  * ```
  */
 export class InnerProductSpace extends DistanceSpace {
+  /** A private name of this class's own keeps the two space classes distinct types (see DistanceSpace). */
+  readonly #space = true;
+
   /**
    * @param numDimensions - the vector length: an integer 1..65536.
    * @throws Error `Expected 1 arguments, but got N.` for another argument count.

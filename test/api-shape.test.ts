@@ -4,7 +4,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
+import { BruteforceSearch, HierarchicalNSW, InnerProductSpace, L2Space } from 'hnswkit';
 import { expectThrow } from './fixtures/expect-error';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -90,18 +90,32 @@ describe.each([
   describe('#writeIndexSync', () => {
     // hnswlib-node 3.0.0 checks, in both classes: the count, the type, then whether an index exists.
     it('checks the argument type before whether an index exists', () => {
-      expectThrow(() => new Cls('l2', 3).writeIndexSync(7 as unknown as string), 'TypeError', 'Invalid the first argument type, must be a string.');
+      const call = (): unknown => new Cls('l2', 3).writeIndexSync(7 as unknown as string);
+      expectThrow(call, 'TypeError', 'Invalid the first argument type, must be a string.');
     });
 
     it('checks whether an index exists before the file name holds a NUL', () => {
-      expectThrow(() => new Cls('l2', 3).writeIndexSync('index.bin\0.txt'), 'Error', 'Search index is not constructed.');
+      const call = (): unknown => new Cls('l2', 3).writeIndexSync('index.bin\0.txt');
+      expectThrow(call, 'Error', 'Search index is not constructed.');
     });
 
     it('throws a RangeError for a NUL in the file name once an index exists', () => {
       const index = new Cls('l2', 3);
       index.initIndex(1);
-      expectThrow(() => index.writeIndexSync('index.bin\0.txt'), 'RangeError', 'Expected `filename` to contain no NUL characters');
+      const call = (): unknown => index.writeIndexSync('index.bin\0.txt');
+      expectThrow(call, 'RangeError', 'Expected `filename` to contain no NUL characters');
     });
+  });
+});
+
+describe('L2Space and InnerProductSpace', () => {
+  it('are distinct classes and distinct types', () => {
+    // `tsc -p tsconfig.json` checks the directive: an InnerProductSpace must not pass for an L2Space.
+    // @ts-expect-error
+    const space: L2Space = new InnerProductSpace(2);
+    expect(space).not.toBeInstanceOf(L2Space);
+    expect(Object.keys(space)).toEqual([]);
+    expect([L2Space.length, InnerProductSpace.length]).toEqual([0, 0]);
   });
 });
 
@@ -127,7 +141,8 @@ describe('error codes', () => {
   const lib = new Set(libFiles.flatMap((f) => [...codes(read(path.join('lib', f)), /'((?:ERR_[A-Z_]+)|ABORT_ERR)'/g)]));
   // The ErrorCode union, and the first column of the table under docs/api.md's "## Errors".
   const types = read('lib/types.ts');
-  const union = types.slice(types.indexOf('export type ErrorCode ='), types.indexOf(';', types.indexOf('export type ErrorCode =')));
+  const start = types.indexOf('export type ErrorCode =');
+  const union = types.slice(start, types.indexOf(';', start));
   const typed = codes(union, /\| '([A-Z_]+)'/g);
   const api = read('docs/api.md');
   const errorsSection = api.slice(api.indexOf('\n## Errors\n'), api.indexOf('\n## ', api.indexOf('\n## Errors\n') + 1));

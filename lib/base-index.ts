@@ -152,7 +152,8 @@ export abstract class IndexBase {
    * @example `const bytes = await index.toBuffer();`
    */
   toBuffer(): Promise<NodeBuffer> {
-    return attempt(() => this.#core.ready().toBufferAsync());
+    const core = this.#core;
+    return attempt(() => core.ready().toBufferAsync());
   }
 
   /**

@@ -88,15 +88,14 @@ export class BruteforceSearch extends IndexBase {
    */
   readIndex(filename: string): Promise<boolean>;
   readIndex(...args: unknown[]): Promise<boolean> {
-    const filename = readFilenameArg(args);
-    const index = this.#core.native;
-    return fileJob(filename, (name) => index.readIndex(name));
+    const filename = this.#filenameArg(args);
+    return fileJob(filename, (name) => this.#core.native.readIndex(name));
   }
 
   /** The synchronous `readIndex`: same checks; read failures throw `Hnswlib Error: ...` and keep the previous index. */
   readIndexSync(filename: string): void;
   readIndexSync(...args: unknown[]): null {
-    const filename = readFilenameArg(args);
+    const filename = this.#filenameArg(args);
     checkFilename(filename);
     this.#core.native.readIndexSync(filename);
     return null;
@@ -206,5 +205,13 @@ export class BruteforceSearch extends IndexBase {
    */
   #requireIndex(): NativeBruteforceSearch {
     return this.#core.ready();
+  }
+
+  /**
+   * The file name argument (see readFilenameArg), read through a private method so that a foreign receiver fails
+   * first, with V8's message naming this class.
+   */
+  #filenameArg(args: unknown[]): string {
+    return readFilenameArg(args);
   }
 }

@@ -149,8 +149,7 @@ export class HierarchicalNSW extends IndexBase {
     const [filename, allowReplaceDeleted] = args;
     checkStringArg(filename, 'first');
     checkOptionalBooleanArg(allowReplaceDeleted, 'second');
-    const index = this.#core.native;
-    return fileJob(filename, (name) => index.readIndex(name, allowReplaceDeleted ?? false, 0));
+    return fileJob(filename, (name) => this.#core.native.readIndex(name, allowReplaceDeleted ?? false, 0));
   }
 
   /**
@@ -227,7 +226,7 @@ export class HierarchicalNSW extends IndexBase {
    */
   markDelete(label: number): void;
   markDelete(...args: unknown[]): null {
-    const label = readLabelArg(args);
+    const label = this.#labelArg(args);
     this.#requireIndex().markDelete(label);
     return null;
   }
@@ -242,7 +241,7 @@ export class HierarchicalNSW extends IndexBase {
    */
   unmarkDelete(label: number): void;
   unmarkDelete(...args: unknown[]): null {
-    const label = readLabelArg(args);
+    const label = this.#labelArg(args);
     this.#requireIndex().unmarkDelete(label);
     return null;
   }
@@ -324,7 +323,7 @@ export class HierarchicalNSW extends IndexBase {
    */
   getPoint(label: number): number[];
   getPoint(...args: unknown[]): number[] {
-    const label = readLabelArg(args);
+    const label = this.#labelArg(args);
     const index = this.#core.native;
     return index.isInitialized() ? Array.from(index.getPoint(label)) : [];
   }
@@ -411,5 +410,13 @@ export class HierarchicalNSW extends IndexBase {
    */
   #requireIndex(): NativeHierarchicalNSW {
     return this.#core.ready();
+  }
+
+  /**
+   * The label argument (see readLabelArg), read through a private method so that a foreign receiver fails first,
+   * with V8's message naming this class.
+   */
+  #labelArg(args: unknown[]): number {
+    return readLabelArg(args);
   }
 }

@@ -108,6 +108,23 @@ describe.each([
   });
 });
 
+describe('a method called on an object that is not an instance', () => {
+  // The class's own private method is the first thing such a call touches, before any argument check.
+  type Loose = Record<string, (...args: unknown[]) => unknown>;
+  const hnsw = HierarchicalNSW.prototype as unknown as Loose;
+  const brute = BruteforceSearch.prototype as unknown as Loose;
+  it.each([
+    ['HierarchicalNSW', 'getPoint', hnsw.getPoint],
+    ['HierarchicalNSW', 'markDelete', hnsw.markDelete],
+    ['HierarchicalNSW', 'unmarkDelete', hnsw.unmarkDelete],
+    ['HierarchicalNSW', 'getEf', hnsw.getEf],
+    ['BruteforceSearch', 'readIndex', brute.readIndex],
+    ['BruteforceSearch', 'readIndexSync', brute.readIndexSync],
+  ])('%s#%s throws V8\'s TypeError naming the class', (cls, _name, method) => {
+    expectThrow(() => method.call({}), 'TypeError', `Receiver must be an instance of class ${cls}`);
+  });
+});
+
 describe('L2Space and InnerProductSpace', () => {
   it('are distinct classes and distinct types', () => {
     // `tsc -p tsconfig.json` checks the directive: an InnerProductSpace must not pass for an L2Space.

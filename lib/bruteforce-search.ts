@@ -1,47 +1,25 @@
 // BruteforceSearch: exact k-nearest-neighbour search by a full scan, with hnswlib-node 3.0.0's API and messages.
 
+import { IndexBase } from './base-index';
 import {
-  type BatchTarget,
-  addItems,
-  addItemsSync,
+  IndexCore,
   attempt,
-  checkBytes,
-  searchKnnBatch,
-  searchKnnBatchSync,
-  toBuffer,
-  toBufferSync,
-} from './batch';
-import { native, type NativeBruteforceSearch } from './native';
-import { HitBuffer, searchResult } from './single-search';
-import type {
-  AddItemsOptions,
-  BatchLabels,
-  BatchSearchResult,
-  FilterFunction,
-  NodeBuffer,
-  SearchBatchOptions,
-  SearchResult,
-  SpaceName,
-  VectorBatch,
-} from './types';
+  fileJob,
+  readFilenameArg,
+  readLabelArg,
+  readSearchArgs,
+  readUint32Arg,
+} from './index-core';
+import type { NativeBruteforceSearch } from './native';
+import type { FilterFunction, SearchResult, SpaceName } from './types';
 import {
   checkArgCount,
-  checkDimensions,
+  checkBytes,
   checkFilename,
-  checkK,
   checkLabel,
-  checkMinArgCount,
   checkNumberArg,
-  checkOptionalFunctionArg,
-  checkSpaceName,
-  checkStringArg,
-  checkUint32,
   checkVectorArg,
   kNotPositiveError,
-  notConstructedAsyncError,
-  notConstructedError,
-  notInitializedError,
-  toFloat32Query,
   toFloat32Vector,
 } from './validate';
 
@@ -67,35 +45,21 @@ import {
  * index.searchKnn([0, 1], 2); // { distances: [1, 18], neighbors: [1, 2] }
  * ```
  */
-export class BruteforceSearch {
-  readonly #index: NativeBruteforceSearch;
-  readonly #dim: number;
-  readonly #batch: BatchTarget;
-  readonly #hits = new HitBuffer();
-  #initialized = false;
+export class BruteforceSearch extends IndexBase {
+  readonly #core: IndexCore<NativeBruteforceSearch>;
 
   /**
-   * Creates an index object; nothing is allocated until `initIndex` or a read.
+   * Creates an index object; nothing is allocated until `initIndex` or a read. The arguments are checked as
+   * `new HierarchicalNSW(spaceName, numDimensions)` checks them, with the same errors.
    *
    * @param spaceName - `'l2'`, `'ip'` or `'cosine'`.
    * @param numDimensions - the vector length: an integer 1..65536.
-   * @throws Error `Expected 2 arguments, but got N.`
-   * @throws TypeError `Invalid the first argument type, must be a string.` /
-   *   `Invalid the second argument type, must be a number.`
-   * @throws Error `Wrong space name, expected "l2", "ip", or "cosine".`
-   * @throws RangeError if `numDimensions` is not an integer in 1..65536.
    */
   constructor(spaceName: SpaceName, numDimensions: number);
   constructor(...args: unknown[]) {
-    checkArgCount(args.length, 2);
-    const [spaceName, numDimensions] = args;
-    checkStringArg(spaceName, 'first');
-    checkNumberArg(numDimensions, 'second');
-    checkSpaceName(spaceName);
-    checkDimensions(numDimensions);
-    this.#dim = numDimensions;
-    this.#index = new native.BruteforceSearch(spaceName, numDimensions);
-    this.#batch = { native: this.#index, dim: numDimensions, graph: false };
+    const core = IndexCore.create('BruteforceSearch', args);
+    super(core);
+    this.#core = core;
   }
 
   /**
@@ -108,11 +72,8 @@ export class BruteforceSearch {
    */
   initIndex(maxElements: number): void;
   initIndex(...args: unknown[]): null {
-    checkArgCount(args.length, 1);
-    const [maxElements] = args;
-    checkNumberArg(maxElements, 'first');
-    checkUint32(maxElements, 'maxElements');
-    this.#index.initIndex(maxElements);
+    const maxElements = readUint32Arg(args, 'maxElements');
+    this.#core.native.initIndex(maxElements);
     return null;
   }
 
@@ -128,10 +89,7 @@ export class BruteforceSearch {
   readIndex(filename: string): Promise<boolean>;
   readIndex(...args: unknown[]): Promise<boolean> {
     const filename = this.#filenameArg(args);
-    return attempt(() => {
-      checkFilename(filename);
-      return this.#index.readIndex(filename);
-    }).then(() => true);
+    return fileJob(filename, (name) => this.#core.native.readIndex(name));
   }
 
   /** The synchronous `readIndex`: same checks; read failures throw `Hnswlib Error: ...` and keep the previous index. */
@@ -139,41 +97,7 @@ export class BruteforceSearch {
   readIndexSync(...args: unknown[]): null {
     const filename = this.#filenameArg(args);
     checkFilename(filename);
-    this.#index.readIndexSync(filename);
-    return null;
-  }
-
-  /**
-   * Writes the index in hnswlib's brute-force file format on a worker thread, replacing the target as
-   * `HierarchicalNSW#writeIndex` does (links followed, mode kept, a directory, FIFO, socket or device refused).
-   *
-   * @returns a Promise resolving to `true`; it rejects with `Hnswlib Error: search index is not constructed.`
-   *   before `initIndex`, and with an `Hnswlib Error: ...` when the file cannot be written.
-   * @throws Error `Expected 1 arguments, but got N.` (synchronously)
-   * @throws TypeError `Invalid the first argument type, must be a string.` (synchronously)
-   */
-  writeIndex(filename: string): Promise<boolean>;
-  writeIndex(...args: unknown[]): Promise<boolean> {
-    const filename = this.#filenameArg(args);
-    if (!this.#index.isInitialized()) return Promise.reject(notConstructedAsyncError());
-    return attempt(() => {
-      checkFilename(filename);
-      return this.#index.writeIndex(filename);
-    }).then(() => true);
-  }
-
-  /**
-   * The synchronous `writeIndex`.
-   *
-   * @throws Error `Search index is not constructed.` before `initIndex`; `Hnswlib Error: ...` if the file cannot
-   *   be written; the count and type errors of `writeIndex`.
-   */
-  writeIndexSync(filename: string): void;
-  writeIndexSync(...args: unknown[]): null {
-    const filename = this.#filenameArg(args);
-    if (!this.#index.isInitialized()) throw notConstructedError();
-    checkFilename(filename);
-    this.#index.writeIndexSync(filename);
+    this.#core.native.readIndexSync(filename);
     return null;
   }
 
@@ -197,9 +121,9 @@ export class BruteforceSearch {
     checkVectorArg(point, 'first');
     checkNumberArg(label, 'second');
     checkLabel(label);
-    this.#requireIndex();
-    const vector = toFloat32Vector(point, this.#dim, 'point', 'given array');
-    this.#index.addPoint(vector, label);
+    const index = this.#requireIndex();
+    const vector = toFloat32Vector(point, this.#core.dim, 'point', 'given array');
+    index.addPoint(vector, label);
     return null;
   }
 
@@ -213,12 +137,8 @@ export class BruteforceSearch {
    */
   removePoint(label: number): void;
   removePoint(...args: unknown[]): null {
-    checkArgCount(args.length, 1);
-    const [label] = args;
-    checkNumberArg(label, 'first');
-    checkLabel(label);
-    this.#requireIndex();
-    this.#index.removePoint(label);
+    const label = readLabelArg(args);
+    this.#requireIndex().removePoint(label);
     return null;
   }
 
@@ -231,125 +151,19 @@ export class BruteforceSearch {
    * @param filter - called with labels; only labels for which it returns a truthy value are returned. If it
    *   throws, the error propagates and the index stays usable.
    * @returns `{ distances, neighbors }`, two plain arrays.
-   * @throws Error `Expected 2-3 arguments, but got N.`
-   * @throws TypeError `Invalid the first argument type, must be an Array.`, `Invalid the second argument type,
-   *   must be a number.`, `Invalid the third argument type, must be a function.`; a TypeError naming the element
-   *   (`queryPoint[3]`) if one is not a number.
-   * @throws RangeError if `numNeighbors` is negative or fractional, or an element is NaN, infinite or beyond
-   *   float32.
-   * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
-   * @throws Error `Invalid the given array length (expected D, but got L).`
-   * @throws Error `Invalid the number of k-nearest neighbors (cannot be given a value greater than
-   *   \`maxElements\`: N).` / `Invalid the number of k-nearest neighbors (must be a positive number).`
+   * @throws the count, type, range, length and initialisation errors of `HierarchicalNSW#searchKnn`, with its
+   *   messages; for a k of 0, Error `Invalid the number of k-nearest neighbors (must be a positive number).`
    */
   searchKnn(queryPoint: number[] | Float32Array, numNeighbors: number, filter?: FilterFunction): SearchResult;
   searchKnn(...args: unknown[]): SearchResult {
-    checkMinArgCount(args.length, 2, '2-3');
-    const [queryPoint, numNeighbors, filter] = args;
-    checkVectorArg(queryPoint, 'first');
-    checkNumberArg(numNeighbors, 'second');
-    checkOptionalFunctionArg(filter, 'third');
-    checkK(numNeighbors);
-    this.#requireIndex();
-    const query = toFloat32Query(queryPoint, this.#dim);
-    const out = this.#hits.take(numNeighbors, query, this.#index);
-    const status = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, out);
-    const result = searchResult(status, out, query);
+    const [queryPoint, numNeighbors, filter] = readSearchArgs(args);
+    const index = this.#requireIndex();
+    const result = this.#core.searchOne(queryPoint, numNeighbors, (query, out) =>
+      index.searchKnn(query, numNeighbors, filter, out),
+    );
+    // hnswlib-node searches first and only then refuses k = 0: its other errors come before this one.
     if (numNeighbors === 0) throw kNotPositiveError();
     return result;
-  }
-
-  /**
-   * Inserts (or overwrites) many vectors off the JS thread, as `HierarchicalNSW#addItems` (without
-   * `replaceDeleted`). A brute-force store takes one insert at a time, so extra threads only prepare vectors.
-   *
-   * @param vectors - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
-   * @param labels - one per row, distinct integers 0..`Number.MAX_SAFE_INTEGER`. Default: consecutive from
-   *   `getCurrentCount()`.
-   * @param options - `numThreads`, `onProgress`, `signal` (see `AddItemsOptions`); read first, before the vectors.
-   * @returns a Promise of the labels used, in row order.
-   * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED`, `ERR_INDEX_FULL` before
-   *   any row runs, the first row error or an `AbortError` with `insertedLabels`.
-   * @example
-   * ```ts
-   * await index.addItems([[0, 0], [3, 4]], [1, 2]);
-   * ```
-   */
-  addItems(vectors: VectorBatch, labels?: BatchLabels, options?: AddItemsOptions): Promise<Float64Array> {
-    return addItems(this.#batch, vectors, labels, options);
-  }
-
-  /**
-   * The synchronous `addItems`; errors are thrown.
-   *
-   * @example
-   * ```ts
-   * index.addItemsSync(new Float32Array([0, 0, 3, 4]), [1, 2]);
-   * ```
-   */
-  addItemsSync(vectors: VectorBatch, labels?: BatchLabels, options?: AddItemsOptions): Float64Array {
-    return addItemsSync(this.#batch, vectors, labels, options);
-  }
-
-  /**
-   * Exact k-nearest-neighbour search of many queries on native threads, off the JS thread; each row equals
-   * `searchKnn(query, k)`.
-   *
-   * @param queries - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
-   * @param k - an integer 1..`Number.MAX_SAFE_INTEGER`, with count * k at most 2^32.
-   * @param options - `numThreads` (default `os.availableParallelism()`) and `filter` (`{ allow }` / `{ deny }`);
-   *   read first, before the queries.
-   * @returns a Promise of `{ k, count, labels, distances, found }`: the result's `k` is the stride, the k asked for
-   *   capped at the element count (at least 1); unused slots hold -1 and `Infinity`.
-   * @throws (as a rejection) TypeError / RangeError for bad input, `ERR_NOT_INITIALIZED` before `initIndex`; a
-   *   RangeError with code `ERR_OUT_OF_MEMORY` if the result arrays cannot be allocated.
-   * @example
-   * ```ts
-   * const { labels, found } = await index.searchKnnBatch([[0, 1], [3, 3]], 1);
-   * ```
-   */
-  searchKnnBatch(queries: VectorBatch, k: number, options?: SearchBatchOptions): Promise<BatchSearchResult> {
-    return searchKnnBatch(this.#batch, queries, k, options);
-  }
-
-  /**
-   * The synchronous `searchKnnBatch`; errors are thrown.
-   *
-   * @example
-   * ```ts
-   * const { distances } = index.searchKnnBatchSync(new Float32Array([0, 1]), 2);
-   * ```
-   */
-  searchKnnBatchSync(queries: VectorBatch, k: number, options?: SearchBatchOptions): BatchSearchResult {
-    return searchKnnBatchSync(this.#batch, queries, k, options);
-  }
-
-  /**
-   * The index in hnswlib's brute-force file format, serialized off the JS thread (the bytes `writeIndexSync`
-   * writes).
-   *
-   * @returns a Promise of a Buffer; it rejects with `ERR_NOT_INITIALIZED` before `initIndex`.
-   * @example
-   * ```ts
-   * const bytes = await index.toBuffer();
-   * ```
-   */
-  toBuffer(): Promise<NodeBuffer> {
-    return toBuffer(this.#batch);
-  }
-
-  /**
-   * The synchronous `toBuffer`.
-   *
-   * @throws Error `ERR_NOT_INITIALIZED` before `initIndex`.
-   * @example
-   * ```ts
-   * const copy = new BruteforceSearch('l2', 2);
-   * copy.fromBufferSync(index.toBufferSync());
-   * ```
-   */
-  toBufferSync(): NodeBuffer {
-    return toBufferSync(this.#batch);
   }
 
   /**
@@ -367,7 +181,7 @@ export class BruteforceSearch {
   fromBuffer(data: Uint8Array): Promise<void> {
     return attempt(() => {
       checkBytes(data);
-      return this.#index.fromBufferAsync(data);
+      return this.#core.native.fromBufferAsync(data);
     });
   }
 
@@ -381,36 +195,23 @@ export class BruteforceSearch {
    */
   fromBufferSync(data: Uint8Array): void {
     checkBytes(data);
-    this.#index.fromBuffer(data);
+    this.#core.native.fromBuffer(data);
   }
 
-  /** The capacity; 0 before `initIndex`. */
-  getMaxElements(): number {
-    return this.#index.getMaxElements();
+  /**
+   * The native index once it exists (see IndexCore.ready). A private method of this class, so that a method called
+   * on an object that is not a BruteforceSearch fails here with V8's "Receiver must be an instance of class
+   * BruteforceSearch".
+   */
+  #requireIndex(): NativeBruteforceSearch {
+    return this.#core.ready();
   }
 
-  /** The number of stored elements; 0 before `initIndex`. */
-  getCurrentCount(): number {
-    return this.#index.getCurrentCount();
-  }
-
-  /** The `numDimensions` given to the constructor. */
-  getNumDimensions(): number {
-    return this.#dim;
-  }
-
-  #requireIndex(): void {
-    // Once initialised, a native index stays so (a failed load or initIndex keeps the previous index), which spares
-    // searchKnn a native call per query.
-    if (this.#initialized) return;
-    if (!this.#index.isInitialized()) throw notInitializedError();
-    this.#initialized = true;
-  }
-
+  /**
+   * The file name argument (see readFilenameArg), read through a private method so that a foreign receiver fails
+   * first, with V8's message naming this class.
+   */
   #filenameArg(args: unknown[]): string {
-    checkArgCount(args.length, 1);
-    const [filename] = args;
-    checkStringArg(filename, 'first');
-    return filename;
+    return readFilenameArg(args);
   }
 }

@@ -1,54 +1,30 @@
 // HierarchicalNSW: the approximate nearest-neighbour index, with hnswlib-node 3.0.0's API, defaults and messages.
 
+import { IndexBase } from './base-index';
 import {
-  type BatchTarget,
-  addItems,
-  addItemsSync,
+  IndexCore,
   attempt,
-  checkBytes,
-  checkOptionalBoolean,
-  searchKnnBatch,
-  searchKnnBatchSync,
-  toBuffer,
-  toBufferSync,
-} from './batch';
+  fileJob,
+  readLabelArg,
+  readSearchArgs,
+  readUint32Arg,
+  readVectorCall,
+} from './index-core';
 import { readIndexSettings } from './init-settings';
-import { native, type NativeHierarchicalNSW } from './native';
-import { HitBuffer, searchResult } from './single-search';
-import type {
-  AddItemsOptions,
-  BatchLabels,
-  BatchSearchResult,
-  FilterFunction,
-  IndexStats,
-  InitIndexOptions,
-  NodeBuffer,
-  SearchBatchOptions,
-  SearchResult,
-  SpaceName,
-  VectorBatch,
-} from './types';
+import type { NativeHierarchicalNSW } from './native';
+import type { FilterFunction, IndexStats, InitIndexOptions, SearchResult, SpaceName } from './types';
 import {
   MAX_M,
   MIN_M,
-  checkArgCount,
-  checkDimensions,
+  checkBytes,
   checkFilename,
   checkIntegerRange,
-  checkK,
   checkLabel,
   checkMinArgCount,
-  checkNumberArg,
+  checkOptionalBoolean,
   checkOptionalBooleanArg,
-  checkOptionalFunctionArg,
-  checkSpaceName,
   checkStringArg,
   checkUint32,
-  checkVectorArg,
-  notConstructedAsyncError,
-  notConstructedError,
-  notInitializedError,
-  toFloat32Query,
   toFloat32Vector,
 } from './validate';
 
@@ -83,12 +59,8 @@ import {
  * await index.writeIndex('vectors.hnsw');
  * ```
  */
-export class HierarchicalNSW {
-  readonly #index: NativeHierarchicalNSW;
-  readonly #dim: number;
-  readonly #batch: BatchTarget;
-  readonly #hits = new HitBuffer();
-  #initialized = false;
+export class HierarchicalNSW extends IndexBase {
+  readonly #core: IndexCore<NativeHierarchicalNSW>;
 
   /**
    * Creates an index object; no memory for elements is allocated until `initIndex` or a read.
@@ -103,15 +75,9 @@ export class HierarchicalNSW {
    */
   constructor(spaceName: SpaceName, numDimensions: number);
   constructor(...args: unknown[]) {
-    checkArgCount(args.length, 2);
-    const [spaceName, numDimensions] = args;
-    checkStringArg(spaceName, 'first');
-    checkNumberArg(numDimensions, 'second');
-    checkSpaceName(spaceName);
-    checkDimensions(numDimensions);
-    this.#dim = numDimensions;
-    this.#index = new native.HierarchicalNSW(spaceName, numDimensions);
-    this.#batch = { native: this.#index, dim: numDimensions, graph: true };
+    const core = IndexCore.create('HierarchicalNSW', args);
+    super(core);
+    this.#core = core;
   }
 
   /**
@@ -153,7 +119,7 @@ export class HierarchicalNSW {
     checkIntegerRange(settings.m, 'm', MIN_M, MAX_M);
     checkUint32(settings.efConstruction, 'efConstruction');
     checkIntegerRange(settings.randomSeed, 'randomSeed', 0, Number.MAX_SAFE_INTEGER);
-    this.#index.initIndex(
+    this.#core.native.initIndex(
       settings.maxElements,
       settings.m,
       settings.efConstruction,
@@ -183,10 +149,7 @@ export class HierarchicalNSW {
     const [filename, allowReplaceDeleted] = args;
     checkStringArg(filename, 'first');
     checkOptionalBooleanArg(allowReplaceDeleted, 'second');
-    return attempt(() => {
-      checkFilename(filename);
-      return this.#index.readIndex(filename, allowReplaceDeleted ?? false, 0);
-    }).then(() => true);
+    return fileJob(filename, (name) => this.#core.native.readIndex(name, allowReplaceDeleted ?? false, 0));
   }
 
   /**
@@ -200,47 +163,7 @@ export class HierarchicalNSW {
     checkStringArg(filename, 'first');
     checkFilename(filename);
     checkOptionalBooleanArg(allowReplaceDeleted, 'second');
-    this.#index.readIndexSync(filename, allowReplaceDeleted ?? false, 0);
-    return null;
-  }
-
-  /**
-   * Writes the index in hnswlib's file format on a worker thread (to a temporary file renamed over the target).
-   * A symbolic link is followed and the file it names replaced; a replaced file keeps its mode (and owner where
-   * allowed); a directory, FIFO, socket or device is refused with `ERR_IO`. See docs/api.md, writeIndex.
-   *
-   * @param filename - the file path.
-   * @returns a Promise resolving to `true`; it rejects with `Hnswlib Error: search index is not constructed.`
-   *   before `initIndex`, and (unlike hnswlib-node) with an `Hnswlib Error: ...` when the file cannot be written.
-   * @throws Error `Expected 1 arguments, but got N.` (synchronously)
-   * @throws TypeError `Invalid the first argument type, must be a string.` (synchronously)
-   */
-  writeIndex(filename: string): Promise<boolean>;
-  writeIndex(...args: unknown[]): Promise<boolean> {
-    checkArgCount(args.length, 1);
-    const [filename] = args;
-    checkStringArg(filename, 'first');
-    if (!this.#index.isInitialized()) return Promise.reject(notConstructedAsyncError());
-    return attempt(() => {
-      checkFilename(filename);
-      return this.#index.writeIndex(filename);
-    }).then(() => true);
-  }
-
-  /**
-   * The synchronous `writeIndex`.
-   *
-   * @throws Error `Search index is not constructed.` before `initIndex`; `Hnswlib Error: ...` if the file cannot
-   *   be written; the count and type errors of `writeIndex`.
-   */
-  writeIndexSync(filename: string): void;
-  writeIndexSync(...args: unknown[]): null {
-    checkArgCount(args.length, 1);
-    const [filename] = args;
-    checkStringArg(filename, 'first');
-    checkFilename(filename);
-    if (!this.#index.isInitialized()) throw notConstructedError();
-    this.#index.writeIndexSync(filename);
+    this.#core.native.readIndexSync(filename, allowReplaceDeleted ?? false, 0);
     return null;
   }
 
@@ -256,12 +179,8 @@ export class HierarchicalNSW {
    */
   resizeIndex(newMaxElements: number): void;
   resizeIndex(...args: unknown[]): null {
-    checkArgCount(args.length, 1);
-    const [newMaxElements] = args;
-    checkNumberArg(newMaxElements, 'first');
-    checkUint32(newMaxElements, 'newMaxElements');
-    this.#requireIndex();
-    this.#index.resizeIndex(newMaxElements);
+    const newMaxElements = readUint32Arg(args, 'newMaxElements');
+    this.#requireIndex().resizeIndex(newMaxElements);
     return null;
   }
 
@@ -285,15 +204,12 @@ export class HierarchicalNSW {
    */
   addPoint(point: number[] | Float32Array, label: number, replaceDeleted?: boolean): void;
   addPoint(...args: unknown[]): null {
-    checkMinArgCount(args.length, 2, '2-3');
-    const [point, label, replaceDeleted] = args;
-    checkVectorArg(point, 'first');
-    checkNumberArg(label, 'second');
+    const [point, label, replaceDeleted] = readVectorCall(args);
     checkOptionalBooleanArg(replaceDeleted, 'third');
     checkLabel(label);
-    this.#requireIndex();
-    const vector = toFloat32Vector(point, this.#dim, 'point', 'given array');
-    this.#index.addPoint(vector, label, replaceDeleted ?? false);
+    const index = this.#requireIndex();
+    const vector = toFloat32Vector(point, this.#core.dim, 'point', 'given array');
+    index.addPoint(vector, label, replaceDeleted ?? false);
     return null;
   }
 
@@ -311,8 +227,7 @@ export class HierarchicalNSW {
   markDelete(label: number): void;
   markDelete(...args: unknown[]): null {
     const label = this.#labelArg(args);
-    this.#requireIndex();
-    this.#index.markDelete(label);
+    this.#requireIndex().markDelete(label);
     return null;
   }
 
@@ -327,8 +242,7 @@ export class HierarchicalNSW {
   unmarkDelete(label: number): void;
   unmarkDelete(...args: unknown[]): null {
     const label = this.#labelArg(args);
-    this.#requireIndex();
-    this.#index.unmarkDelete(label);
+    this.#requireIndex().unmarkDelete(label);
     return null;
   }
 
@@ -354,114 +268,11 @@ export class HierarchicalNSW {
    */
   searchKnn(queryPoint: number[] | Float32Array, numNeighbors: number, filter?: FilterFunction): SearchResult;
   searchKnn(...args: unknown[]): SearchResult {
-    checkMinArgCount(args.length, 2, '2-3');
-    const [queryPoint, numNeighbors, filter] = args;
-    checkVectorArg(queryPoint, 'first');
-    checkNumberArg(numNeighbors, 'second');
-    checkOptionalFunctionArg(filter, 'third');
-    checkK(numNeighbors);
-    this.#requireIndex();
-    const query = toFloat32Query(queryPoint, this.#dim);
-    const out = this.#hits.take(numNeighbors, query, this.#index);
-    const status = this.#index.searchKnn(query, numNeighbors, filter as FilterFunction | undefined, 0, out);
-    return searchResult(status, out, query);
-  }
-
-  /**
-   * Inserts (or updates, as `addPoint`) many vectors on native threads, off the JS thread; the vectors are copied
-   * when the call starts. Rows go to the threads in order; if a row fails or the signal aborts, no new row starts,
-   * rows in progress finish, and the Promise rejects with the first error, carrying `insertedLabels` (the labels of
-   * this batch now in the index, in row order; see `AddItemsError`).
-   *
-   * @param vectors - a flat `Float32Array` of n * `numDimensions` floats (used as it is), or an array of
-   *   `number[]` / `Float32Array` rows. An empty batch resolves to an empty `Float64Array`.
-   * @param labels - one per row, distinct integers 0..`Number.MAX_SAFE_INTEGER`. Default: consecutive from
-   *   `getCurrentCount()` (as Python hnswlib).
-   * @param options - `numThreads` (default `os.availableParallelism()`), `replaceDeleted` (default false),
-   *   `onProgress`, `signal`: see `AddItemsOptions`. Each is read once, before the vectors.
-   * @returns a Promise of the labels used, in row order.
-   * @throws (as rejections) TypeError / RangeError naming the argument, row and column (`vectors[5][3]`);
-   *   `ERR_NOT_INITIALIZED`; `ERR_INDEX_FULL` ("Hnswlib Error: The number of elements exceeds the specified limit
-   *   (capacity C, current count N, batch adds A new labels)") before any row runs; a row's error or an
-   *   `AbortError`, with `insertedLabels`; `ERR_INDEX_BUSY` while a `readIndex` / `fromBuffer` runs.
-   * @example
-   * ```ts
-   * const vectors = new Float32Array(10000 * 128); // filled elsewhere
-   * const labels = await index.addItems(vectors, undefined, {
-   *   onProgress: (done, total) => console.log(`${done}/${total}`),
-   *   signal: AbortSignal.timeout(60_000),
-   * });
-   * ```
-   */
-  addItems(vectors: VectorBatch, labels?: BatchLabels, options?: AddItemsOptions): Promise<Float64Array> {
-    return addItems(this.#batch, vectors, labels, options);
-  }
-
-  /**
-   * The synchronous `addItems`: the same rows on the same threads while the JS thread waits. `onProgress` is
-   * called from inside the call (about every 100 ms); meanwhile `initIndex`, `resizeIndex` and the loads of this
-   * index throw `ERR_INDEX_BUSY`. Errors are thrown instead of rejected.
-   *
-   * @example `index.addItemsSync([[1, 2, 3], [4, 5, 6]], [10, 11]);`
-   */
-  addItemsSync(vectors: VectorBatch, labels?: BatchLabels, options?: AddItemsOptions): Float64Array {
-    return addItemsSync(this.#batch, vectors, labels, options);
-  }
-
-  /**
-   * Searches many queries on native threads, off the JS thread. Each row equals `searchKnn(query, k)` at the same
-   * ef (labels, distances, order). The queries are copied when the call starts.
-   *
-   * @param queries - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
-   * @param k - an integer 1..`Number.MAX_SAFE_INTEGER`, with count * k at most 2^32. More than are stored gives
-   *   rows of the element count: the result's `k`.
-   * @param options - `numThreads` (default `os.availableParallelism()`), `ef` (default `getEf()` when the call
-   *   starts), `filter` (`{ allow }` or `{ deny }` label lists, evaluated in C++). Each is read once, before the
-   *   queries.
-   * @returns a Promise of `{ k, count, labels, distances, found }`: flat typed arrays with stride `k`, which is the
-   *   k asked for capped at the element count when the search starts (at least 1); unused slots hold label -1 and
-   *   distance `Infinity`.
-   * @throws (as rejections) TypeError / RangeError for bad input; a RangeError with code `ERR_OUT_OF_MEMORY` if the
-   *   result arrays cannot be allocated; `ERR_NOT_INITIALIZED`; `ERR_INDEX_BUSY` while a `readIndex` /
-   *   `fromBuffer` runs.
-   * @example
-   * ```ts
-   * const { k, labels, distances, found } = await index.searchKnnBatch(queries, 10, { filter: { deny: [3, 7] } });
-   * const firstNeighbourOfQuery2 = labels[2 * k];
-   * ```
-   */
-  searchKnnBatch(queries: VectorBatch, k: number, options?: SearchBatchOptions): Promise<BatchSearchResult> {
-    return searchKnnBatch(this.#batch, queries, k, options);
-  }
-
-  /**
-   * The synchronous `searchKnnBatch`, on the same threads; errors are thrown.
-   *
-   * @example `const { labels } = index.searchKnnBatchSync([[1, 2, 3]], 5, { ef: 100 });`
-   */
-  searchKnnBatchSync(queries: VectorBatch, k: number, options?: SearchBatchOptions): BatchSearchResult {
-    return searchKnnBatchSync(this.#batch, queries, k, options);
-  }
-
-  /**
-   * The index in hnswlib's file format, serialized off the JS thread: exactly the bytes `writeIndexSync` writes.
-   * Adds and deletes wait while the bytes are taken; searches go on. Rejects with `ERR_NOT_INITIALIZED` before
-   * `initIndex` and `ERR_INDEX_BUSY` while a `readIndex` / `fromBuffer` runs.
-   *
-   * @example `const bytes = await index.toBuffer();`
-   */
-  toBuffer(): Promise<NodeBuffer> {
-    return toBuffer(this.#batch);
-  }
-
-  /**
-   * The synchronous `toBuffer`.
-   *
-   * @throws Error `ERR_NOT_INITIALIZED` before `initIndex`.
-   * @example `fs.writeFileSync('copy.hnsw', index.toBufferSync());`
-   */
-  toBufferSync(): NodeBuffer {
-    return toBufferSync(this.#batch);
+    const [queryPoint, numNeighbors, filter] = readSearchArgs(args);
+    const index = this.#requireIndex();
+    return this.#core.searchOne(queryPoint, numNeighbors, (query, out) =>
+      index.searchKnn(query, numNeighbors, filter, 0, out),
+    );
   }
 
   /**
@@ -479,7 +290,7 @@ export class HierarchicalNSW {
     return attempt(() => {
       checkBytes(data);
       checkOptionalBoolean(allowReplaceDeleted, 'allowReplaceDeleted');
-      return this.#index.fromBufferAsync(data, allowReplaceDeleted ?? false, 0);
+      return this.#core.native.fromBufferAsync(data, allowReplaceDeleted ?? false, 0);
     });
   }
 
@@ -491,15 +302,15 @@ export class HierarchicalNSW {
   fromBufferSync(data: Uint8Array, allowReplaceDeleted?: boolean): void {
     checkBytes(data);
     checkOptionalBoolean(allowReplaceDeleted, 'allowReplaceDeleted');
-    this.#index.fromBuffer(data, allowReplaceDeleted ?? false, 0);
+    this.#core.native.fromBuffer(data, allowReplaceDeleted ?? false, 0);
   }
 
   /**
    * Every label in the index, deleted ones included, in no particular order. `[]` before `initIndex`.
    */
   getIdsList(): number[] {
-    if (!this.#index.isInitialized()) return [];
-    return this.#index.getIdsList();
+    const index = this.#core.native;
+    return index.isInitialized() ? index.getIdsList() : [];
   }
 
   /**
@@ -513,28 +324,14 @@ export class HierarchicalNSW {
   getPoint(label: number): number[];
   getPoint(...args: unknown[]): number[] {
     const label = this.#labelArg(args);
-    if (!this.#index.isInitialized()) return [];
-    return Array.from(this.#index.getPoint(label));
-  }
-
-  /** The capacity; 0 before `initIndex`. */
-  getMaxElements(): number {
-    return this.#index.getMaxElements();
-  }
-
-  /** The number of elements, deleted ones included; 0 before `initIndex`. */
-  getCurrentCount(): number {
-    return this.#index.getCurrentCount();
+    const index = this.#core.native;
+    return index.isInitialized() ? Array.from(index.getPoint(label)) : [];
   }
 
   /** The number of elements marked deleted (not in hnswlib-node); 0 before `initIndex`. */
   getDeletedCount(): number {
-    return this.#index.isInitialized() ? this.#index.getDeletedCount() : 0;
-  }
-
-  /** The `numDimensions` given to the constructor (never taken from a file). */
-  getNumDimensions(): number {
-    return this.#dim;
+    const index = this.#core.native;
+    return index.isInitialized() ? index.getDeletedCount() : 0;
   }
 
   /**
@@ -543,8 +340,7 @@ export class HierarchicalNSW {
    * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
    */
   getEf(): number {
-    this.#requireIndex();
-    return this.#index.getEf();
+    return this.#requireIndex().getEf();
   }
 
   /**
@@ -557,12 +353,8 @@ export class HierarchicalNSW {
    */
   setEf(ef: number): void;
   setEf(...args: unknown[]): null {
-    checkArgCount(args.length, 1);
-    const [ef] = args;
-    checkNumberArg(ef, 'first');
-    checkUint32(ef, 'ef');
-    this.#requireIndex();
-    this.#index.setEf(ef);
+    const ef = readUint32Arg(args, 'ef');
+    this.#requireIndex().setEf(ef);
     return null;
   }
 
@@ -572,8 +364,7 @@ export class HierarchicalNSW {
    * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
    */
   getM(): number {
-    this.#requireIndex();
-    return this.#index.getM();
+    return this.#requireIndex().getM();
   }
 
   /**
@@ -582,8 +373,7 @@ export class HierarchicalNSW {
    * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
    */
   getEfConstruction(): number {
-    this.#requireIndex();
-    return this.#index.getEfConstruction();
+    return this.#requireIndex().getEfConstruction();
   }
 
   /**
@@ -601,8 +391,7 @@ export class HierarchicalNSW {
    * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
    */
   getStats(): IndexStats {
-    this.#requireIndex();
-    return this.#index.getStats();
+    return this.#requireIndex().getStats();
   }
 
   /**
@@ -611,23 +400,23 @@ export class HierarchicalNSW {
    * @throws Error `Search index has not been initialized, call \`initIndex\` in advance.`
    */
   resetStats(): void {
-    this.#requireIndex();
-    this.#index.resetStats();
+    this.#requireIndex().resetStats();
   }
 
-  #requireIndex(): void {
-    // Once initialised, a native index stays so (a failed load or initIndex keeps the previous index), which spares
-    // searchKnn a native call per query.
-    if (this.#initialized) return;
-    if (!this.#index.isInitialized()) throw notInitializedError();
-    this.#initialized = true;
+  /**
+   * The native index once it exists (see IndexCore.ready). A private method of this class, so that a method called
+   * on an object that is not a HierarchicalNSW fails here with V8's "Receiver must be an instance of class
+   * HierarchicalNSW".
+   */
+  #requireIndex(): NativeHierarchicalNSW {
+    return this.#core.ready();
   }
 
+  /**
+   * The label argument (see readLabelArg), read through a private method so that a foreign receiver fails first,
+   * with V8's message naming this class.
+   */
   #labelArg(args: unknown[]): number {
-    checkArgCount(args.length, 1);
-    const [label] = args;
-    checkNumberArg(label, 'first');
-    checkLabel(label);
-    return label;
+    return readLabelArg(args);
   }
 }

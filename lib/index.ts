@@ -13,6 +13,7 @@ export type {
   AddItemsOptions,
   BatchLabels,
   BatchSearchResult,
+  ErrorCode,
   FilterFunction,
   IndexStats,
   InitIndexOptions,

@@ -1,30 +1,12 @@
 // The native addon's shape: the one untyped edge between TypeScript and C++ (binding/), typed here once.
 //
 // The binding re-checks what it needs to stay memory-safe (types, lengths, integer ranges) and throws TypeError or
-// RangeError; engine failures arrive as `Error` whose message starts with "Hnswlib Error: " and whose `code` is
-// one of NativeErrorCode. Everything else (argument counts, hnswlib-node's exact messages, defaults) is lib/'s job.
+// RangeError; engine failures arrive as `Error` whose message starts with "Hnswlib Error: " and whose `code` is an
+// `ErrorCode` (types.ts). Everything else (argument counts, hnswlib-node's exact messages, defaults) is lib/'s job.
 
 import * as path from 'path';
 
-import type { IndexStats, NodeBuffer } from './types';
-
-export type SpaceName = 'l2' | 'ip' | 'cosine';
-
-export type NativeErrorCode =
-  | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_LABEL_NOT_FOUND'
-  | 'ERR_ALREADY_DELETED'
-  | 'ERR_NOT_DELETED'
-  | 'ERR_INDEX_FULL'
-  | 'ERR_REPLACE_DISABLED'
-  | 'ERR_UPDATE_DELETED'
-  | 'ERR_RESIZE_TOO_SMALL'
-  | 'ERR_CORRUPT_INDEX'
-  | 'ERR_IO'
-  | 'ERR_OUT_OF_MEMORY'
-  | 'ERR_CANCELLED'
-  | 'ERR_NOT_INITIALIZED'
-  | 'ERR_INDEX_BUSY';
+import type { IndexStats, NodeBuffer, SpaceName } from './types';
 
 /** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and throws
  * the same value again, without reading any property of it. */
@@ -124,14 +106,20 @@ export interface NativeBatchMethods {
   releaseJob(): void;
 }
 
+/** What both index objects have besides the batch methods: the state getters and the file writes. */
+export interface NativeIndex extends NativeBatchMethods {
+  getMaxElements(): number;
+  writeIndexSync(filename: string): void;
+  writeIndex(filename: string): Promise<void>;
+}
+
 /** Engine HierarchicalNsw behind a JS object. Before an index exists, getMaxElements and getCurrentCount return 0,
  * initIndex, isInitialized, readIndex* and fromBuffer work, and every other method throws ERR_NOT_INITIALIZED.
  * Labels, maxElements and randomSeed are integers 0..2^53-1 (the engine further needs maxElements < 2^32).
  * Labels above 2^53 in a foreign file come back rounded to the nearest double. Every method called from inside a
  * searchKnn filter of the same object throws ERR_INDEX_BUSY. */
-export interface NativeHierarchicalNSW extends NativeBatchMethods {
+export interface NativeHierarchicalNSW extends NativeIndex {
   initIndex(maxElements: number, m: number, efConstruction: number, randomSeed: number, allowReplaceDeleted: boolean): void;
-  isInitialized(): boolean;
   addPoint(vector: Float32Array, label: number, replaceDeleted: boolean): void;
   markDelete(label: number): void;
   unmarkDelete(label: number): void;
@@ -142,8 +130,6 @@ export interface NativeHierarchicalNSW extends NativeBatchMethods {
   getPoint(label: number): Float32Array;
   /** Every label, deleted ones included. */
   getIdsList(): number[];
-  getMaxElements(): number;
-  getCurrentCount(): number;
   getDeletedCount(): number;
   getEf(): number;
   setEf(ef: number): void;
@@ -156,16 +142,13 @@ export interface NativeHierarchicalNSW extends NativeBatchMethods {
   /** maxElements 0 keeps the file's capacity. On failure the previous index is kept. */
   readIndexSync(filename: string, allowReplaceDeleted: boolean, maxElements: number): void;
   readIndex(filename: string, allowReplaceDeleted: boolean, maxElements: number): Promise<void>;
-  writeIndexSync(filename: string): void;
-  writeIndex(filename: string): Promise<void>;
   fromBuffer(data: Uint8Array, allowReplaceDeleted: boolean, maxElements: number): void;
   fromBufferAsync(data: Uint8Array, allowReplaceDeleted: boolean, maxElements: number): Promise<void>;
 }
 
 /** Engine BruteForce behind a JS object; same conventions. */
-export interface NativeBruteforceSearch extends NativeBatchMethods {
+export interface NativeBruteforceSearch extends NativeIndex {
   initIndex(maxElements: number): void;
-  isInitialized(): boolean;
   addPoint(vector: Float32Array, label: number): void;
   /** Returns whether the label was present. */
   removePoint(label: number): boolean;
@@ -173,12 +156,8 @@ export interface NativeBruteforceSearch extends NativeBatchMethods {
   searchKnn(query: Float32Array, k: number, filter: NativeFilter | undefined, out: Float64Array): number;
   getPoint(label: number): Float32Array;
   getIdsList(): number[];
-  getMaxElements(): number;
-  getCurrentCount(): number;
   readIndexSync(filename: string): void;
   readIndex(filename: string): Promise<void>;
-  writeIndexSync(filename: string): void;
-  writeIndex(filename: string): Promise<void>;
   fromBuffer(data: Uint8Array): void;
   fromBufferAsync(data: Uint8Array): Promise<void>;
 }

@@ -1,31 +1,61 @@
 // L2Space and InnerProductSpace: distance functions over two vectors, computed with the same kernels the indexes use.
 
 import { native } from './native';
-import {
-  checkArgCount,
-  checkDimensions,
-  checkNumberArg,
-  checkVectorArg,
-  toFloat32Vector,
-} from './validate';
+import type { SpaceName } from './types';
+import { checkArgCount, checkDimensions, checkNumberArg, checkVectorArg, toFloat32Vector } from './validate';
 
-function spaceDistance(metric: 'l2' | 'ip', dim: number, args: unknown[]): number {
-  checkArgCount(args.length, 2);
-  const [pointA, pointB] = args;
-  // hnswlib-node checks both types before either length.
-  checkVectorArg(pointA, 'first');
-  checkVectorArg(pointB, 'second');
-  const a = toFloat32Vector(pointA, dim, 'pointA', 'first array');
-  const b = toFloat32Vector(pointB, dim, 'pointB', 'second array');
-  return native.distance(metric, a, b);
-}
+/** The spaces with a class of their own (`cosine` is an index setting only, as in hnswlib-node). */
+type SpaceMetric = Exclude<SpaceName, 'cosine'>;
 
-function constructSpace(args: unknown[]): number {
-  checkArgCount(args.length, 1);
-  const numDimensions = args[0];
-  checkNumberArg(numDimensions, 'first');
-  checkDimensions(numDimensions);
-  return numDimensions;
+/**
+ * What L2Space and InnerProductSpace share: the dimension, its checks, and the distance through the index kernels.
+ * Internal: the package entry exports only the two subclasses. Each subclass declares a private field of its own:
+ * without one the two would be the same type to TypeScript, and an InnerProductSpace would pass for an L2Space.
+ */
+export abstract class DistanceSpace {
+  readonly #dim: number;
+  readonly #metric: SpaceMetric;
+
+  /** Reads the subclass constructor's `(numDimensions)` with hnswlib-node's messages. */
+  protected constructor(args: unknown[], metric: SpaceMetric) {
+    checkArgCount(args.length, 1);
+    const numDimensions = args[0];
+    checkNumberArg(numDimensions, 'first');
+    checkDimensions(numDimensions);
+    this.#dim = numDimensions;
+    this.#metric = metric;
+  }
+
+  /**
+   * The distance between two vectors of length `numDimensions`, computed in float32 with the kernels the indexes
+   * use: squared L2 for `L2Space`, `1 - dot(pointA, pointB)` for `InnerProductSpace`.
+   *
+   * @param pointA - a number[] or a Float32Array.
+   * @param pointB - a number[] or a Float32Array.
+   * @throws Error `Expected 2 arguments, but got N.`
+   * @throws TypeError `Invalid the first argument type, must be an Array.` (or `second`) for anything but an Array
+   *   or a Float32Array; a TypeError naming the element (`pointA[1]`) if an element is not a number.
+   * @throws Error `Invalid the first array length (expected D, but got L).` (or `second array`).
+   * @throws RangeError naming the element if it is NaN, infinite, or beyond the float32 range.
+   * @example `new L2Space(2).distance([0, 0], [3, 4]); // 25`
+   */
+  distance(pointA: number[] | Float32Array, pointB: number[] | Float32Array): number;
+  distance(...args: unknown[]): number {
+    const dim = this.#dim;
+    checkArgCount(args.length, 2);
+    const [pointA, pointB] = args;
+    // hnswlib-node checks both types before either length.
+    checkVectorArg(pointA, 'first');
+    checkVectorArg(pointB, 'second');
+    const a = toFloat32Vector(pointA, dim, 'pointA', 'first array');
+    const b = toFloat32Vector(pointB, dim, 'pointB', 'second array');
+    return native.distance(this.#metric, a, b);
+  }
+
+  /** The `numDimensions` given to the constructor. */
+  getNumDimensions(): number {
+    return this.#dim;
+  }
 }
 
 /**
@@ -37,8 +67,9 @@ function constructSpace(args: unknown[]): number {
  * space.distance([0, 0], [3, 4]); // 25
  * ```
  */
-export class L2Space {
-  readonly #dim: number;
+export class L2Space extends DistanceSpace {
+  /** A private name of this class's own keeps the two space classes distinct types (see DistanceSpace). */
+  readonly #space = true;
 
   /**
    * @param numDimensions - the vector length: an integer 1..65536.
@@ -48,28 +79,7 @@ export class L2Space {
    */
   constructor(numDimensions: number);
   constructor(...args: unknown[]) {
-    this.#dim = constructSpace(args);
-  }
-
-  /**
-   * The squared L2 distance between two vectors of length `numDimensions`, computed in float32.
-   *
-   * @param pointA - a number[] or a Float32Array.
-   * @param pointB - a number[] or a Float32Array.
-   * @throws Error `Expected 2 arguments, but got N.`
-   * @throws TypeError `Invalid the first argument type, must be an Array.` (or `second`) for anything but an Array
-   *   or a Float32Array; a TypeError naming the element (`pointA[1]`) if an element is not a number.
-   * @throws Error `Invalid the first array length (expected D, but got L).` (or `second array`).
-   * @throws RangeError naming the element if it is NaN, infinite, or beyond the float32 range.
-   */
-  distance(pointA: number[] | Float32Array, pointB: number[] | Float32Array): number;
-  distance(...args: unknown[]): number {
-    return spaceDistance('l2', this.#dim, args);
-  }
-
-  /** The `numDimensions` given to the constructor. */
-  getNumDimensions(): number {
-    return this.#dim;
+    super(args, 'l2');
   }
 }
 
@@ -82,8 +92,9 @@ export class L2Space {
  * space.distance([1, 2, 3], [1, 0, 1]); // 1 - 4 = -3
  * ```
  */
-export class InnerProductSpace {
-  readonly #dim: number;
+export class InnerProductSpace extends DistanceSpace {
+  /** A private name of this class's own keeps the two space classes distinct types (see DistanceSpace). */
+  readonly #space = true;
 
   /**
    * @param numDimensions - the vector length: an integer 1..65536.
@@ -93,27 +104,6 @@ export class InnerProductSpace {
    */
   constructor(numDimensions: number);
   constructor(...args: unknown[]) {
-    this.#dim = constructSpace(args);
-  }
-
-  /**
-   * `1 - dot(pointA, pointB)` computed in float32.
-   *
-   * @param pointA - a number[] or a Float32Array.
-   * @param pointB - a number[] or a Float32Array.
-   * @throws Error `Expected 2 arguments, but got N.`
-   * @throws TypeError `Invalid the first argument type, must be an Array.` (or `second`) for anything but an Array
-   *   or a Float32Array; a TypeError naming the element (`pointA[1]`) if an element is not a number.
-   * @throws Error `Invalid the first array length (expected D, but got L).` (or `second array`).
-   * @throws RangeError naming the element if it is NaN, infinite, or beyond the float32 range.
-   */
-  distance(pointA: number[] | Float32Array, pointB: number[] | Float32Array): number;
-  distance(...args: unknown[]): number {
-    return spaceDistance('ip', this.#dim, args);
-  }
-
-  /** The `numDimensions` given to the constructor. */
-  getNumDimensions(): number {
-    return this.#dim;
+    super(args, 'ip');
   }
 }

@@ -8,6 +8,46 @@
 export type SpaceName = 'l2' | 'ip' | 'cosine';
 
 /**
+ * Every `code` an error thrown (or a Promise rejected) by this package can carry; docs/api.md, Errors, says when
+ * each one is used. Errors that a `searchKnn` filter or an `onProgress` callback throws pass through as they were,
+ * with whatever `code` they had.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorCode } from 'hnswkit';
+ *
+ * try {
+ *   index.addPoint(vector, label);
+ * } catch (err) {
+ *   const code = (err as { code?: ErrorCode }).code;
+ *   if (code === 'ERR_INDEX_FULL') index.resizeIndex(index.getMaxElements() * 2);
+ * }
+ * ```
+ */
+export type ErrorCode =
+  // Set by the native addon: the engine's codes (deps/hnswkit/util/error.cc) and the binding's (binding/).
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_LABEL_NOT_FOUND'
+  | 'ERR_ALREADY_DELETED'
+  | 'ERR_NOT_DELETED'
+  | 'ERR_INDEX_FULL'
+  | 'ERR_REPLACE_DISABLED'
+  | 'ERR_UPDATE_DELETED'
+  | 'ERR_RESIZE_TOO_SMALL'
+  | 'ERR_CORRUPT_INDEX'
+  | 'ERR_IO'
+  | 'ERR_OUT_OF_MEMORY'
+  | 'ERR_CANCELLED'
+  | 'ERR_NOT_INITIALIZED'
+  | 'ERR_INDEX_BUSY'
+  | 'ERR_OUT_OF_RANGE'
+  // Set by the TypeScript layer alone (lib/validate.ts, and the AbortError of an aborted addItems).
+  | 'ERR_INVALID_ARG_COUNT'
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_INVALID_ARG_VALUE'
+  | 'ABORT_ERR';
+
+/**
  * What `searchKnn` returns: two plain arrays of equal length, closest first. `neighbors` holds labels,
  * `distances` the float32 distances widened to numbers.
  */

@@ -2,15 +2,7 @@
 // that all speak through one message builder.
 
 import * as util from 'util';
-
-/** Error codes attached (as `err.code`) to the errors this layer raises itself. */
-export type ErrorCode =
-  | 'ERR_INVALID_ARG_COUNT'
-  | 'ERR_INVALID_ARG_TYPE'
-  | 'ERR_OUT_OF_RANGE'
-  | 'ERR_INVALID_ARG_VALUE'
-  | 'ERR_NOT_INITIALIZED'
-  | 'ERR_OUT_OF_MEMORY';
+import type { ErrorCode, SpaceName } from './types';
 
 /** A vector as the public API takes it. */
 export type VectorInput = number[] | Float32Array;
@@ -31,6 +23,11 @@ export const MAX_M = 10000;
 function withCode<E extends Error>(err: E, code: ErrorCode): E {
   Object.defineProperty(err, 'code', { value: code, enumerable: true, writable: true, configurable: true });
   return err;
+}
+
+/** An Error (the class hnswlib-node throws for state and value errors) with a code. */
+function codedError(message: string, code: ErrorCode): Error {
+  return withCode(new Error(message), code);
 }
 
 /** What a message shows as received when that is not a value but a finding, e.g. `7 twice`. */
@@ -117,7 +114,7 @@ export type Ordinal = 'first' | 'second' | 'sencond' | 'third' | 'fourth' | 'fif
 
 /** hnswlib-node's message for the wrong number of arguments, class Error. */
 export function argCountError(expected: string, actual: number): Error {
-  return withCode(new Error(`Expected ${expected} arguments, but got ${actual}.`), 'ERR_INVALID_ARG_COUNT');
+  return codedError(`Expected ${expected} arguments, but got ${actual}.`, 'ERR_INVALID_ARG_COUNT');
 }
 
 /** Throws unless exactly `expected` arguments were given ("Expected 2 arguments, but got 3."). */
@@ -187,43 +184,43 @@ export function namedArgTypeError(shownName: string, what: string): TypeError {
 
 /** "Search index has not been initialized, call `initIndex` in advance." (Error, code ERR_NOT_INITIALIZED). */
 export function notInitializedError(): Error {
-  return withCode(
-    new Error('Search index has not been initialized, call `initIndex` in advance.'),
-    'ERR_NOT_INITIALIZED',
-  );
+  return codedError('Search index has not been initialized, call `initIndex` in advance.', 'ERR_NOT_INITIALIZED');
 }
 
 /** writeIndexSync before any index exists. */
 export function notConstructedError(): Error {
-  return withCode(new Error('Search index is not constructed.'), 'ERR_NOT_INITIALIZED');
+  return codedError('Search index is not constructed.', 'ERR_NOT_INITIALIZED');
 }
 
 /** writeIndex (the Promise form) before any index exists: the rejection reason. */
 export function notConstructedAsyncError(): Error {
-  return withCode(new Error('Hnswlib Error: search index is not constructed.'), 'ERR_NOT_INITIALIZED');
+  return codedError('Hnswlib Error: search index is not constructed.', 'ERR_NOT_INITIALIZED');
 }
 
 /** k above the capacity, hnswlib-node's message. */
 export function kAboveMaxElementsError(maxElements: number): Error {
-  return withCode(
-    new Error(
-      `Invalid the number of k-nearest neighbors (cannot be given a value greater than \`maxElements\`: ${maxElements}).`,
-    ),
-    'ERR_OUT_OF_RANGE',
-  );
+  const message = `cannot be given a value greater than \`maxElements\`: ${maxElements}`;
+  return codedError(`Invalid the number of k-nearest neighbors (${message}).`, 'ERR_OUT_OF_RANGE');
 }
 
 /** k == 0 on BruteforceSearch, hnswlib-node's message. */
 export function kNotPositiveError(): Error {
-  return withCode(
-    new Error('Invalid the number of k-nearest neighbors (must be a positive number).'),
-    'ERR_OUT_OF_RANGE',
-  );
+  return codedError('Invalid the number of k-nearest neighbors (must be a positive number).', 'ERR_OUT_OF_RANGE');
 }
 
 /** "Wrong space name, expected "l2", "ip", or "cosine"." (Error). */
 export function wrongSpaceNameError(): Error {
-  return withCode(new Error('Wrong space name, expected "l2", "ip", or "cosine".'), 'ERR_INVALID_ARG_VALUE');
+  return codedError('Wrong space name, expected "l2", "ip", or "cosine".', 'ERR_INVALID_ARG_VALUE');
+}
+
+/** fromBuffer's data: any Uint8Array, Node's Buffer included. */
+export function checkBytes(data: unknown): asserts data is Uint8Array {
+  if (!util.types.isUint8Array(data)) throw typeError('data', 'a Uint8Array or a Buffer', data);
+}
+
+/** An optional boolean argument of the hnswkit-only methods, named in the TypeError. */
+export function checkOptionalBoolean(value: unknown, name: string): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw typeError(name, 'a boolean', value);
 }
 
 // ---- ranges ---------------------------------------------------------------------------------------------------
@@ -255,19 +252,19 @@ export function checkK(value: number): void {
   checkIntegerRange(value, 'numNeighbors', 0, Number.MAX_SAFE_INTEGER);
 }
 
+/** The space names, as a table the compiler holds to `SpaceName`: a name added there must be added here. */
+const SPACE_NAMES: Readonly<Record<SpaceName, true>> = { l2: true, ip: true, cosine: true };
+
 /** The space name, checked after its type. */
-export function checkSpaceName(value: string): asserts value is 'l2' | 'ip' | 'cosine' {
-  if (value !== 'l2' && value !== 'ip' && value !== 'cosine') throw wrongSpaceNameError();
+export function checkSpaceName(value: string): asserts value is SpaceName {
+  if (!Object.hasOwn(SPACE_NAMES, value)) throw wrongSpaceNameError();
 }
 
 // ---- vectors --------------------------------------------------------------------------------------------------
 
 function checkVectorLength(length: number, dim: number, lengthWhich: string): void {
   if (length !== dim) {
-    throw withCode(
-      new Error(`Invalid the ${lengthWhich} length (expected ${dim}, but got ${length}).`),
-      'ERR_INVALID_ARG_VALUE',
-    );
+    throw codedError(`Invalid the ${lengthWhich} length (expected ${dim}, but got ${length}).`, 'ERR_INVALID_ARG_VALUE');
   }
 }
 

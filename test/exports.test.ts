@@ -57,7 +57,7 @@ describe('shipped dist/', () => {
     expect(PACKAGE.main).toBe('dist/index.js');
     expect(fs.existsSync(path.join(ROOT, 'dist', 'index.js'))).toBe(true);
     const dts = fs.readFileSync(path.join(ROOT, 'dist', 'index.d.ts'), 'utf8');
-    for (const name of [...CLASSES, 'simdLevel', 'version', 'SearchResult', 'FilterFunction', 'SpaceName', 'InitIndexOptions']) {
+    for (const name of [...CLASSES, 'simdLevel', 'version', 'SearchResult', 'FilterFunction', 'SpaceName', 'InitIndexOptions', 'ErrorCode']) {
       expect(dts).toContain(name);
     }
   });

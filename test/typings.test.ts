@@ -23,6 +23,7 @@ import type {
   AddItemsError,
   AddItemsOptions,
   BatchSearchResult,
+  ErrorCode,
   IndexStats,
   LabelFilterSpec,
   SearchBatchOptions,
@@ -123,7 +124,7 @@ export async function hierarchical(): Promise<string[]> {
   try {
     await new HierarchicalNSW('l2', dim).readIndex('missing.hnsw');
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = (err as { code?: ErrorCode }).code;
     if (code === 'ERR_IO' || code === 'ERR_CORRUPT_INDEX') log.push(code);
   }
   return log;
@@ -280,6 +281,20 @@ describe('typings (dist/*.d.ts)', () => {
   (process.platform === 'win32' ? it.skip : it)('leave node_modules/.bin/tsc to TypeScript 7', () => {
     const bin = fs.realpathSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'));
     expect(bin).toBe(fs.realpathSync(path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')));
+  });
+
+  // docs/design.md: the classes' typings lead to types.d.ts and their base classes alone, never to the internal
+  // modules (native.d.ts, the batch helpers), so those never enter a user's program.
+  it('lead from index.d.ts to the classes, their base classes and types.d.ts only', () => {
+    const seen = new Set<string>();
+    const visit = (name: string): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const text = fs.readFileSync(path.join(ROOT, 'dist', `${name}.d.ts`), 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)\b[^;]*? from '\.\/([\w-]+)'/gm)) visit(m[1]);
+    };
+    visit('index');
+    expect([...seen].sort()).toEqual(['base-index', 'bruteforce-search', 'hierarchical-nsw', 'index', 'spaces', 'types']);
   });
 
   const cases: Array<[CompilerName, EnvironmentName, ModuleName]> = [];

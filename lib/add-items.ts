@@ -1,0 +1,248 @@
+// addItems and addItemsSync of both index classes: the abort signal and onProgress plumbing around the native row
+// loops, the AbortError, and the `insertedLabels` every failure of a started batch carries.
+
+import * as util from 'util';
+import {
+  type Progress,
+  readBoolean,
+  readNumThreads,
+  readOptions,
+  readProgress,
+  readSignal,
+  toFlatVectors,
+  toLabelArray,
+  toOwnedFlatVectors,
+} from './batch-input';
+import { type IndexCore, preparedJob } from './index-core';
+import type { NativeBatchControl } from './native';
+import type { AbortSignalLike, ErrorCode } from './types';
+
+const PROGRESS_INTERVAL_MS = 100;
+const NO_LABELS = new Float64Array(0);
+const CANCELLED: ErrorCode = 'ERR_CANCELLED';
+
+/** Node's AbortError: the same name, code and message, plus the batch's insertedLabels. */
+class AbortError extends Error {
+  readonly code: ErrorCode = 'ABORT_ERR';
+  readonly insertedLabels: Float64Array;
+
+  constructor(reason: unknown, insertedLabels: Float64Array) {
+    super('The operation was aborted', { cause: reason });
+    this.name = 'AbortError';
+    this.insertedLabels = insertedLabels;
+  }
+}
+
+/**
+ * Sets `insertedLabels` on an error object; a thrown primitive, a frozen object or a Proxy stays as it is. A Proxy
+ * is left alone because defining a property on it runs its traps, which may throw or change what it is.
+ */
+function withInsertedLabels(err: unknown, labels: Float64Array): unknown {
+  if (((typeof err === 'object' && err !== null) || typeof err === 'function') && !util.types.isProxy(err)) {
+    try {
+      Object.defineProperty(err, 'insertedLabels', { value: labels, enumerable: true, writable: true, configurable: true });
+    } catch {
+      // Not extensible: the error still says what happened.
+    }
+  }
+  return err;
+}
+
+function insertedLabelsOf(err: unknown): Float64Array {
+  const labels = (err as { insertedLabels?: unknown } | null)?.insertedLabels;
+  return util.types.isFloat64Array(labels) ? labels : NO_LABELS;
+}
+
+function isCancelled(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === CANCELLED;
+}
+
+/** The options of an addItems call as plain values, read before anything else (see readAddOptions). */
+interface AddSettings {
+  numThreads: number;
+  replaceDeleted: boolean;
+  onProgress?: Progress;
+  signal?: AbortSignalLike;
+}
+
+/**
+ * Labels for a batch given none, reserved at once: consecutive from getCurrentCount() (as Python hnswlib's
+ * add_items), or from past the labels an earlier call reserved, skipping any label the index holds. So batches
+ * running at the same time never share a label, and a default label never overwrites an element.
+ */
+function defaultLabels(core: IndexCore, count: number): Float64Array {
+  const labels = new Float64Array(count);
+  core.native.reserveLabels(labels);
+  return labels;
+}
+
+interface AddBatch extends AddSettings {
+  vectors: Float32Array;
+  labels: Float64Array;
+}
+
+/**
+ * Reads every option once, before the vectors are checked or copied: a getter runs JS, which could otherwise
+ * rewrite or detach vectors that were already checked.
+ */
+function readAddOptions(core: IndexCore, options: unknown): AddSettings {
+  const settings = readOptions(options);
+  return {
+    numThreads: readNumThreads(settings),
+    replaceDeleted: core.graph ? readBoolean(settings, 'replaceDeleted') : false,
+    onProgress: readProgress(settings),
+    signal: readSignal(settings),
+  };
+}
+
+function prepareAdd(core: IndexCore, settings: AddSettings, flat: { data: Float32Array; count: number }, labels: unknown): AddBatch {
+  const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
+  const batch: AddBatch = { ...settings, vectors: flat.data, labels: NO_LABELS };
+  core.ready();
+  if (batch.signal?.aborted) throw new AbortError(batch.signal.reason, NO_LABELS);
+  batch.labels = given ?? defaultLabels(core, flat.count);
+  return batch;
+}
+
+/** The final onProgress(total, total) of a successful batch; if it throws, every label is in the index. */
+function reportDone(batch: AddBatch): Float64Array {
+  if (batch.onProgress) {
+    try {
+      batch.onProgress(batch.labels.length, batch.labels.length);
+    } catch (err) {
+      throw withInsertedLabels(err, batch.labels);
+    }
+  }
+  return batch.labels;
+}
+
+/**
+ * The abort listener of a batch: stops the rows through `control` and remembers that it was called, since a
+ * signal-like object may call it without ever setting `aborted`.
+ */
+class AbortWatch {
+  fired = false;
+
+  constructor(private readonly control: NativeBatchControl) {}
+
+  readonly listener = (): void => {
+    this.fired = true;
+    Atomics.store(this.control, 0, 1n);
+  };
+}
+
+/** A cancelled native batch becomes the AbortError when the signal asked for it. */
+function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefined): unknown {
+  if (isCancelled(err) && (abort?.fired || batch.signal?.aborted)) {
+    return new AbortError(batch.signal?.reason, insertedLabelsOf(err));
+  }
+  return err;
+}
+
+/**
+ * addItems: rows on native threads off the JS thread. The abort listener and the progress poll both talk to the
+ * rows through one shared BigInt64Array (see NativeBatchControl).
+ */
+export function addItems(core: IndexCore, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
+  return preparedJob(core, 'holdAddItems', async (started) => {
+    const settings = readAddOptions(core, options);
+    const batch = prepareAdd(core, settings, await toOwnedFlatVectors(vectors, core.dim, 'vectors', 'addItems'), labels);
+    const { signal, onProgress } = batch;
+    const total = batch.labels.length;
+    const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+    const stop = (): void => {
+      Atomics.store(control, 0, 1n);
+    };
+    const abort = new AbortWatch(control);
+    let callbackFailure: { error: unknown } | undefined;
+    // Only counts that moved are reported; 0 (rows not started yet) never is.
+    let reported = 0;
+    const poll =
+      onProgress &&
+      setInterval(() => {
+        const done = Number(Atomics.load(control, 1));
+        if (callbackFailure || done >= total || done === reported) return;
+        reported = done;
+        try {
+          onProgress(done, total);
+        } catch (error) {
+          callbackFailure = { error };
+          stop();
+        }
+      }, PROGRESS_INTERVAL_MS);
+    // The job keeps the process alive; the poll alone should not.
+    poll?.unref();
+    const cleanup = (): void => {
+      if (poll) clearInterval(poll);
+      signal?.removeEventListener?.('abort', abort.listener);
+    };
+    let job: Promise<void>;
+    try {
+      // Inside the try: a signal-like object may call the listener, or throw, right here.
+      signal?.addEventListener('abort', abort.listener);
+      job = core.native.addItems(batch.vectors, batch.labels, {
+        numThreads: batch.numThreads,
+        replaceDeleted: batch.replaceDeleted,
+        control,
+        owned: true,
+      });
+      started();
+    } catch (err) {
+      cleanup();
+      throw err;
+    }
+    return job.then(
+      () => {
+        cleanup();
+        if (callbackFailure) throw withInsertedLabels(callbackFailure.error, batch.labels);
+        return reportDone(batch);
+      },
+      (err: unknown) => {
+        cleanup();
+        if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
+        throw batchFailure(err, batch, abort);
+      },
+    );
+  });
+}
+
+/**
+ * addItemsSync: the same rows on native threads while the JS thread waits (and, with onProgress, reports). The
+ * binding calls a wrapper of onProgress, not onProgress itself: what onProgress throws is kept here and the binding
+ * sees an Error of this module's own, so the binding only ever annotates (and so touches) an object made here.
+ */
+export function addItemsSync(core: IndexCore, vectors: unknown, labels: unknown, options: unknown): Float64Array {
+  const settings = readAddOptions(core, options);
+  const batch = prepareAdd(core, settings, toFlatVectors(vectors, core.dim, 'vectors'), labels);
+  const { signal, onProgress } = batch;
+  // Only JS run during the call can abort the signal meanwhile: onProgress, or a signal-like object calling the
+  // listener as it is added.
+  const control = signal ? new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT)) : undefined;
+  const abort = control ? new AbortWatch(control) : undefined;
+  let callbackFailure: { error: unknown } | undefined;
+  const report =
+    onProgress &&
+    ((done: number, total: number): void => {
+      try {
+        onProgress(done, total);
+      } catch (error) {
+        callbackFailure = { error };
+        throw new Error('onProgress threw');
+      }
+    });
+  try {
+    if (abort) signal?.addEventListener('abort', abort.listener);
+    core.native.addItemsSync(batch.vectors, batch.labels, {
+      numThreads: batch.numThreads,
+      replaceDeleted: batch.replaceDeleted,
+      control,
+      onProgress: report,
+    });
+  } catch (err) {
+    if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
+    throw batchFailure(err, batch, abort);
+  } finally {
+    if (abort) signal?.removeEventListener?.('abort', abort.listener);
+  }
+  return reportDone(batch);
+}

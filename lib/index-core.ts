@@ -1,0 +1,180 @@
+// The state behind one index object, and the argument readers and job plumbing both index classes share. The
+// classes' typings never name this file (see base-index.ts), so its native types stay out of users' programs.
+
+import { type NativeBruteforceSearch, type NativeHierarchicalNSW, type NativeIndex, native } from './native';
+import { HitBuffer, searchResult } from './single-search';
+import type { FilterFunction, SearchResult, SpaceName } from './types';
+import {
+  type VectorInput,
+  checkArgCount,
+  checkDimensions,
+  checkFilename,
+  checkK,
+  checkLabel,
+  checkMinArgCount,
+  checkNumberArg,
+  checkOptionalFunctionArg,
+  checkSpaceName,
+  checkStringArg,
+  checkUint32,
+  checkVectorArg,
+  notInitializedError,
+  toFloat32Query,
+} from './validate';
+
+/** The native index types, by the name of the public class each one backs. */
+interface NativeByClass {
+  HierarchicalNSW: NativeHierarchicalNSW;
+  BruteforceSearch: NativeBruteforceSearch;
+}
+
+/** The addon's constructors of those types. */
+const NATIVE_CLASSES: { [C in keyof NativeByClass]: new (space: SpaceName, dim: number) => NativeByClass[C] } = native;
+
+/**
+ * One index object's state: its native index, the dimension it was made with, its hit buffer, and whether the
+ * native index is known to exist. The public object (a subclass of IndexBase) and its base class both hold it.
+ */
+export class IndexCore<N extends NativeIndex = NativeIndex> {
+  readonly native: N;
+  readonly dim: number;
+  /** Whether `replaceDeleted` and `ef` mean anything (HierarchicalNSW) or are ignored (BruteforceSearch). */
+  readonly graph: boolean;
+  readonly hits = new HitBuffer();
+  #initialized = false;
+
+  private constructor(index: N, dim: number, graph: boolean) {
+    this.native = index;
+    this.dim = dim;
+    this.graph = graph;
+  }
+
+  /**
+   * Checks a constructor's `(spaceName, numDimensions)` in hnswlib-node's order (the count, both types, the space
+   * name, then the dimension's range) and makes the native index behind the public class `className`.
+   */
+  static create<C extends keyof NativeByClass>(className: C, args: unknown[]): IndexCore<NativeByClass[C]> {
+    checkArgCount(args.length, 2);
+    const [spaceName, numDimensions] = args;
+    checkStringArg(spaceName, 'first');
+    checkNumberArg(numDimensions, 'second');
+    checkSpaceName(spaceName);
+    checkDimensions(numDimensions);
+    const Native = NATIVE_CLASSES[className];
+    return new IndexCore(new Native(spaceName, numDimensions), numDimensions, className === 'HierarchicalNSW');
+  }
+
+  /** The native index, or hnswlib-node's not-initialized Error before `initIndex` or a read. */
+  ready(): N {
+    // Once initialised, a native index stays so (a failed load or initIndex keeps the previous index), which spares
+    // searchKnn a native call per query.
+    if (!this.#initialized) {
+      if (!this.native.isInitialized()) throw notInitializedError();
+      this.#initialized = true;
+    }
+    return this.native;
+  }
+
+  /**
+   * searchKnn after its arguments are read and the index is known to exist: converts the query, takes the hit
+   * buffer, runs `search` (the class's native call) and shapes `{ distances, neighbors }`.
+   */
+  searchOne(
+    queryPoint: VectorInput,
+    k: number,
+    search: (query: Float32Array, out: Float64Array) => number,
+  ): SearchResult {
+    const query = toFloat32Query(queryPoint, this.dim);
+    const out = this.hits.take(k, query, this.native);
+    return searchResult(search(query, out), out, query);
+  }
+}
+
+/**
+ * The `(vector, number, optional third)` of HierarchicalNSW's addPoint and both searchKnn: the count (2 or 3), then
+ * the first two types. The caller checks the third argument's type, then the number's range, in that order.
+ */
+export function readVectorCall(args: unknown[]): [VectorInput, number, unknown] {
+  checkMinArgCount(args.length, 2, '2-3');
+  const [vector, value, third] = args;
+  checkVectorArg(vector, 'first');
+  checkNumberArg(value, 'second');
+  return [vector, value, third];
+}
+
+/** searchKnn's `(queryPoint, numNeighbors, filter?)`, checked in hnswlib-node's order; k's range last. */
+export function readSearchArgs(args: unknown[]): [VectorInput, number, FilterFunction | undefined] {
+  const [queryPoint, numNeighbors, filter] = readVectorCall(args);
+  checkOptionalFunctionArg(filter, 'third');
+  checkK(numNeighbors);
+  return [queryPoint, numNeighbors, filter as FilterFunction | undefined];
+}
+
+/** A method's only argument, a count-like integer (`maxElements`, `ef`, ...): the count, the type, the range. */
+export function readUint32Arg(args: unknown[], name: string): number {
+  checkArgCount(args.length, 1);
+  const [value] = args;
+  checkNumberArg(value, 'first');
+  checkUint32(value, name);
+  return value;
+}
+
+/** A method's only argument, a label: the count, the type, then the range. */
+export function readLabelArg(args: unknown[]): number {
+  checkArgCount(args.length, 1);
+  const [label] = args;
+  checkNumberArg(label, 'first');
+  checkLabel(label);
+  return label;
+}
+
+/** A method's only argument, a file name: the count, then the type. */
+export function readFilenameArg(args: unknown[]): string {
+  checkArgCount(args.length, 1);
+  const [filename] = args;
+  checkStringArg(filename, 'first');
+  return filename;
+}
+
+/** Runs `start`, turning a synchronous throw into a rejection: a Promise form never throws. */
+export function attempt<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/**
+ * readIndex and writeIndex after their arguments' count and type: the file name's content is checked as part of the
+ * Promise (a NUL rejects), and the Promise resolves to `true` as hnswlib-node's does.
+ */
+export function fileJob(filename: string, run: (filename: string) => Promise<void>): Promise<boolean> {
+  return attempt(() => {
+    checkFilename(filename);
+    return run(filename);
+  }).then(() => true);
+}
+
+/**
+ * Runs a Promise method whose input is copied over several event-loop turns before its native job starts. The
+ * index counts it as a job in flight from the call on, so `resizeIndex` and the like fail fast meanwhile, exactly
+ * as once the job runs; `start` receives the function that hands the count over to the native job.
+ */
+export function preparedJob<T>(
+  core: IndexCore,
+  method: 'holdAddItems' | 'holdSearchKnnBatch',
+  start: (started: () => void) => Promise<T>,
+): Promise<T> {
+  return attempt(() => {
+    core.native[method]();
+    let held = true;
+    const release = (): void => {
+      if (held) {
+        held = false;
+        core.native.releaseJob();
+      }
+    };
+    return start(release).finally(release);
+  });
+}

@@ -1,0 +1,87 @@
+// searchKnnBatch and searchKnnBatchSync of both index classes: k and the options read first, then the queries, and
+// the result arrays allocated here in JS, where a failed allocation is an error to report.
+
+import { constants as bufferConstants } from 'buffer';
+import { readNumThreads, readOptions, toFlatVectors, toNativeFilter, toOwnedFlatVectors } from './batch-input';
+import { type IndexCore, preparedJob } from './index-core';
+import type { NativeLabelFilter, NativeSearchOptions } from './native';
+import type { BatchSearchResult } from './types';
+import { UINT32_MAX, checkIntegerRange, outOfMemoryError, rangeError, typeError } from './validate';
+
+/** The longest typed array this Node makes (2^32 in Node 20), so the bound on count * k result slots. */
+const MAX_RESULT_SLOTS = bufferConstants.MAX_LENGTH;
+
+/** k and the options of a searchKnnBatch call as plain values, read before the queries (see add-items.ts, readAddOptions). */
+interface SearchSettings {
+  k: number;
+  numThreads: number;
+  ef?: number;
+  filter?: NativeLabelFilter;
+}
+
+function readSearchOptions(core: IndexCore, k: unknown, options: unknown): SearchSettings {
+  if (typeof k !== 'number') throw typeError('k', 'a number', k);
+  checkIntegerRange(k, 'k', 1, Number.MAX_SAFE_INTEGER);
+  const settings = readOptions(options);
+  const numThreads = readNumThreads(settings);
+  let ef: number | undefined;
+  // Read once: a getter could answer differently on every read.
+  const givenEf = core.graph ? settings.ef : undefined;
+  if (givenEf !== undefined) {
+    if (typeof givenEf !== 'number') throw typeError('ef', 'a number', givenEf);
+    checkIntegerRange(givenEf, 'ef', 0, UINT32_MAX);
+    // The beam is max(ef, k) and k >= 1, so ef 0 searches as ef 1 would; the native 0 means "the index's ef".
+    ef = Math.max(givenEf, 1);
+  }
+  const filter = toNativeFilter(settings.filter);
+  return { k, numThreads, ef, filter };
+}
+
+/**
+ * The native call's arguments, with the result arrays. They are made here, in JS, where a failed allocation is a
+ * RangeError to report rather than a fatal error of the runtime, and sized by what a search can return: rows of
+ * min(k, element count) slots (at least 1), since no row holds more hits than the index holds elements.
+ */
+function prepareSearch(
+  core: IndexCore,
+  settings: SearchSettings,
+  flat: { data: Float32Array; count: number },
+): { queries: Float32Array; k: number; options: NativeSearchOptions } {
+  const { k, numThreads, ef, filter } = settings;
+  const rows = flat.count;
+  if (rows > 0 && k * rows > MAX_RESULT_SLOTS) {
+    const most = Math.floor(MAX_RESULT_SLOTS / rows);
+    throw rangeError('k', `an integer between 1 and ${most} for ${rows} queries`, k);
+  }
+  const index = core.ready();
+  const stride = Math.max(1, Math.min(k, index.getCurrentCount()));
+  const slots = rows * stride;
+  let out: NativeSearchOptions['out'];
+  try {
+    out = { labels: new Float64Array(slots), distances: new Float32Array(slots), found: new Uint32Array(rows) };
+  } catch {
+    const bytes = slots * (Float64Array.BYTES_PER_ELEMENT + Float32Array.BYTES_PER_ELEMENT) + rows * Uint32Array.BYTES_PER_ELEMENT;
+    throw outOfMemoryError(
+      'k',
+      `small enough that the results fit in memory (${rows} queries × ${stride} slots: ${bytes} bytes could not be allocated)`,
+      k,
+    );
+  }
+  return { queries: flat.data, k, options: { numThreads, ef, filter, stride, out } };
+}
+
+export function searchKnnBatch(core: IndexCore, queries: unknown, k: unknown, options: unknown): Promise<BatchSearchResult> {
+  return preparedJob(core, 'holdSearchKnnBatch', async (started) => {
+    const settings = readSearchOptions(core, k, options);
+    const search = prepareSearch(core, settings, await toOwnedFlatVectors(queries, core.dim, 'queries', 'searchKnnBatch'));
+    const job = core.native.searchKnnBatch(search.queries, search.k, { ...search.options, owned: true });
+    started();
+    return job;
+  });
+}
+
+export function searchKnnBatchSync(core: IndexCore, queries: unknown, k: unknown, options: unknown): BatchSearchResult {
+  const settings = readSearchOptions(core, k, options);
+  const search = prepareSearch(core, settings, toFlatVectors(queries, core.dim, 'queries'));
+  return core.native.searchKnnBatchSync(search.queries, search.k, search.options);
+}

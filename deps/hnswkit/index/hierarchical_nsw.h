@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -124,7 +125,8 @@ class HierarchicalNsw {
   friend struct HnswCodec;  // io/hnsw_file.cc reads and rebuilds the raw structure
 
 
-  // Record accessors (see the layout above).
+  // Record accessors (see the layout above). The ones a search calls per element are defined inline below the
+  // class, so every translation unit of the index inlines them.
   char* record(std::uint32_t id) const {
     return const_cast<char*>(level0_.data()) + static_cast<std::size_t>(id) * record_bytes_;
   }
@@ -241,5 +243,55 @@ class HierarchicalNsw {
   mutable std::shared_mutex structure_mutex_;
   mutable WriteGate write_gate_;
 };
+
+// ---- record accessors, inline: searches call them for every element they reach ---------------------------------
+
+inline std::uint8_t* HierarchicalNsw::link_header(std::uint32_t id, int level) const {
+  if (level == 0) return reinterpret_cast<std::uint8_t*>(record(id));
+  return upper_[id] + static_cast<std::size_t>(level - 1) * upper_block_bytes_;
+}
+
+// The label sits at label_offset_ = 4 + 8*m + 4*dim, a multiple of 4 but not always of 8, and a 64-bit atomic access
+// there is not allowed (it may tear across a cache line, or not be lock-free). So it is read and written as two
+// 32-bit atomic halves, in host order like the record's other fields. Searches read labels without locks, and a
+// slot that replace_deleted renews changes its label while a search that admitted the element before its deletion
+// may still read it; two halves alone could then give half of each label. A seqlock closes that: set_label makes
+// label_seq_ odd, writes both halves with release stores and makes it even again; label_of loads the sequence
+// (acquire), both halves (acquire, so the second load of the sequence cannot move before them) and the sequence
+// again, and retries if it was odd or changed. A reader that saw any half of a new label has synchronised with
+// its writer's odd store, so the second load tells it. On x86-64 all of this is plain MOVs; the writers, one
+// insert or reuse at a time per index, take label_write_lock_ for four stores.
+inline bool HierarchicalNsw::try_label_of(std::uint32_t id, std::uint64_t& label) const {
+  const std::uint32_t* halves = reinterpret_cast<const std::uint32_t*>(record(id) + label_offset_);
+  const std::uint32_t seq = label_seq_.load(std::memory_order_acquire);
+  std::uint32_t words[2];
+#if defined(__GNUC__) || defined(__clang__)
+  words[0] = __atomic_load_n(halves, __ATOMIC_ACQUIRE);
+  words[1] = __atomic_load_n(halves + 1, __ATOMIC_ACQUIRE);
+#else
+  words[0] = static_cast<const volatile std::uint32_t*>(halves)[0];
+  words[1] = static_cast<const volatile std::uint32_t*>(halves)[1];
+#endif
+  if ((seq & 1u) != 0 || label_seq_.load(std::memory_order_relaxed) != seq) return false;
+  std::memcpy(&label, words, sizeof(label));
+  return true;
+}
+
+inline bool HierarchicalNsw::deleted_flag(std::uint32_t id) const {
+  const std::uint8_t* flags = reinterpret_cast<const std::uint8_t*>(record(id)) + 2;
+#if defined(__GNUC__) || defined(__clang__)
+  return (__atomic_load_n(flags, __ATOMIC_ACQUIRE) & 1u) != 0;
+#else
+  return (*reinterpret_cast<const volatile std::uint8_t*>(flags) & 1u) != 0;
+#endif
+}
+
+inline int HierarchicalNsw::level_of(std::uint32_t id) const {
+#if defined(__GNUC__) || defined(__clang__)
+  return __atomic_load_n(&levels_[id], __ATOMIC_ACQUIRE);
+#else
+  return *static_cast<const volatile std::int32_t*>(&levels_[id]);
+#endif
+}
 
 }  // namespace hnswkit

@@ -157,49 +157,39 @@ void HierarchicalNsw::resize(std::size_t new_max_elements) {
   reallocate(new_max_elements);
 }
 
+// ---- labels and tombstones ----------------------------------------------------------------------------------
+
 void HierarchicalNsw::map_label(std::uint64_t label, std::uint32_t id) {
   label_to_id_[label] = id;
-  const std::uint64_t end = label == std::numeric_limits<std::uint64_t>::max() ? label : label + 1;
-  label_end_ = std::max(label_end_, end);
+  default_labels_.note_held(label);
 }
 
 void HierarchicalNsw::reserve_default_labels(std::size_t n, std::uint64_t* out) {
   std::lock_guard<std::mutex> lock(labels_mutex_);
-  std::uint64_t next = std::max(reserved_end_, static_cast<std::uint64_t>(count_.load()));
-  for (std::size_t i = 0; i < n; ++i) {
-    // Above label_end_ nothing is taken, so the usual case (default labels only) never looks anything up.
-    while (next < label_end_ && label_to_id_.count(next) != 0) ++next;
-    out[i] = next++;
-  }
-  reserved_end_ = std::max(reserved_end_, next);
+  default_labels_.reserve(count_.load(), n, out, [&](std::uint64_t label) { return label_to_id_.count(label) != 0; });
 }
 
-void HierarchicalNsw::mark_deleted(std::uint64_t label) {
+void HierarchicalNsw::mark_deleted(std::uint64_t label) { change_deleted(label, true); }
+void HierarchicalNsw::unmark_deleted(std::uint64_t label) { change_deleted(label, false); }
+
+void HierarchicalNsw::change_deleted(std::uint64_t label, bool deleted) {
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
   std::shared_lock<WriteGate> gate(write_gate_);
   std::lock_guard<std::mutex> lock(labels_mutex_);
   auto it = label_to_id_.find(label);
   if (it == label_to_id_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
   const std::uint32_t id = it->second;
-  if (deleted_flag(id)) {
-    throw Error(ErrorCode::kAlreadyDeleted, "The requested to delete element is already deleted");
-  }
-  set_deleted_flag(id, true);
-  deleted_count_.fetch_add(1, std::memory_order_relaxed);
-  if (allow_replace_deleted_) free_slots_.push_back(id);
-}
-
-void HierarchicalNsw::unmark_deleted(std::uint64_t label) {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  std::shared_lock<WriteGate> gate(write_gate_);
-  std::lock_guard<std::mutex> lock(labels_mutex_);
-  auto it = label_to_id_.find(label);
-  if (it == label_to_id_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
-  const std::uint32_t id = it->second;
-  if (!deleted_flag(id)) {
+  if (deleted_flag(id) == deleted) {
+    if (deleted) throw Error(ErrorCode::kAlreadyDeleted, "The requested to delete element is already deleted");
     throw Error(ErrorCode::kNotDeleted, "The requested to undelete element is not deleted");
   }
-  set_deleted_flag(id, false);
+  set_deleted_flag(id, deleted);
+  if (deleted) {
+    deleted_count_.fetch_add(1, std::memory_order_relaxed);
+    if (allow_replace_deleted_) free_slots_.push_back(id);
+    return;
+  }
+  // Release, pairing with the searches' acquire load of the count (search_base_for_query).
   deleted_count_.fetch_sub(1, std::memory_order_release);
   if (allow_replace_deleted_) {
     auto slot = std::find(free_slots_.begin(), free_slots_.end(), id);

@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "index/default_labels.h"
 #include "index/search_scratch.h"
 #include "index/search_types.h"
 #include "index/visited_pool.h"
@@ -152,7 +153,9 @@ class HierarchicalNsw {
   int random_level();
   // Links a new element whose record (vector, label, zeroed links) add() has written, at the given top level.
   void insert_new(std::uint32_t id, int level);
-  // label_to_id_[label] = id, keeping label_end_; labels_mutex_ held.
+  // Tombstones or revives label (mark_deleted, unmark_deleted).
+  void change_deleted(std::uint64_t label, bool deleted);
+  // label_to_id_[label] = id, noting the label in default_labels_; labels_mutex_ held.
   void map_label(std::uint64_t label, std::uint32_t id);
   void update_existing(std::uint32_t id, const float* prepared);
   // Replaces a live element's vector in place while searches may be reading it (see the .cc file).
@@ -219,12 +222,11 @@ class HierarchicalNsw {
   mutable std::mutex entry_mutex_;
   std::atomic<std::uint32_t> entry_{kNoEntry};
 
-  // Guards label_to_id_, free_slots_, the label bounds below and, with them, every change of an element's deleted
+  // Guards label_to_id_, free_slots_, default_labels_ and, with them, every change of an element's deleted
   // flag and of deleted_count_, so the two always agree.
   mutable std::mutex labels_mutex_;
   std::unordered_map<std::uint64_t, std::uint32_t> label_to_id_;
-  std::uint64_t label_end_ = 0;     // above every label ever mapped (saturating at 2^64-1)
-  std::uint64_t reserved_end_ = 0;  // one past the last default label reserved
+  DefaultLabels default_labels_;
   std::vector<std::uint32_t> free_slots_;  // deleted ids that a replace_deleted add may reuse
   static constexpr std::size_t kLabelStripes = 1024;
   std::unique_ptr<std::mutex[]> label_stripes_;  // serialise adds of one label

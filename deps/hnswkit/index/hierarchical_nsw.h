@@ -54,6 +54,12 @@ struct SearchStats {
   std::uint64_t visited_nodes = 0;
 };
 
+// What one beam search did, for SearchStats.
+struct BeamWork {
+  std::uint64_t expanded = 0;
+  std::uint64_t evaluations = 0;
+};
+
 class HierarchicalNsw {
  public:
   static constexpr std::size_t kMaxM = 10000;  // link counts are u16 and level 0 holds 2*m
@@ -172,6 +178,13 @@ class HierarchicalNsw {
   template <typename IdAt, typename Visit>
   void for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const;
 
+  // Alg. 2's loop, the one step both searches share (hierarchical_nsw_search.cc): expands the closest candidate
+  // of scratch.candidates on `level` until scratch.found holds ef elements none farther than the closest left.
+  // The caller seeds both heaps and marks the seeds visited; admit(id) says whether a reached element may enter
+  // found (it is walked through either way). Returns the elements expanded and the distances computed.
+  template <typename Admit>
+  BeamWork beam_search(const float* query, std::size_t ef, int level, VisitedList& visited, SearchScratch& scratch,
+                       Admit&& admit) const;
   // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
   std::vector<Candidate> search_layer(const float* query, const std::vector<Candidate>& seeds, std::size_t ef,
                                       int level, std::uint32_t exclude) const;

@@ -89,37 +89,56 @@ Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entr
   return best;
 }
 
+// Both searches spend their time here, so both get the same memory handling: the visited tags and vectors as
+// above, and the link list of whichever candidate is now closest, which is the one expanded next unless a closer
+// one turns up first. admit is a lambda the compiler inlines; for construction it is a constant true.
+template <typename Admit>
+BeamWork HierarchicalNsw::beam_search(const float* query, std::size_t ef, int level, VisitedList& visited,
+                                      SearchScratch& scratch, Admit&& admit) const {
+  CandidateHeap<true>& candidates = scratch.candidates;
+  CandidateHeap<false>& found = scratch.found;
+  std::vector<std::uint32_t>& fresh = scratch.fresh;
+  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
+  BeamWork work;
+  while (!candidates.empty()) {
+    const Candidate current = candidates.top();
+    if (found.size() >= ef && current.first > found.top().first) break;
+    candidates.pop();
+    ++work.expanded;
+
+    const std::size_t count = take_unvisited(link_header(current.second, level), visited, fresh);
+    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
+      if (found.size() < ef || d < found.top().first) {
+        candidates.push({d, next});
+        prefetch(link_header(candidates.top().second, level));
+        if (admit(next)) {
+          found.push({d, next});
+          if (found.size() > ef) found.pop();
+        }
+      }
+    });
+    work.evaluations += count;
+  }
+  return work;
+}
+
 std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const std::vector<Candidate>& seeds,
                                                      std::size_t ef, int level, std::uint32_t exclude) const {
   VisitedPool::Lease visited = visited_->acquire();
   ScratchLease scratch;
   CandidateHeap<true>& candidates = scratch->candidates;
   CandidateHeap<false>& found = scratch->found;
-  std::vector<std::uint32_t>& fresh = scratch->fresh;
-  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
 
   for (const Candidate& seed : seeds) {
     if (visited->test_and_mark(seed.second)) continue;
     candidates.push(seed);
     if (seed.second != exclude) found.push(seed);
   }
+  // Marked visited, the element being linked is never reached through a link, so it cannot enter its own result.
   if (exclude != kNoEntry) visited->mark(exclude);
   while (found.size() > ef) found.pop();
 
-  while (!candidates.empty()) {
-    const Candidate current = candidates.top();
-    if (found.size() >= ef && current.first > found.top().first) break;
-    candidates.pop();
-
-    const std::size_t count = take_unvisited(link_header(current.second, level), *visited, fresh);
-    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
-      if (found.size() < ef || d < found.top().first) {
-        candidates.push({d, next});
-        found.push({d, next});
-        if (found.size() > ef) found.pop();
-      }
-    });
-  }
+  beam_search(query, ef, level, *visited, *scratch, [](std::uint32_t) { return true; });
 
   std::vector<Candidate> result;
   found.drain_sorted(result);
@@ -130,10 +149,6 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
                                             const LabelFilter* filter, SearchStats* stats,
                                             SearchScratch& scratch) const {
   VisitedPool::Lease visited = visited_->acquire();
-  CandidateHeap<true>& candidates = scratch.candidates;
-  CandidateHeap<false>& found = scratch.found;
-  std::vector<std::uint32_t>& fresh = scratch.fresh;
-  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
   // Acquire, pairing with the release decrements: a search that sees no element deleted also sees the labels and
   // vectors the slots got before their flags were cleared.
   const bool any_deleted = deleted_count_.load(std::memory_order_acquire) != 0;
@@ -142,38 +157,18 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
     return filter == nullptr || filter->allowed(label_of(id));
   };
 
-  std::uint64_t evaluations = 0;
-  std::uint64_t expanded = 0;
   visited->mark(entry.second);
-  candidates.push(entry);
-  if (admissible(entry.second)) found.push(entry);
+  scratch.candidates.push(entry);
+  if (admissible(entry.second)) scratch.found.push(entry);
   // Deleted and filtered-out elements are still walked through (they keep the graph connected) but never enter
   // `found`; so the search cannot stop just because `found` is short, only once it is full and nothing closer is
   // left to expand.
-  while (!candidates.empty()) {
-    const Candidate current = candidates.top();
-    if (found.size() >= ef && current.first > found.top().first) break;
-    candidates.pop();
-    ++expanded;
-
-    const std::size_t count = take_unvisited(link_header(current.second, 0), *visited, fresh);
-    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
-      if (found.size() < ef || d < found.top().first) {
-        candidates.push({d, next});
-        prefetch(link_header(candidates.top().second, 0));
-        if (admissible(next)) {
-          found.push({d, next});
-          if (found.size() > ef) found.pop();
-        }
-      }
-    });
-    evaluations += count;
-  }
+  const BeamWork work = beam_search(query, ef, 0, *visited, scratch, admissible);
   if (stats != nullptr) {
-    stats->distance_evaluations += evaluations;
-    stats->visited_nodes += expanded;
+    stats->distance_evaluations += work.evaluations;
+    stats->visited_nodes += work.expanded;
   }
-  found.drain_sorted(scratch.result);
+  scratch.found.drain_sorted(scratch.result);
 }
 
 SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const LabelFilter* filter,

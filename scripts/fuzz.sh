@@ -26,7 +26,8 @@ flags="-g -O1 -std=c++17 -fsanitize=fuzzer-no-link,address,undefined -fno-saniti
 src=deps/hnswkit
 objects=""
 for f in util/error.cc space/space.cc space/dispatch.cc space/kernels_scalar.cc space/kernels_sse.cc \
-         index/hierarchical_nsw.cc index/hnsw_stats.cc index/brute_force.cc io/byte_io.cc io/hnsw_file.cc io/brute_force_file.cc; do
+         index/hierarchical_nsw.cc index/hierarchical_nsw_search.cc index/hierarchical_nsw_insert.cc index/hnsw_stats.cc \
+         index/brute_force.cc io/byte_io.cc io/hnsw_file.cc io/brute_force_file.cc; do
   o="$out/objects/$(echo "$f" | tr / _).o"
   $CXX $flags -c "$src/$f" -o "$o"
   objects="$objects $o"

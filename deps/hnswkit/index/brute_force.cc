@@ -69,19 +69,12 @@ void BruteForce::add(const float* vector, std::uint64_t label) {
 
 void BruteForce::map_label(std::uint64_t label, std::size_t slot) {
   label_to_slot_[label] = slot;
-  const std::uint64_t end = label == std::numeric_limits<std::uint64_t>::max() ? label : label + 1;
-  label_end_ = std::max(label_end_, end);
+  default_labels_.note_held(label);
 }
 
 void BruteForce::reserve_default_labels(std::size_t n, std::uint64_t* out) {
   std::unique_lock<std::shared_mutex> lock(mutex_);
-  std::uint64_t next = std::max(reserved_end_, static_cast<std::uint64_t>(count_));
-  for (std::size_t i = 0; i < n; ++i) {
-    // Above label_end_ nothing is taken, so the usual case (default labels only) never looks anything up.
-    while (next < label_end_ && label_to_slot_.count(next) != 0) ++next;
-    out[i] = next++;
-  }
-  reserved_end_ = std::max(reserved_end_, next);
+  default_labels_.reserve(count_, n, out, [&](std::uint64_t label) { return label_to_slot_.count(label) != 0; });
 }
 
 bool BruteForce::remove(std::uint64_t label) {

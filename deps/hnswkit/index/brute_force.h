@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "index/default_labels.h"
 #include "index/search_types.h"
 #include "space/space.h"
 #include "util/calloc_array.h"
@@ -58,7 +59,7 @@ class BruteForce {
   }
   std::uint64_t label_at(std::size_t slot) const;
   void set_label_at(std::size_t slot, std::uint64_t label);
-  void map_label(std::uint64_t label, std::size_t slot);  // label_to_slot_[label] = slot, keeping label_end_
+  void map_label(std::uint64_t label, std::size_t slot);  // label_to_slot_[label] = slot, noted in default_labels_
 
   Space space_;
   std::size_t slot_bytes_;  // 4*dim + 8
@@ -66,8 +67,7 @@ class BruteForce {
   std::size_t count_ = 0;
   CallocArray<char> slots_;  // capacity_ * slot_bytes_, committed as slots are used
   std::unordered_map<std::uint64_t, std::size_t> label_to_slot_;
-  std::uint64_t label_end_ = 0;     // above every label ever stored (saturating at 2^64-1)
-  std::uint64_t reserved_end_ = 0;  // one past the last default label reserved
+  DefaultLabels default_labels_;
   mutable std::shared_mutex mutex_;
 };
 

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -27,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "index/default_labels.h"
 #include "index/search_scratch.h"
 #include "index/search_types.h"
 #include "index/visited_pool.h"
@@ -50,6 +52,12 @@ struct SearchStats {
   std::uint64_t searches = 0;
   std::uint64_t distance_evaluations = 0;
   std::uint64_t visited_nodes = 0;
+};
+
+// What one beam search did, for SearchStats.
+struct BeamWork {
+  std::uint64_t expanded = 0;
+  std::uint64_t evaluations = 0;
 };
 
 class HierarchicalNsw {
@@ -124,7 +132,8 @@ class HierarchicalNsw {
   friend struct HnswCodec;  // io/hnsw_file.cc reads and rebuilds the raw structure
 
 
-  // Record accessors (see the layout above).
+  // Record accessors (see the layout above). The ones a search calls per element are defined inline below the
+  // class, so every translation unit of the index inlines them.
   char* record(std::uint32_t id) const {
     return const_cast<char*>(level0_.data()) + static_cast<std::size_t>(id) * record_bytes_;
   }
@@ -150,7 +159,9 @@ class HierarchicalNsw {
   int random_level();
   // Links a new element whose record (vector, label, zeroed links) add() has written, at the given top level.
   void insert_new(std::uint32_t id, int level);
-  // label_to_id_[label] = id, keeping label_end_; labels_mutex_ held.
+  // Tombstones or revives label (mark_deleted, unmark_deleted).
+  void change_deleted(std::uint64_t label, bool deleted);
+  // label_to_id_[label] = id, noting the label in default_labels_; labels_mutex_ held.
   void map_label(std::uint64_t label, std::uint32_t id);
   void update_existing(std::uint32_t id, const float* prepared);
   // Replaces a live element's vector in place while searches may be reading it (see the .cc file).
@@ -167,6 +178,13 @@ class HierarchicalNsw {
   template <typename IdAt, typename Visit>
   void for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const;
 
+  // Alg. 2's loop, the one step both searches share (hierarchical_nsw_search.cc): expands the closest candidate
+  // of scratch.candidates on `level` until scratch.found holds ef elements none farther than the closest left.
+  // The caller seeds both heaps and marks the seeds visited; admit(id) says whether a reached element may enter
+  // found (it is walked through either way). Returns the elements expanded and the distances computed.
+  template <typename Admit>
+  BeamWork beam_search(const float* query, std::size_t ef, int level, VisitedList& visited, SearchScratch& scratch,
+                       Admit&& admit) const;
   // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
   std::vector<Candidate> search_layer(const float* query, const std::vector<Candidate>& seeds, std::size_t ef,
                                       int level, std::uint32_t exclude) const;
@@ -217,12 +235,11 @@ class HierarchicalNsw {
   mutable std::mutex entry_mutex_;
   std::atomic<std::uint32_t> entry_{kNoEntry};
 
-  // Guards label_to_id_, free_slots_, the label bounds below and, with them, every change of an element's deleted
+  // Guards label_to_id_, free_slots_, default_labels_ and, with them, every change of an element's deleted
   // flag and of deleted_count_, so the two always agree.
   mutable std::mutex labels_mutex_;
   std::unordered_map<std::uint64_t, std::uint32_t> label_to_id_;
-  std::uint64_t label_end_ = 0;     // above every label ever mapped (saturating at 2^64-1)
-  std::uint64_t reserved_end_ = 0;  // one past the last default label reserved
+  DefaultLabels default_labels_;
   std::vector<std::uint32_t> free_slots_;  // deleted ids that a replace_deleted add may reuse
   static constexpr std::size_t kLabelStripes = 1024;
   std::unique_ptr<std::mutex[]> label_stripes_;  // serialise adds of one label
@@ -241,5 +258,55 @@ class HierarchicalNsw {
   mutable std::shared_mutex structure_mutex_;
   mutable WriteGate write_gate_;
 };
+
+// ---- record accessors, inline: searches call them for every element they reach ---------------------------------
+
+inline std::uint8_t* HierarchicalNsw::link_header(std::uint32_t id, int level) const {
+  if (level == 0) return reinterpret_cast<std::uint8_t*>(record(id));
+  return upper_[id] + static_cast<std::size_t>(level - 1) * upper_block_bytes_;
+}
+
+// The label sits at label_offset_ = 4 + 8*m + 4*dim, a multiple of 4 but not always of 8, and a 64-bit atomic access
+// there is not allowed (it may tear across a cache line, or not be lock-free). So it is read and written as two
+// 32-bit atomic halves, in host order like the record's other fields. Searches read labels without locks, and a
+// slot that replace_deleted renews changes its label while a search that admitted the element before its deletion
+// may still read it; two halves alone could then give half of each label. A seqlock closes that: set_label makes
+// label_seq_ odd, writes both halves with release stores and makes it even again; label_of loads the sequence
+// (acquire), both halves (acquire, so the second load of the sequence cannot move before them) and the sequence
+// again, and retries if it was odd or changed. A reader that saw any half of a new label has synchronised with
+// its writer's odd store, so the second load tells it. On x86-64 all of this is plain MOVs; the writers, one
+// insert or reuse at a time per index, take label_write_lock_ for four stores.
+inline bool HierarchicalNsw::try_label_of(std::uint32_t id, std::uint64_t& label) const {
+  const std::uint32_t* halves = reinterpret_cast<const std::uint32_t*>(record(id) + label_offset_);
+  const std::uint32_t seq = label_seq_.load(std::memory_order_acquire);
+  std::uint32_t words[2];
+#if defined(__GNUC__) || defined(__clang__)
+  words[0] = __atomic_load_n(halves, __ATOMIC_ACQUIRE);
+  words[1] = __atomic_load_n(halves + 1, __ATOMIC_ACQUIRE);
+#else
+  words[0] = static_cast<const volatile std::uint32_t*>(halves)[0];
+  words[1] = static_cast<const volatile std::uint32_t*>(halves)[1];
+#endif
+  if ((seq & 1u) != 0 || label_seq_.load(std::memory_order_relaxed) != seq) return false;
+  std::memcpy(&label, words, sizeof(label));
+  return true;
+}
+
+inline bool HierarchicalNsw::deleted_flag(std::uint32_t id) const {
+  const std::uint8_t* flags = reinterpret_cast<const std::uint8_t*>(record(id)) + 2;
+#if defined(__GNUC__) || defined(__clang__)
+  return (__atomic_load_n(flags, __ATOMIC_ACQUIRE) & 1u) != 0;
+#else
+  return (*reinterpret_cast<const volatile std::uint8_t*>(flags) & 1u) != 0;
+#endif
+}
+
+inline int HierarchicalNsw::level_of(std::uint32_t id) const {
+#if defined(__GNUC__) || defined(__clang__)
+  return __atomic_load_n(&levels_[id], __ATOMIC_ACQUIRE);
+#else
+  return *static_cast<const volatile std::int32_t*>(&levels_[id]);
+#endif
+}
 
 }  // namespace hnswkit

@@ -1,5 +1,5 @@
 // What an HNSW index reports about itself: its labels, its shape per level, the memory it holds and the counters
-// of its searches. Read-only views over the structure hierarchical_nsw.cc maintains.
+// of its searches. Read-only views over the structure hierarchical_nsw*.cc maintain.
 #include <mutex>
 #include <shared_mutex>
 

@@ -25,6 +25,14 @@
 namespace hnswkit {
 namespace {
 
+#if defined(__GNUC__) || defined(__clang__)
+constexpr int kAcquire = __ATOMIC_ACQUIRE;
+constexpr int kRelaxed = __ATOMIC_RELAXED;
+#else
+constexpr int kAcquire = 0;  // unused: volatile accesses
+constexpr int kRelaxed = 0;
+#endif
+
 inline std::uint16_t load_count(const std::uint8_t* header) {
 #if defined(__GNUC__) || defined(__clang__)
   return __atomic_load_n(reinterpret_cast<const std::uint16_t*>(header), __ATOMIC_ACQUIRE);
@@ -47,22 +55,25 @@ inline const std::uint32_t* link_ids(const std::uint8_t* header) {
 
 inline std::uint32_t* link_ids(std::uint8_t* header) { return reinterpret_cast<std::uint32_t*>(header + 4); }
 
-// The i-th id, for readers that do not hold the element's lock (searches).
-inline std::uint32_t load_id(const std::uint8_t* header, std::size_t i) {
+// The i-th id with the given memory order (__ATOMIC_ACQUIRE or __ATOMIC_RELAXED, see above); a template argument
+// so that the builtin sees a constant at every optimisation level.
+template <int Order>
+inline std::uint32_t load_id_ordered(const std::uint8_t* header, std::size_t i) {
 #if defined(__GNUC__) || defined(__clang__)
-  return __atomic_load_n(link_ids(header) + i, __ATOMIC_ACQUIRE);
+  return __atomic_load_n(link_ids(header) + i, Order);
 #else
   return static_cast<const volatile std::uint32_t*>(link_ids(header))[i];
 #endif
 }
 
+// The i-th id, for readers that do not hold the element's lock (searches).
+inline std::uint32_t load_id(const std::uint8_t* header, std::size_t i) {
+  return load_id_ordered<kAcquire>(header, i);
+}
+
 // The i-th id, for the holder of the element's lock.
 inline std::uint32_t load_id_locked(const std::uint8_t* header, std::size_t i) {
-#if defined(__GNUC__) || defined(__clang__)
-  return __atomic_load_n(link_ids(header) + i, __ATOMIC_RELAXED);
-#else
-  return static_cast<const volatile std::uint32_t*>(link_ids(header))[i];
-#endif
+  return load_id_ordered<kRelaxed>(header, i);
 }
 
 // Writes the i-th id; the caller holds the element's lock.

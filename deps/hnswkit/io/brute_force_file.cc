@@ -73,21 +73,11 @@ std::unique_ptr<BruteForce> read_brute_force_buffer(const std::uint8_t* data, st
 }
 
 void write_brute_force_file(const BruteForce& index, const std::string& path) {
-  index.with_writes_paused([&] {
-    AtomicFileWriter out(path);
-    BruteForceCodec::write(index, out);
-    out.commit();
-  });
+  write_index_file<BruteForceCodec>(index, path);
 }
 
 std::vector<std::uint8_t> write_brute_force_buffer(const BruteForce& index) {
-  std::vector<std::uint8_t> bytes;
-  index.with_writes_paused([&] {
-    BufferWriter out(BruteForceCodec::serialized_size(index));
-    BruteForceCodec::write(index, out);
-    bytes = out.take();
-  });
-  return bytes;
+  return write_index_buffer<BruteForceCodec>(index);
 }
 
 }  // namespace hnswkit

@@ -108,4 +108,26 @@ class AtomicFileWriter : public ByteWriter {
   bool committed_ = false;
 };
 
+// Writes index with Codec::write(index, writer) to the file path names (through an AtomicFileWriter) or to memory,
+// with the index's adds and deletes paused meanwhile (Index::with_writes_paused), so the bytes are one state.
+template <typename Codec, typename Index>
+void write_index_file(const Index& index, const std::string& path) {
+  index.with_writes_paused([&] {
+    AtomicFileWriter out(path);
+    Codec::write(index, out);
+    out.commit();
+  });
+}
+
+template <typename Codec, typename Index>
+std::vector<std::uint8_t> write_index_buffer(const Index& index) {
+  std::vector<std::uint8_t> bytes;
+  index.with_writes_paused([&] {
+    BufferWriter out(Codec::serialized_size(index));
+    Codec::write(index, out);
+    bytes = out.take();
+  });
+  return bytes;
+}
+
 }  // namespace hnswkit

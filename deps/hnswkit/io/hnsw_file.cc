@@ -280,21 +280,11 @@ std::unique_ptr<HierarchicalNsw> read_hnsw_buffer(const std::uint8_t* data, std:
 }
 
 void write_hnsw_file(const HierarchicalNsw& index, const std::string& path) {
-  index.with_writes_paused([&] {
-    AtomicFileWriter out(path);
-    HnswCodec::write(index, out);
-    out.commit();
-  });
+  write_index_file<HnswCodec>(index, path);
 }
 
 std::vector<std::uint8_t> write_hnsw_buffer(const HierarchicalNsw& index) {
-  std::vector<std::uint8_t> bytes;
-  index.with_writes_paused([&] {
-    BufferWriter out(HnswCodec::serialized_size(index));
-    HnswCodec::write(index, out);
-    bytes = out.take();
-  });
-  return bytes;
+  return write_index_buffer<HnswCodec>(index);
 }
 
 std::size_t hnsw_serialized_size(const HierarchicalNsw& index) {

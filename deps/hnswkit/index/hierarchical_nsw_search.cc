@@ -1,0 +1,206 @@
+// HNSW search (Malkov & Yashunin, arXiv 1603.09320, Alg. 2 and 5): the greedy descent through the upper levels,
+// the beam search on one level that insertion and queries share, and the query itself.
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include "index/hierarchical_nsw.h"
+#include "index/link_list.h"
+#include "util/prefetch.h"
+
+namespace hnswkit {
+
+// The searches below are bound by memory: at 784-d a vector is 49 cache lines, read from anywhere in the index.
+// So they expand an element in two passes, first testing every neighbour's visited tag (the tags prefetched
+// together), then computing the distances to the unvisited ones with the vectors two places ahead on their way
+// (for_each_distance). hnswlib prefetches only the first line of the next neighbour, which leaves the rest of a
+// long vector to the hardware prefetcher, one miss at a time.
+
+std::size_t HierarchicalNsw::take_unvisited(const std::uint8_t* header, VisitedList& visited,
+                                            std::vector<std::uint32_t>& fresh) {
+  const std::size_t n = load_count(header);
+  if (fresh.size() < n) fresh.resize(n);
+  std::uint32_t* out = fresh.data();
+  // The list may be rewritten between the two passes; then a prefetch was wasted, nothing more, because the id that
+  // is tested is the id that is handed on.
+  std::uint16_t* tags = visited.tags();
+  const std::uint16_t epoch = visited.epoch();
+  for (std::size_t i = 0; i < n; ++i) prefetch(tags + load_id(header, i));
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t id = load_id(header, i);
+    if (tags[id] != epoch) {
+      tags[id] = epoch;
+      out[count++] = id;
+    }
+  }
+  return count;
+}
+
+void HierarchicalNsw::prefetch_vector(std::uint32_t id) const {
+  constexpr std::uintptr_t kLine = 64;
+  const std::uintptr_t start = reinterpret_cast<std::uintptr_t>(vector_of(id));
+  const std::uintptr_t end = start + space_.vector_bytes();
+  for (std::uintptr_t line = start & ~(kLine - 1); line < end; line += kLine) {
+    prefetch(reinterpret_cast<const void*>(line));
+  }
+}
+
+// The first kAhead vectors are requested in full up front, every later one by the kernel comparing the vector
+// kAhead places before it, spread over its loop (AheadKernelFn); one place ahead leaves much of each vector's
+// latency exposed, three gain nothing over two.
+template <typename IdAt, typename Visit>
+void HierarchicalNsw::for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const {
+  constexpr std::size_t kAhead = 2;
+  for (std::size_t i = 0; i < count && i < kAhead; ++i) prefetch_vector(id_at(i));
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint32_t id = id_at(i);
+    const float* vector = vector_of(id);
+    visit(id, i + kAhead < count ? space_.distance_ahead(query, vector, vector_of(id_at(i + kAhead)))
+                                 : space_.distance(query, vector));
+  }
+}
+
+Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entry, int from_level, int stop_level,
+                                          SearchStats* stats) const {
+  Candidate best{space_.distance(query, vector_of(entry)), entry};
+  std::uint64_t evaluations = 1;
+  for (int level = from_level; level > stop_level; --level) {
+    bool improved = true;
+    while (improved) {
+      improved = false;
+      const std::uint8_t* header = link_header(best.second, level);
+      const std::size_t n = load_count(header);
+      // Straight from the list: an upper list is short, and an id read twice (once to prefetch) may differ
+      // between the reads if the list changes, which costs a wasted prefetch and nothing else.
+      const auto id_at = [header](std::size_t i) { return load_id(header, i); };
+      for_each_distance(query, n, id_at, [&](std::uint32_t candidate, float d) {
+        if (d < best.first) {
+          best = {d, candidate};
+          improved = true;
+        }
+      });
+      evaluations += n;
+    }
+  }
+  if (stats != nullptr) stats->distance_evaluations += evaluations;
+  return best;
+}
+
+// Both searches spend their time here, so both get the same memory handling: the visited tags and vectors as
+// above, and the link list of whichever candidate is now closest, which is the one expanded next unless a closer
+// one turns up first. admit is a lambda the compiler inlines; for construction it is a constant true.
+template <typename Admit>
+BeamWork HierarchicalNsw::beam_search(const float* query, std::size_t ef, int level, VisitedList& visited,
+                                      SearchScratch& scratch, Admit&& admit) const {
+  CandidateHeap<true>& candidates = scratch.candidates;
+  CandidateHeap<false>& found = scratch.found;
+  std::vector<std::uint32_t>& fresh = scratch.fresh;
+  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
+  BeamWork work;
+  while (!candidates.empty()) {
+    const Candidate current = candidates.top();
+    if (found.size() >= ef && current.first > found.top().first) break;
+    candidates.pop();
+    ++work.expanded;
+
+    const std::size_t count = take_unvisited(link_header(current.second, level), visited, fresh);
+    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
+      if (found.size() < ef || d < found.top().first) {
+        candidates.push({d, next});
+        prefetch(link_header(candidates.top().second, level));
+        if (admit(next)) {
+          found.push({d, next});
+          if (found.size() > ef) found.pop();
+        }
+      }
+    });
+    work.evaluations += count;
+  }
+  return work;
+}
+
+std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const std::vector<Candidate>& seeds,
+                                                     std::size_t ef, int level, std::uint32_t exclude) const {
+  VisitedPool::Lease visited = visited_->acquire();
+  ScratchLease scratch;
+  CandidateHeap<true>& candidates = scratch->candidates;
+  CandidateHeap<false>& found = scratch->found;
+
+  for (const Candidate& seed : seeds) {
+    if (visited->test_and_mark(seed.second)) continue;
+    candidates.push(seed);
+    if (seed.second != exclude) found.push(seed);
+  }
+  // Marked visited, the element being linked is never reached through a link, so it cannot enter its own result.
+  if (exclude != kNoEntry) visited->mark(exclude);
+  while (found.size() > ef) found.pop();
+
+  beam_search(query, ef, level, *visited, *scratch, [](std::uint32_t) { return true; });
+
+  std::vector<Candidate> result;
+  found.drain_sorted(result);
+  return result;  // closest first
+}
+
+void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry, std::size_t ef,
+                                            const LabelFilter* filter, SearchStats* stats,
+                                            SearchScratch& scratch) const {
+  VisitedPool::Lease visited = visited_->acquire();
+  // Acquire, pairing with the release decrements: a search that sees no element deleted also sees the labels and
+  // vectors the slots got before their flags were cleared.
+  const bool any_deleted = deleted_count_.load(std::memory_order_acquire) != 0;
+  auto admissible = [&](std::uint32_t id) {
+    if (any_deleted && deleted_flag(id)) return false;
+    return filter == nullptr || filter->allowed(label_of(id));
+  };
+
+  visited->mark(entry.second);
+  scratch.candidates.push(entry);
+  if (admissible(entry.second)) scratch.found.push(entry);
+  // Deleted and filtered-out elements are still walked through (they keep the graph connected) but never enter
+  // `found`; so the search cannot stop just because `found` is short, only once it is full and nothing closer is
+  // left to expand.
+  const BeamWork work = beam_search(query, ef, 0, *visited, scratch, admissible);
+  if (stats != nullptr) {
+    stats->distance_evaluations += work.evaluations;
+    stats->visited_nodes += work.expanded;
+  }
+  scratch.found.drain_sorted(scratch.result);
+}
+
+SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const LabelFilter* filter,
+                                   std::size_t ef) const {
+  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  SearchHits hits;
+  if (k == 0) return hits;
+  const std::uint32_t entry = entry_.load(std::memory_order_acquire);
+  if (entry == kNoEntry) return hits;
+
+  ScratchLease scratch;
+  scratch->query.resize(space_.dim());
+  space_.prepare(query, scratch->query.data());
+  const float* q = scratch->query.data();
+
+  SearchStats stats;
+  const Candidate start = greedy_descent(q, entry, level_of(entry), 0, &stats);
+  const std::size_t width = std::max(ef == 0 ? this->ef() : ef, k);
+  search_base_for_query(q, start, width, filter, &stats, *scratch);
+
+  hits.reserve(scratch->result.size());
+  for (const Candidate& c : scratch->result) hits.push_back({c.first, label_of(c.second)});
+  // Equal distances come out in ascending label order, whatever order the graph walk found them in.
+  std::sort(hits.begin(), hits.end(), [](const Neighbor& a, const Neighbor& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
+  });
+  if (hits.size() > k) hits.resize(k);
+
+  stat_searches_.fetch_add(1, std::memory_order_relaxed);
+  stat_distances_.fetch_add(stats.distance_evaluations, std::memory_order_relaxed);
+  stat_visited_.fetch_add(stats.visited_nodes, std::memory_order_relaxed);
+  return hits;
+}
+
+}  // namespace hnswkit

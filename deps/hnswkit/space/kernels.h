@@ -1,7 +1,8 @@
 // Distance kernel table: one set of float32 kernels per instruction set, chosen once from the CPU at start-up.
 //
-// Kernel translation units are compiled with their own ISA flags only; nothing in this header may be an inline
-// function that such a unit instantiates (see docs/design.md, "Spaces and kernels").
+// Each kernels_<isa>.cc is compiled with its own ISA flags and includes space/kernels-inl.h, which writes the
+// entry points and the table once for all of them; nothing in this header may be an inline function that such a
+// unit instantiates (docs/design.md, "Spaces and kernels").
 #pragma once
 
 #include <cstddef>

@@ -33,6 +33,12 @@ struct KernelSet {
 // variable HNSWKIT_SIMD (scalar|sse|avx2|avx512|neon) when it names a level this CPU can run.
 const KernelSet& active_kernels();
 
+// Why the kernels in use are not the ones HNSWKIT_SIMD names, in one sentence that names the value and the level used
+// instead ("HNSWKIT_SIMD=neon is not available on this CPU or build; using avx2"); "" when the variable is unset,
+// empty or honoured. Makes the choice if active_kernels() has not yet; the text never changes afterwards. The
+// engine prints nothing: showing it is the host's call.
+const char* simd_warning();
+
 // The kernels of one level, or nullptr if this binary lacks them or this CPU cannot run them. For tests and the
 // benchmark, which compare every level with the scalar one.
 const KernelSet* kernels_for(SimdLevel level);

@@ -1,6 +1,7 @@
 // Module entry: defines the addon's exports once per Node environment (main thread and each worker).
 #include <napi.h>
 
+#include <atomic>
 #include <cstddef>
 #include <vector>
 
@@ -23,6 +24,7 @@ class Addon : public Napi::Addon<Addon> {
                              InstanceValue("BruteforceSearch", BruteForceWrap::Init(env), napi_enumerable),
                              InstanceMethod<&Addon::Distance>("distance", napi_enumerable),
                              InstanceMethod<&Addon::SimdLevel>("simdLevel", napi_enumerable),
+                             InstanceMethod<&Addon::TakeSimdWarning>("takeSimdWarning", napi_enumerable),
                          });
   }
 
@@ -47,6 +49,18 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value SimdLevel(const Napi::CallbackInfo& info) {
     return Guarded(info.Env(), [&]() -> Napi::Value {
       return Napi::String::New(info.Env(), hnswkit::active_kernels().name);
+    });
+  }
+
+  // takeSimdWarning(): the engine's hnswkit::simd_warning() (a HNSWKIT_SIMD value it could not honour) to the first
+  // caller in the process, undefined to every other and whenever there is none, so lib/ reports it once however
+  // many worker threads load the addon.
+  Napi::Value TakeSimdWarning(const Napi::CallbackInfo& info) {
+    return Guarded(info.Env(), [&]() -> Napi::Value {
+      static std::atomic<bool> taken{false};
+      const char* warning = hnswkit::simd_warning();
+      if (*warning == '\0' || taken.exchange(true)) return info.Env().Undefined();
+      return Napi::String::New(info.Env(), warning);
     });
   }
 };

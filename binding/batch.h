@@ -483,52 +483,56 @@ inline Napi::Object SearchResultToJs(Napi::Env env, const SearchBatch& batch) {
 
 // ---- jobs -----------------------------------------------------------------------------------------------------
 
-template <typename Derived, typename Engine>
-class AddJob final : public PromiseJob {
- public:
-  AddJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<Engine> engine,
-         std::unique_ptr<AddBatch> batch)
-      : PromiseJob(env, "hnswkit:addItems", std::move(jobs)),
+// What the Promise forms of addItems and searchKnnBatch share: the engine and the batch, pinned for the job's whole
+// life, and the rows run on the pool by kRows (InsertRows or SearchRows) under a watch that stops them if the
+// environment tears down. Engine is const for a job that only reads.
+template <typename Engine, typename Batch, void (*kRows)(Engine&, Batch&)>
+class RowsJob : public PromiseJob {
+ protected:
+  RowsJob(Napi::Env env, const char* resource_name, std::shared_ptr<JobCount> jobs, std::shared_ptr<Engine> engine,
+          std::unique_ptr<Batch> batch)
+      : PromiseJob(env, resource_name, std::move(jobs)),
         engine_(std::move(engine)),
         batch_(std::move(batch)),
         watch_(env) {
     batch_->watch = &watch_;
   }
 
+  const Batch& batch() const { return *batch_; }
+
  private:
   void Run() override {
     TeardownWatch::Rows rows(watch_);
-    InsertRows<Derived>(*engine_, *batch_);
+    kRows(*engine_, *batch_);
   }
-  void Annotate(Napi::Env env, Napi::Object error) override { AnnotateBatchError(env, error, *batch_); }
 
   std::shared_ptr<Engine> engine_;
-  std::unique_ptr<AddBatch> batch_;
+  std::unique_ptr<Batch> batch_;
   TeardownWatch watch_;
 };
 
+// A failure names the labels inserted before it stopped.
 template <typename Derived, typename Engine>
-class SearchJob final : public PromiseJob {
+class AddJob final : public RowsJob<Engine, AddBatch, &InsertRows<Derived, Engine>> {
+ public:
+  AddJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<Engine> engine,
+         std::unique_ptr<AddBatch> batch)
+      : AddJob::RowsJob(env, "hnswkit:addItems", std::move(jobs), std::move(engine), std::move(batch)) {}
+
+ private:
+  void Annotate(Napi::Env env, Napi::Object error) override { AnnotateBatchError(env, error, this->batch()); }
+};
+
+// Resolves to the arrays the rows were written into.
+template <typename Derived, typename Engine>
+class SearchJob final : public RowsJob<const Engine, SearchBatch, &SearchRows<Derived, Engine>> {
  public:
   SearchJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<const Engine> engine,
             std::unique_ptr<SearchBatch> batch)
-      : PromiseJob(env, "hnswkit:searchKnnBatch", std::move(jobs)),
-        engine_(std::move(engine)),
-        batch_(std::move(batch)),
-        watch_(env) {
-    batch_->watch = &watch_;
-  }
+      : SearchJob::RowsJob(env, "hnswkit:searchKnnBatch", std::move(jobs), std::move(engine), std::move(batch)) {}
 
  private:
-  void Run() override {
-    TeardownWatch::Rows rows(watch_);
-    SearchRows<Derived>(*engine_, *batch_);
-  }
-  Napi::Value Resolution(Napi::Env env) override { return SearchResultToJs(env, *batch_); }
-
-  std::shared_ptr<const Engine> engine_;
-  std::unique_ptr<SearchBatch> batch_;
-  TeardownWatch watch_;
+  Napi::Value Resolution(Napi::Env env) override { return SearchResultToJs(env, this->batch()); }
 };
 
 }  // namespace binding

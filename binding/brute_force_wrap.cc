@@ -1,35 +1,10 @@
 // BruteforceSearch's own methods: exact search over a flat vector store.
 #include "brute_force_wrap.h"
 
-#include "io/index_io.h"
-
 namespace binding {
 
 Napi::Function BruteForceWrap::Init(Napi::Env env) {
-  return DefineJsClass(env, {
-      JsMethod<&BruteForceWrap::InitIndex, Access::kExclusive>("initIndex"),
-      JsMethod<&BruteForceWrap::AddPoint, Access::kNotWhileReplacing>("addPoint"),
-      JsMethod<&BruteForceWrap::RemovePoint, Access::kNotWhileReplacing>("removePoint"),
-      JsMethod<&BruteForceWrap::SearchKnn>("searchKnn"),
-  });
-}
-
-std::unique_ptr<BruteForceWrap::Engine> BruteForceWrap::ReadFile(const std::string& path,
-                                                                 const hnswkit::Space& space, const LoadOptions&) {
-  return hnswkit::read_brute_force_file(path, space);
-}
-
-std::unique_ptr<BruteForceWrap::Engine> BruteForceWrap::ReadBuffer(const std::uint8_t* data, std::size_t size,
-                                                                   const hnswkit::Space& space, const LoadOptions&) {
-  return hnswkit::read_brute_force_buffer(data, size, space);
-}
-
-void BruteForceWrap::WriteFile(const Engine& engine, const std::string& path) {
-  hnswkit::write_brute_force_file(engine, path);
-}
-
-std::vector<std::uint8_t> BruteForceWrap::WriteBuffer(const Engine& engine) {
-  return hnswkit::write_brute_force_buffer(engine);
+  return DefineJsClass(env, {JsMethod<&BruteForceWrap::RemovePoint, Access::kNotWhileReplacing>("removePoint")});
 }
 
 Napi::Value BruteForceWrap::InitIndex(const Napi::CallbackInfo& info) {

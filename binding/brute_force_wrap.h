@@ -1,34 +1,25 @@
 // The JS class BruteforceSearch: an engine BruteForce behind a type-tagged ObjectWrap.
 #pragma once
 
-#include <napi.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
 
 #include "index/brute_force.h"
 #include "index_wrap.h"
+#include "io/index_io.h"
 
 namespace binding {
 
 class BruteForceWrap final : public IndexWrap<BruteForceWrap, hnswkit::BruteForce> {
  public:
-  using Engine = hnswkit::BruteForce;
-
   static constexpr const char* kClassName = "BruteforceSearch";
   static constexpr napi_type_tag kTypeTag = {0x2d85b0f4c7e1396aULL, 0xe4073a9bd15c8f62ULL};
 
-  // Codec for IndexWrap's read/write methods; brute-force files carry everything, so loading takes no options.
-  struct LoadOptions {};
-  static LoadOptions ParseLoadOptions(const Napi::CallbackInfo&, std::size_t) { return {}; }
-  static std::unique_ptr<Engine> ReadFile(const std::string& path, const hnswkit::Space& space, const LoadOptions&);
-  static std::unique_ptr<Engine> ReadBuffer(const std::uint8_t* data, std::size_t size, const hnswkit::Space& space,
-                                            const LoadOptions&);
-  static void WriteFile(const Engine& engine, const std::string& path);
-  static std::vector<std::uint8_t> WriteBuffer(const Engine& engine);
+  // Brute-force files (docs/format.md) carry everything a load needs: it takes IndexWrap's empty LoadOptions.
+  static constexpr auto kReadFile = &hnswkit::read_brute_force_file;
+  static constexpr auto kReadBuffer = &hnswkit::read_brute_force_buffer;
+  static constexpr auto kWriteFile = &hnswkit::write_brute_force_file;
+  static constexpr auto kWriteBuffer = &hnswkit::write_brute_force_buffer;
   static std::size_t ElementCount(const Engine& engine) { return engine.count(); }
 
   // Row operations for batch.h: a brute-force store has no deleted slots and no search width.
@@ -44,6 +35,8 @@ class BruteForceWrap final : public IndexWrap<BruteForceWrap, hnswkit::BruteForc
   explicit BruteForceWrap(const Napi::CallbackInfo& info) : IndexWrap(info) {}
 
  private:
+  friend IndexWrap;
+
   Napi::Value InitIndex(const Napi::CallbackInfo& info);
   Napi::Value AddPoint(const Napi::CallbackInfo& info);
   Napi::Value RemovePoint(const Napi::CallbackInfo& info);

@@ -1,18 +1,14 @@
 // HierarchicalNSW's own methods: building, filling, tuning and searching the graph index.
 #include "hnsw_wrap.h"
 
-#include "io/index_io.h"
 #include "space/kernels.h"
 
 namespace binding {
 
 Napi::Function HnswWrap::Init(Napi::Env env) {
   return DefineJsClass(env, {
-      JsMethod<&HnswWrap::InitIndex, Access::kExclusive>("initIndex"),
-      JsMethod<&HnswWrap::AddPoint, Access::kNotWhileReplacing>("addPoint"),
       JsMethod<&HnswWrap::MarkDelete, Access::kNotWhileReplacing>("markDelete"),
       JsMethod<&HnswWrap::UnmarkDelete, Access::kNotWhileReplacing>("unmarkDelete"),
-      JsMethod<&HnswWrap::SearchKnn>("searchKnn"),
       JsMethod<&HnswWrap::GetDeletedCount>("getDeletedCount"),
       JsMethod<&HnswWrap::GetEf>("getEf"),
       JsMethod<&HnswWrap::SetEf, Access::kNotWhileReplacing>("setEf"),
@@ -24,24 +20,6 @@ Napi::Function HnswWrap::Init(Napi::Env env) {
       JsMethod<&HnswWrap::ResetStats>("resetStats"),
   });
 }
-
-HnswWrap::LoadOptions HnswWrap::ParseLoadOptions(const Napi::CallbackInfo& info, std::size_t first) {
-  return {ExpectBool(info, first, "allowReplaceDeleted"), ExpectCount(info, first + 1, "maxElements")};
-}
-
-std::unique_ptr<HnswWrap::Engine> HnswWrap::ReadFile(const std::string& path, const hnswkit::Space& space,
-                                                     const LoadOptions& options) {
-  return hnswkit::read_hnsw_file(path, space, options.max_elements, options.allow_replace_deleted);
-}
-
-std::unique_ptr<HnswWrap::Engine> HnswWrap::ReadBuffer(const std::uint8_t* data, std::size_t size,
-                                                       const hnswkit::Space& space, const LoadOptions& options) {
-  return hnswkit::read_hnsw_buffer(data, size, space, options.max_elements, options.allow_replace_deleted);
-}
-
-void HnswWrap::WriteFile(const Engine& engine, const std::string& path) { hnswkit::write_hnsw_file(engine, path); }
-
-std::vector<std::uint8_t> HnswWrap::WriteBuffer(const Engine& engine) { return hnswkit::write_hnsw_buffer(engine); }
 
 Napi::Value HnswWrap::InitIndex(const Napi::CallbackInfo& info) {
   hnswkit::HnswParams params;

@@ -1,39 +1,32 @@
 // The JS class HierarchicalNSW: an engine HierarchicalNsw behind a type-tagged ObjectWrap.
 #pragma once
 
-#include <napi.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
+#include <tuple>
 
 #include "index/hierarchical_nsw.h"
 #include "index_wrap.h"
+#include "io/index_io.h"
 
 namespace binding {
 
 class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
  public:
-  using Engine = hnswkit::HierarchicalNsw;
-
   static constexpr const char* kClassName = "HierarchicalNSW";
   static constexpr napi_type_tag kTypeTag = {0x6a1f3c58e2b94d07ULL, 0x91c4e7a2035b6f18ULL};
 
-  // Codec for IndexWrap's read/write methods: readIndex*(path, allowReplaceDeleted, maxElements) and
-  // fromBuffer(data, allowReplaceDeleted, maxElements).
-  struct LoadOptions {
-    bool allow_replace_deleted;
-    std::size_t max_elements;  // 0: the file's capacity
-  };
-  static LoadOptions ParseLoadOptions(const Napi::CallbackInfo& info, std::size_t first);
-  static std::unique_ptr<Engine> ReadFile(const std::string& path, const hnswkit::Space& space,
-                                          const LoadOptions& options);
-  static std::unique_ptr<Engine> ReadBuffer(const std::uint8_t* data, std::size_t size, const hnswkit::Space& space,
-                                            const LoadOptions& options);
-  static void WriteFile(const Engine& engine, const std::string& path);
-  static std::vector<std::uint8_t> WriteBuffer(const Engine& engine);
+  // hnswlib's files (docs/format.md). Loads take (allowReplaceDeleted, maxElements) after the path or bytes, and
+  // pass them on in the readers' order; maxElements 0 keeps the file's capacity.
+  using LoadOptions = std::tuple<std::size_t, bool>;  // max_elements, allow_replace_deleted
+  static LoadOptions ParseLoadOptions(const Napi::CallbackInfo& info, std::size_t first) {
+    const bool allow_replace_deleted = ExpectBool(info, first, "allowReplaceDeleted");
+    return {ExpectCount(info, first + 1, "maxElements"), allow_replace_deleted};
+  }
+  static constexpr auto kReadFile = &hnswkit::read_hnsw_file;
+  static constexpr auto kReadBuffer = &hnswkit::read_hnsw_buffer;
+  static constexpr auto kWriteFile = &hnswkit::write_hnsw_file;
+  static constexpr auto kWriteBuffer = &hnswkit::write_hnsw_buffer;
   static std::size_t ElementCount(const Engine& engine) { return engine.element_count(); }
 
   // Row operations for batch.h.
@@ -55,6 +48,8 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
   explicit HnswWrap(const Napi::CallbackInfo& info) : IndexWrap(info) {}
 
  private:
+  friend IndexWrap;
+
   Napi::Value InitIndex(const Napi::CallbackInfo& info);
   Napi::Value AddPoint(const Napi::CallbackInfo& info);
   Napi::Value MarkDelete(const Napi::CallbackInfo& info);

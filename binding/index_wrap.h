@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -33,13 +34,20 @@ enum class Access {
 
 // Derived supplies, as public statics:
 //   kClassName, kTypeTag                      the JS class name and the napi type tag of its instances
-//   LoadOptions ParseLoadOptions(info, first) the read/fromBuffer arguments after the path or bytes
-//   ReadFile(path, space, options), ReadBuffer(data, size, space, options) -> std::unique_ptr<Engine>
-//   WriteFile(engine, path), WriteBuffer(engine) -> std::vector<std::uint8_t>, ElementCount(engine)
-//   and the row operations batch.h names (AddOne, SearchOne, ReusableSlots, CurrentEf)
-template <typename Derived, typename Engine>
+//   kReadFile, kReadBuffer, kWriteFile, kWriteBuffer
+//                                             its file format's functions in io/index_io.h
+//   ElementCount(engine), and the row operations batch.h names (AddOne, SearchOne, ReusableSlots, CurrentEf)
+// and, if its loads take arguments after the path or bytes, LoadOptions (a tuple of the readers' arguments after
+// the space) and ParseLoadOptions(info, first) to shadow the defaults below; and the methods SharedMethods lists
+// by Derived's name, InitIndex, AddPoint and SearchKnn (Derived befriends IndexWrap for them).
+template <typename Derived, typename EngineType>
 class IndexWrap : public Napi::ObjectWrap<Derived> {
  public:
+  using Engine = EngineType;
+
+  using LoadOptions = std::tuple<>;
+  static LoadOptions ParseLoadOptions(const Napi::CallbackInfo&, std::size_t) { return {}; }
+
   explicit IndexWrap(const Napi::CallbackInfo& info)
       : Napi::ObjectWrap<Derived>(info), space_(SpaceFromArgs(info)), slot_(std::make_shared<Slot>()) {
     // Tagged last: a tagged object is always a fully constructed wrapper.
@@ -68,9 +76,13 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
                                              const_cast<char*>(public_name != nullptr ? public_name : name)});
   }
 
-  // The methods both classes have, with identical arguments or with Derived's LoadOptions.
+  // The methods both classes have, with identical arguments, with Derived's LoadOptions, or (the first three) with
+  // Derived's own implementation; each with the one access rule it has in either class.
   static std::vector<Property> SharedMethods() {
     return {
+        JsMethod<&Derived::InitIndex, Access::kExclusive>("initIndex"),
+        JsMethod<&Derived::AddPoint, Access::kNotWhileReplacing>("addPoint"),
+        JsMethod<&Derived::SearchKnn>("searchKnn"),
         JsMethod<&IndexWrap::IsInitialized>("isInitialized"),
         JsMethod<&IndexWrap::GetPoint>("getPoint"),
         JsMethod<&IndexWrap::GetIdsList>("getIdsList"),
@@ -209,6 +221,18 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     });
   }
 
+  // Derived's readers, with the parsed load options as their trailing arguments.
+  template <typename Options>
+  static std::unique_ptr<Engine> ReadFile(const std::string& path, const hnswkit::Space& space,
+                                          const Options& options) {
+    return std::apply([&](auto... rest) { return Derived::kReadFile(path, space, rest...); }, options);
+  }
+  template <typename Options>
+  static std::unique_ptr<Engine> ReadBuffer(const std::uint8_t* data, std::size_t size, const hnswkit::Space& space,
+                                            const Options& options) {
+    return std::apply([&](auto... rest) { return Derived::kReadBuffer(data, size, space, rest...); }, options);
+  }
+
   // Loads a new engine on the pool and installs it on the JS thread, so no method ever sees a half-swapped slot.
   class LoadJob final : public PromiseJob {
    public:
@@ -235,7 +259,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         : PromiseJob(env, "hnswkit:writeIndex", std::move(jobs)), engine_(std::move(engine)), path_(std::move(path)) {}
 
    private:
-    void Run() override { Derived::WriteFile(*engine_, path_); }
+    void Run() override { Derived::kWriteFile(*engine_, path_); }
 
     std::shared_ptr<const Engine> engine_;
     std::string path_;
@@ -247,7 +271,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         : PromiseJob(env, "hnswkit:toBuffer", std::move(jobs)), engine_(std::move(engine)) {}
 
    private:
-    void Run() override { bytes_ = Derived::WriteBuffer(*engine_); }
+    void Run() override { bytes_ = Derived::kWriteBuffer(*engine_); }
     Napi::Value Resolution(Napi::Env env) override { return BytesToBuffer(env, std::move(bytes_)); }
 
     std::shared_ptr<const Engine> engine_;
@@ -317,20 +341,20 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value ReadIndexSync(const Napi::CallbackInfo& info) {
     const std::string path = ExpectPath(info, 0, "filename");
     const auto options = Derived::ParseLoadOptions(info, 1);
-    slot_->engine = Derived::ReadFile(path, space_, options);
+    slot_->engine = ReadFile(path, space_, options);
     return info.Env().Undefined();
   }
 
   Napi::Value ReadIndex(const Napi::CallbackInfo& info) {
     std::string path = ExpectPath(info, 0, "filename");
     const auto options = Derived::ParseLoadOptions(info, 1);
-    auto load = [path = std::move(path), space = space_, options] { return Derived::ReadFile(path, space, options); };
+    auto load = [path = std::move(path), space = space_, options] { return ReadFile(path, space, options); };
     return (new LoadJob(info.Env(), "hnswkit:readIndex", slot_, std::move(load)))->Start();
   }
 
   Napi::Value WriteIndexSync(const Napi::CallbackInfo& info) {
     const std::string path = ExpectPath(info, 0, "filename");
-    Derived::WriteFile(*RequireEngine(info.Env()), path);
+    Derived::kWriteFile(*RequireEngine(info.Env()), path);
     return info.Env().Undefined();
   }
 
@@ -341,7 +365,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   }
 
   Napi::Value ToBuffer(const Napi::CallbackInfo& info) {
-    return BytesToBuffer(info.Env(), Derived::WriteBuffer(*RequireEngine(info.Env())));
+    return BytesToBuffer(info.Env(), Derived::kWriteBuffer(*RequireEngine(info.Env())));
   }
 
   Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
@@ -356,7 +380,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
       snapshot.assign(data, data + size);
       data = snapshot.data();
     }
-    slot_->engine = Derived::ReadBuffer(data, size, space_, options);
+    slot_->engine = ReadBuffer(data, size, space_, options);
     return info.Env().Undefined();
   }
 
@@ -370,7 +394,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     const auto options = Derived::ParseLoadOptions(info, 1);
     std::vector<std::uint8_t> copy(bytes.Data(), bytes.Data() + bytes.ByteLength());
     auto load = [copy = std::move(copy), space = space_, options] {
-      return Derived::ReadBuffer(copy.data(), copy.size(), space, options);
+      return ReadBuffer(copy.data(), copy.size(), space, options);
     };
     return (new LoadJob(info.Env(), "hnswkit:fromBuffer", slot_, std::move(load)))->Start();
   }

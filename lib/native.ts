@@ -169,6 +169,9 @@ export interface NativeAddon {
   distance(space: SpaceName, a: Float32Array, b: Float32Array): number;
   /** The kernel set in use: "scalar", "sse", "avx2", "avx512" or "neon". */
   simdLevel(): string;
+  /** Why the kernels in use are not the ones HNSWKIT_SIMD names, to the first caller in the process (of all its
+   * threads); undefined to every later caller, and when the variable is unset, empty or honoured. */
+  takeSimdWarning(): string | undefined;
 }
 
 /** The package root, found from this file whether it runs from lib/ (tests) or dist/ (installed). */
@@ -177,3 +180,8 @@ export const packageRoot: string = path.resolve(__dirname, '..');
 // node-gyp-build picks build/Release first, then prebuilds/<platform>-<arch>/.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const native: NativeAddon = require('node-gyp-build')(packageRoot) as NativeAddon;
+
+// A HNSWKIT_SIMD value the addon could not honour becomes one process warning, from whichever thread loads the
+// package first (docs/api.md, "The HNSWKIT_SIMD environment variable").
+const simdWarning = native.takeSimdWarning();
+if (simdWarning !== undefined) process.emitWarning(simdWarning, { type: 'HnswkitWarning', code: 'HNSWKIT_SIMD' });

@@ -82,20 +82,30 @@ describe('HierarchicalNSW', () => {
 });
 
 describe('simdLevel', () => {
-  function runWith(level: string): { level: string; distance: number; stderr: string } {
+  interface EmittedWarning {
+    name: string;
+    code: string;
+    message: string;
+  }
+  function runWith(level: string): { level: string; distance: number; warnings: EmittedWarning[]; stderr: string } {
+    // Listens before loading the package, and answers once the warnings queued at load have been emitted.
     const script = `
+      const warnings = [];
+      process.on('warning', (w) => warnings.push({ name: w.name, code: w.code, message: w.message }));
       const { L2Space, InnerProductSpace, simdLevel } = require('./lib/index.ts');
       const a = new Float32Array(1027).map((_, i) => Math.sin(i));
       const b = new Float32Array(1027).map((_, i) => Math.cos(i * 0.7));
       const d = new L2Space(1027).distance(a, b) + new InnerProductSpace(1027).distance(a, b);
-      process.stdout.write(JSON.stringify({ level: simdLevel(), distance: d }));`;
+      setImmediate(() => process.stdout.write(JSON.stringify({ level: simdLevel(), distance: d, warnings })));`;
     const result = spawnSync(process.execPath, ['-r', path.join(root, 'test/helpers/register-ts.js'), '-e', script], {
       cwd: root,
       env: { ...process.env, HNSWKIT_SIMD: level },
       encoding: 'utf8',
     });
     if (result.status !== 0) throw new Error(`child failed: ${result.stderr}`);
-    return { ...JSON.parse(result.stdout), stderr: result.stderr };
+    const parsed = JSON.parse(result.stdout) as { level: string; distance: number; warnings: EmittedWarning[] };
+    // Only the package's own warnings: the TypeScript hook may add others.
+    return { ...parsed, warnings: parsed.warnings.filter((w) => w.code === 'HNSWKIT_SIMD'), stderr: result.stderr };
   }
 
   it('reports the kernels in use', () => {
@@ -110,16 +120,32 @@ describe('simdLevel', () => {
     for (const level of order.slice(0, order.indexOf(best) + 1)) {
       const forced = runWith(level);
       expect(forced.level).toBe(level);
+      expect(forced.warnings).toEqual([]);
       expect(Math.abs(forced.distance - scalar.distance)).toBeLessThan(1e-5 * Math.abs(scalar.distance) + 1e-4);
     }
   });
 
-  it('falls back with a warning, not a crash, when forced to a level it cannot run or does not know', () => {
-    const foreign = runWith(process.arch === 'arm64' ? 'avx512' : 'neon');
+  it('falls back with one process warning, not a crash, when forced to a level it cannot run or does not know', () => {
+    const foreignLevel = process.arch === 'arm64' ? 'avx512' : 'neon';
+    const foreign = runWith(foreignLevel);
     expect(foreign.level).toBe(simdLevel());
+    expect(foreign.warnings).toEqual([
+      {
+        name: 'HnswkitWarning',
+        code: 'HNSWKIT_SIMD',
+        message: `HNSWKIT_SIMD=${foreignLevel} is not available on this CPU or build; using ${simdLevel()}`,
+      },
+    ]);
     expect(foreign.stderr).toMatch(/HNSWKIT_SIMD=\w+ is not available on this CPU or build; using/);
     const unknown = runWith('mmx');
     expect(unknown.level).toBe(simdLevel());
+    expect(unknown.warnings).toEqual([
+      {
+        name: 'HnswkitWarning',
+        code: 'HNSWKIT_SIMD',
+        message: `HNSWKIT_SIMD=mmx is not one of scalar, sse, avx2, avx512, neon; using ${simdLevel()}`,
+      },
+    ]);
     expect(unknown.stderr).toMatch(/HNSWKIT_SIMD=mmx is not one of scalar, sse, avx2, avx512, neon/);
   });
 });

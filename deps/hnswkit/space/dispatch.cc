@@ -103,25 +103,42 @@ bool cpu_supports(SimdLevel level) {
 
 const char* const kLevelNames[] = {"scalar", "sse", "avx2", "avx512", "neon"};
 
-const KernelSet& choose() {
+// The kernels in use, and why they are not the ones HNSWKIT_SIMD asked for ("" if they are, or if it asked for
+// none). Trivially destructible, so it stays valid while the process exits. The engine prints nothing: the binding
+// hands the warning to its host (lib/ emits a process warning).
+struct Choice {
+  const KernelSet* kernels;
+  char warning[160];
+};
+
+Choice choose() {
   static const SimdLevel kPreference[] = {SimdLevel::kAvx512, SimdLevel::kAvx2, SimdLevel::kSse, SimdLevel::kNeon,
                                           SimdLevel::kScalar};
-  const KernelSet* best = nullptr;
+  Choice choice{nullptr, ""};
   for (SimdLevel level : kPreference) {
-    if ((best = kernels_for(level)) != nullptr) break;
+    if ((choice.kernels = kernels_for(level)) != nullptr) break;
   }
   const char* forced = std::getenv("HNSWKIT_SIMD");
-  if (forced == nullptr || *forced == '\0') return *best;
+  if (forced == nullptr || *forced == '\0') return choice;
+  const char* problem = "is not one of scalar, sse, avx2, avx512, neon";
   for (SimdLevel level : kPreference) {
     if (std::strcmp(forced, kLevelNames[static_cast<int>(level)]) != 0) continue;
-    if (const KernelSet* set = kernels_for(level)) return *set;
-    std::fprintf(stderr, "hnswkit: HNSWKIT_SIMD=%s is not available on this CPU or build; using %s\n", forced,
-                 best->name);
-    return *best;
+    if (const KernelSet* set = kernels_for(level)) {
+      choice.kernels = set;
+      return choice;
+    }
+    problem = "is not available on this CPU or build";
+    break;
   }
-  std::fprintf(stderr, "hnswkit: HNSWKIT_SIMD=%s is not one of scalar, sse, avx2, avx512, neon; using %s\n", forced,
-               best->name);
-  return *best;
+  // The value is cut at 64 characters, so the level in use always fits.
+  std::snprintf(choice.warning, sizeof choice.warning, "HNSWKIT_SIMD=%.64s %s; using %s", forced, problem,
+                choice.kernels->name);
+  return choice;
+}
+
+const Choice& chosen() {
+  static const Choice choice = choose();
+  return choice;
 }
 
 }  // namespace
@@ -131,9 +148,8 @@ const KernelSet* kernels_for(SimdLevel level) {
   return set != nullptr && cpu_supports(level) ? set : nullptr;
 }
 
-const KernelSet& active_kernels() {
-  static const KernelSet& chosen = choose();
-  return chosen;
-}
+const KernelSet& active_kernels() { return *chosen().kernels; }
+
+const char* simd_warning() { return chosen().warning; }
 
 }  // namespace hnswkit

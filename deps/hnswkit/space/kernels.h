@@ -1,7 +1,8 @@
 // Distance kernel table: one set of float32 kernels per instruction set, chosen once from the CPU at start-up.
 //
-// Kernel translation units are compiled with their own ISA flags only; nothing in this header may be an inline
-// function that such a unit instantiates (see docs/design.md, "Spaces and kernels").
+// Each kernels_<isa>.cc is compiled with its own ISA flags and includes space/kernels-inl.h, which writes the
+// entry points and the table once for all of them; nothing in this header may be an inline function that such a
+// unit instantiates (docs/design.md, "Spaces and kernels").
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,12 @@ struct KernelSet {
 // The kernels in use by every Space. Chosen on first call from the CPU's features, lowered by the environment
 // variable HNSWKIT_SIMD (scalar|sse|avx2|avx512|neon) when it names a level this CPU can run.
 const KernelSet& active_kernels();
+
+// Why the kernels in use are not the ones HNSWKIT_SIMD names, in one sentence that names the value and the level used
+// instead ("HNSWKIT_SIMD=neon is not available on this CPU or build; using avx2"); "" when the variable is unset,
+// empty or honoured. Makes the choice if active_kernels() has not yet; the text never changes afterwards. The
+// engine prints nothing: showing it is the host's call.
+const char* simd_warning();
 
 // The kernels of one level, or nullptr if this binary lacks them or this CPU cannot run them. For tests and the
 // benchmark, which compare every level with the scalar one.

@@ -1,9 +1,11 @@
 // AVX2 + FMA kernels: eight floats per instruction, two fused multiply-add chains to hide latency.
 #include <immintrin.h>
 
-#include "space/kernels.h"
+#define HNSWKIT_KERNEL_NS avx2
+#include "space/kernels-inl.h"
 
 namespace hnswkit {
+namespace avx2 {
 namespace {
 
 inline float horizontal_sum(__m256 v) {
@@ -20,24 +22,14 @@ inline __m256i tail_mask(std::size_t remaining) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kLanes + 8 - remaining));
 }
 
-// The rest of the `ahead` vector from byte `from` on, and the line holding its last byte.
-inline void prefetch_rest(const char* ahead, std::size_t from, std::size_t bytes) {
-  for (std::size_t offset = from; offset < bytes; offset += 64) _mm_prefetch(ahead + offset, _MM_HINT_T0);
-  _mm_prefetch(ahead + bytes - 1, _MM_HINT_T0);
-}
-
-// Four independent accumulator chains hide the FMA latency (see kernels_avx512.cc). With kAhead, each step of the
-// main loop also prefetches the two cache lines of `ahead` that match the 128 bytes of b it reads.
+// Four independent accumulator chains hide the FMA latency (see kernels_avx512.cc).
 template <bool kAhead>
 float l2_squared_impl(const float* a, const float* b, std::size_t n, const char* ahead) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(),
          acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    if (kAhead) {
-      _mm_prefetch(ahead + 4 * i, _MM_HINT_T0);
-      _mm_prefetch(ahead + 4 * i + 64, _MM_HINT_T0);
-    }
+    prefetch_step<kAhead, 32>(ahead, i);
     __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
     __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
     __m256 d2 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16));
@@ -47,7 +39,7 @@ float l2_squared_impl(const float* a, const float* b, std::size_t n, const char*
     acc2 = _mm256_fmadd_ps(d2, d2, acc2);
     acc3 = _mm256_fmadd_ps(d3, d3, acc3);
   }
-  if (kAhead) prefetch_rest(ahead, 4 * i, 4 * n);
+  prefetch_rest<kAhead>(ahead, i, n);
   acc0 = _mm256_add_ps(acc0, acc2);
   acc1 = _mm256_add_ps(acc1, acc3);
   for (; i + 16 <= n; i += 16) {
@@ -75,16 +67,13 @@ float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead)
          acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    if (kAhead) {
-      _mm_prefetch(ahead + 4 * i, _MM_HINT_T0);
-      _mm_prefetch(ahead + 4 * i + 64, _MM_HINT_T0);
-    }
+    prefetch_step<kAhead, 32>(ahead, i);
     acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
     acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
     acc2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16), acc2);
     acc3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(b + i + 24), acc3);
   }
-  if (kAhead) prefetch_rest(ahead, 4 * i, 4 * n);
+  prefetch_rest<kAhead>(ahead, i, n);
   acc0 = _mm256_add_ps(acc0, acc2);
   acc1 = _mm256_add_ps(acc1, acc3);
   for (; i + 16 <= n; i += 16) {
@@ -102,20 +91,9 @@ float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead)
   return horizontal_sum(_mm256_add_ps(acc0, acc1));
 }
 
-float l2_squared_avx2(const float* a, const float* b, std::size_t n) {
-  return l2_squared_impl<false>(a, b, n, nullptr);
-}
-float dot_avx2(const float* a, const float* b, std::size_t n) { return dot_impl<false>(a, b, n, nullptr); }
-float l2_squared_ahead_avx2(const float* a, const float* b, std::size_t n, const float* ahead) {
-  return l2_squared_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
-}
-float dot_ahead_avx2(const float* a, const float* b, std::size_t n, const float* ahead) {
-  return dot_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
-}
-
 }  // namespace
+}  // namespace avx2
 
-const KernelSet kAvx2Kernels = {SimdLevel::kAvx2,      "avx2",        l2_squared_avx2, dot_avx2,
-                                l2_squared_ahead_avx2, dot_ahead_avx2};
+const KernelSet kAvx2Kernels = avx2::kernel_set(SimdLevel::kAvx2, "avx2");
 
 }  // namespace hnswkit

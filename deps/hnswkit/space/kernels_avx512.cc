@@ -1,30 +1,22 @@
 // AVX-512F kernels: sixteen floats per instruction, and a masked load for the tail instead of a scalar loop.
 #include <immintrin.h>
 
-#include "space/kernels.h"
+#define HNSWKIT_KERNEL_NS avx512
+#include "space/kernels-inl.h"
 
 namespace hnswkit {
+namespace avx512 {
 namespace {
 
-// The rest of the `ahead` vector from byte `from` on, and the line holding its last byte (the vector need not
-// start on a line boundary).
-inline void prefetch_rest(const char* ahead, std::size_t from, std::size_t bytes) {
-  for (std::size_t offset = from; offset < bytes; offset += 64) _mm_prefetch(ahead + offset, _MM_HINT_T0);
-  _mm_prefetch(ahead + bytes - 1, _MM_HINT_T0);
-}
-
 // Four independent accumulator chains: an FMA's result is ready only after ~4 cycles, so one chain would leave the
-// two FMA units idle most of the time. With kAhead, each step of the main loop also prefetches the four cache lines
-// of `ahead` that match the 256 bytes of b it reads.
+// two FMA units idle most of the time.
 template <bool kAhead>
 float l2_squared_impl(const float* a, const float* b, std::size_t n, const char* ahead) {
   __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(),
          acc3 = _mm512_setzero_ps();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    if (kAhead) {
-      for (int line = 0; line < 4; ++line) _mm_prefetch(ahead + 4 * i + 64 * line, _MM_HINT_T0);
-    }
+    prefetch_step<kAhead, 64>(ahead, i);
     __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
     __m512 d1 = _mm512_sub_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16));
     __m512 d2 = _mm512_sub_ps(_mm512_loadu_ps(a + i + 32), _mm512_loadu_ps(b + i + 32));
@@ -34,7 +26,7 @@ float l2_squared_impl(const float* a, const float* b, std::size_t n, const char*
     acc2 = _mm512_fmadd_ps(d2, d2, acc2);
     acc3 = _mm512_fmadd_ps(d3, d3, acc3);
   }
-  if (kAhead) prefetch_rest(ahead, 4 * i, 4 * n);
+  prefetch_rest<kAhead>(ahead, i, n);
   acc0 = _mm512_add_ps(acc0, acc2);
   acc1 = _mm512_add_ps(acc1, acc3);
   for (; i + 32 <= n; i += 32) {
@@ -63,15 +55,13 @@ float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead)
          acc3 = _mm512_setzero_ps();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    if (kAhead) {
-      for (int line = 0; line < 4; ++line) _mm_prefetch(ahead + 4 * i + 64 * line, _MM_HINT_T0);
-    }
+    prefetch_step<kAhead, 64>(ahead, i);
     acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), acc0);
     acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), acc1);
     acc2 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 32), _mm512_loadu_ps(b + i + 32), acc2);
     acc3 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 48), _mm512_loadu_ps(b + i + 48), acc3);
   }
-  if (kAhead) prefetch_rest(ahead, 4 * i, 4 * n);
+  prefetch_rest<kAhead>(ahead, i, n);
   acc0 = _mm512_add_ps(acc0, acc2);
   acc1 = _mm512_add_ps(acc1, acc3);
   for (; i + 32 <= n; i += 32) {
@@ -89,20 +79,9 @@ float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead)
   return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
 
-float l2_squared_avx512(const float* a, const float* b, std::size_t n) {
-  return l2_squared_impl<false>(a, b, n, nullptr);
-}
-float dot_avx512(const float* a, const float* b, std::size_t n) { return dot_impl<false>(a, b, n, nullptr); }
-float l2_squared_ahead_avx512(const float* a, const float* b, std::size_t n, const float* ahead) {
-  return l2_squared_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
-}
-float dot_ahead_avx512(const float* a, const float* b, std::size_t n, const float* ahead) {
-  return dot_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
-}
-
 }  // namespace
+}  // namespace avx512
 
-const KernelSet kAvx512Kernels = {SimdLevel::kAvx512,      "avx512",        l2_squared_avx512, dot_avx512,
-                                  l2_squared_ahead_avx512, dot_ahead_avx512};
+const KernelSet kAvx512Kernels = avx512::kernel_set(SimdLevel::kAvx512, "avx512");
 
 }  // namespace hnswkit

@@ -15,10 +15,7 @@
 #include <cstddef>
 
 #include "space/kernels.h"
-
-#if defined(_MSC_VER) && !defined(__clang__) && defined(_M_X64)
-#include <xmmintrin.h>  // _mm_prefetch: SSE, part of the x86-64 baseline
-#endif
+#include "util/prefetch.h"
 
 namespace hnswkit {
 namespace HNSWKIT_KERNEL_NS {
@@ -27,17 +24,8 @@ namespace {
 constexpr std::size_t kLineBytes = 64;
 constexpr std::size_t kLineFloats = kLineBytes / sizeof(float);
 
-// Asks for the cache line holding `address`, to be read soon, into every cache level. A no-op with a compiler that
-// offers no way to ask.
-inline void prefetch_line(const char* address) {
-#if defined(__GNUC__) || defined(__clang__)
-  __builtin_prefetch(address, 0, 3);
-#elif defined(_MSC_VER) && defined(_M_X64)
-  _mm_prefetch(address, _MM_HINT_T0);
-#else
-  (void)address;
-#endif
-}
+// Asks for the cache line holding `address`, to be read soon (util/prefetch.h).
+inline void prefetch_line(const char* address) { prefetch(address); }
 
 // Called at the top of each step of a body's main loop, which reads floats [i, i + kStep) of b: with kAhead,
 // prefetches the lines of `ahead` at the same offsets. A step of a line or more asks for each of its lines; a

@@ -9,8 +9,20 @@
 
 namespace hnswkit {
 
+// The base of every reader and writer here: a copy would share a file, a cursor or a temporary file with its
+// original, so none may be copied.
+class NotCopyable {
+ public:
+  NotCopyable(const NotCopyable&) = delete;
+  NotCopyable& operator=(const NotCopyable&) = delete;
+
+ protected:
+  NotCopyable() = default;
+  ~NotCopyable() = default;
+};
+
 // A readable byte range with a cursor. Every read past the end throws Error(kCorruptFile) naming `what`.
-class ByteReader {
+class ByteReader : private NotCopyable {
  public:
   virtual ~ByteReader() = default;
   std::size_t size() const { return size_; }
@@ -49,8 +61,6 @@ class FileReader : public ByteReader {
  public:
   explicit FileReader(const std::string& path);
   ~FileReader() override;
-  FileReader(const FileReader&) = delete;
-  FileReader& operator=(const FileReader&) = delete;
 
  protected:
   void read_at(std::size_t position, void* out, std::size_t n) override;
@@ -61,7 +71,7 @@ class FileReader : public ByteReader {
   std::size_t file_position_ = 0;
 };
 
-class ByteWriter {
+class ByteWriter : private NotCopyable {
  public:
   virtual ~ByteWriter() = default;
   virtual void write(const void* data, std::size_t n) = 0;
@@ -95,8 +105,6 @@ class AtomicFileWriter : public ByteWriter {
  public:
   explicit AtomicFileWriter(const std::string& path);
   ~AtomicFileWriter() override;
-  AtomicFileWriter(const AtomicFileWriter&) = delete;
-  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
   void write(const void* data, std::size_t n) override;
   void commit();
 

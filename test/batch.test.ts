@@ -18,7 +18,7 @@ import {
   rowOf,
   toNumberRows,
 } from './helpers/batch';
-import { loadFashionMnist } from './helpers/fashion-mnist';
+import { loadFashionMnist } from '../bench/fashion-mnist';
 import { bruteForceKnn, recallAtK } from './helpers/ground-truth';
 import { describeWith, fashionMnist } from './helpers/prerequisites';
 

@@ -21,6 +21,7 @@ const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 
+const { makeTempDir, removeTempDir } = require('../test/helpers/tmp');
 const data = require('./data');
 const report = require('./report');
 
@@ -517,7 +518,7 @@ async function main() {
     variants: {},
   };
 
-  const work = fs.mkdtempSync(path.join(data.CACHE, 'work-'));
+  const work = makeTempDir('work-', data.CACHE);
   try {
     for (const variant of o.variants) {
       const gtInfo = ensureGroundTruth(o, variant, started);
@@ -537,7 +538,7 @@ async function main() {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    removeTempDir(work);
   }
 
   results.environment.loadAverageAtEnd = os.loadavg();

@@ -14,10 +14,10 @@ const zlib = require('zlib');
 const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 const IDX_UBYTE_3D = 0x00000803;
 
+const INSTALL_HINT = 'install it with `apt-get install dataset-fashion-mnist` or run `sh scripts/setup.sh`';
+
 /** What to do when the files are missing. */
-const FASHION_MNIST_MISSING =
-  `Fashion-MNIST is not installed (expected ${FASHION_MNIST_DIR}); install it with ` +
-  '`apt-get install dataset-fashion-mnist` or run `sh scripts/setup.sh`';
+const FASHION_MNIST_MISSING = `Fashion-MNIST is not installed (expected ${FASHION_MNIST_DIR}); ${INSTALL_HINT}`;
 
 function splitFile(split, dir) {
   return path.join(dir, `${split}-images-idx3-ubyte.gz`);
@@ -57,11 +57,11 @@ function parseIdxImages(bytes, limit) {
 
 /**
  * One split ('train': 60000 images, 't10k': 10000), optionally only its first `limit` rows:
- * `{ count, dim, data }` with row i at data[i*dim .. (i+1)*dim). Throws FASHION_MNIST_MISSING if the file is absent.
+ * `{ count, dim, data }` with row i at data[i*dim .. (i+1)*dim). Throws, naming the fix, if the file is absent.
  */
 function loadFashionMnist(split, limit, dir = FASHION_MNIST_DIR) {
   const file = splitFile(split, dir);
-  if (!fs.existsSync(file)) throw new Error(`${FASHION_MNIST_MISSING}: ${file} is missing`);
+  if (!fs.existsSync(file)) throw new Error(`Fashion-MNIST is not installed (${file} is missing); ${INSTALL_HINT}`);
   return parseIdxImages(zlib.gunzipSync(fs.readFileSync(file)), limit);
 }
 

@@ -4,18 +4,9 @@
 import * as fs from 'fs';
 import { BruteforceSearch } from 'hnswkit';
 import { expectReject, expectThrow, loose, looseClass } from './fixtures/expect-error';
+import { LABEL_RANGE, NOT_INITIALIZED } from './helpers/messages';
+import { POINTS } from './helpers/small-index';
 import { useTmpDir } from './helpers/tmp';
-
-const NOT_INITIALIZED = 'Search index has not been initialized, call `initIndex` in advance.';
-const LABEL_RANGE = 'an integer between 0 and 9007199254740991';
-
-const POINTS = [
-  [0, 0, 0],
-  [1, 0, 0],
-  [0, 2, 0],
-  [0, 0, 3],
-  [4, 4, 4],
-];
 
 function bfIndex(points: number[][], maxElements = 10): BruteforceSearch {
   const index = new BruteforceSearch('l2', 3);

@@ -4,7 +4,7 @@
 
 import * as util from 'util';
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
-import { sorted, type ErrorClass } from '../fixtures/expect-error';
+import { describeError, sorted, type ErrorClass } from '../fixtures/expect-error';
 import { seededRandom } from './index-file';
 
 /** `count` rows of `dim` uniform values in [-1, 1), flat. */
@@ -106,12 +106,6 @@ export function expectWellFormed(result: BatchResultLike, count: number, k: numb
       expect([result.labels[q * k + i], result.distances[q * k + i]]).toEqual([-1, Infinity]);
     }
   }
-}
-
-function describeError(err: unknown): { name: string; message: string } {
-  if (typeof err !== 'object' || err === null) return { name: typeof err, message: String(err) };
-  const ctor = (err as { constructor?: { name?: string } }).constructor;
-  return { name: ctor?.name ?? 'unknown', message: String((err as { message?: unknown }).message) };
 }
 
 /**

@@ -1,4 +1,4 @@
-// A small hand-made HierarchicalNSW for the API tests whose answers can be worked out by hand.
+// Small hand-made indexes for the API tests whose answers can be worked out by hand.
 
 import { HierarchicalNSW } from 'hnswkit';
 

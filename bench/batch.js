@@ -3,7 +3,7 @@
 // batch search throughput with 1 and 2 threads and its recall@10 against exact ground truth, and the longest
 // event-loop stall a 10 ms setInterval sees during an asynchronous build. Figures, not assertions.
 //
-//   node bench/batch.js                          60000 train rows, 10000 queries (the figures for the issue)
+//   node bench/batch.js                          60000 train rows, 10000 queries (the full figures)
 //   node bench/batch.js --train 10000 --queries 1000
 //   node bench/batch.js --help
 //

@@ -1,4 +1,4 @@
-// Concurrency on one index (issue 3): hundreds of mixed asynchronous and synchronous operations with every answer
+// Concurrency on one index: hundreds of mixed asynchronous and synchronous operations with every answer
 // checked, ERR_INDEX_BUSY from the calls that replace the whole index, an index collected while its jobs run, and
 // an event loop that keeps turning during an asynchronous build.
 

@@ -1,9 +1,9 @@
 'use strict';
-// Batch / async figures for issue 3 on Fashion-MNIST (M=16, efConstruction=200): build time with 1 and 2 threads,
+// Batch / async figures on Fashion-MNIST (M=16, efConstruction=200): build time with 1 and 2 threads,
 // batch search throughput with 1 and 2 threads and its recall@10 against exact ground truth, and the longest
 // event-loop stall a 10 ms setInterval sees during an asynchronous build. Figures, not assertions.
 //
-//   node bench/batch.js                          60000 train rows, 10000 queries (the figures for the issue)
+//   node bench/batch.js                          60000 train rows, 10000 queries (the full figures)
 //   node bench/batch.js --train 10000 --queries 1000
 //   node bench/batch.js --help
 //
@@ -17,6 +17,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { monitorEventLoopDelay, performance } = require('perf_hooks');
+const { readArgs, usageText } = require('./cli');
+const { FASHION_MNIST_MISSING, hasFashionMnist, loadFashionMnist } = require('./fashion-mnist');
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(__dirname, 'cache');
@@ -37,33 +39,26 @@ const TARGETS = { buildSpeedup: 1.7, searchSpeedup: 1.8, stallMs: 20 };
 const TIMER_MS = 10;
 
 function usage() {
-  const lines = ['Usage: node bench/batch.js [options]', ''];
-  for (const [name, o] of Object.entries(OPTIONS)) lines.push(`  --${name.padEnd(16)} ${o.help} (default ${o.value})`);
-  lines.push(`  --${'help'.padEnd(16)} show this text`);
-  return lines.join('\n');
+  return usageText('node bench/batch.js', { options: OPTIONS }, 16);
 }
 
-/** Parses `--name value` pairs; `--case` and its value are for the child processes. */
-function parseArgs(argv) {
+/** Reads the options; `--case`, `--threads` and `--index` are for the child processes. */
+function readOptions(argv) {
+  let values;
+  try {
+    values = readArgs(argv, { options: OPTIONS, internal: ['case', 'threads', 'index'] }, usage());
+  } catch (err) {
+    throw new Error(`${err.message}\n${usage()}`);
+  }
   const opts = {};
-  for (const [name, o] of Object.entries(OPTIONS)) opts[name] = o.value;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(usage());
-      process.exit(0);
-    }
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n${usage()}`);
-    const name = arg.slice(2);
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value`);
-    if (name === 'case' || name === 'threads' || name === 'index') {
-      opts[name] = value;
+  for (const name of ['case', 'threads', 'index']) if (values[name] !== undefined) opts[name] = values[name];
+  for (const [name, o] of Object.entries(OPTIONS)) {
+    if (values[name] === undefined) {
+      opts[name] = o.value;
       continue;
     }
-    if (!(name in OPTIONS)) throw new Error(`unknown option --${name}\n${usage()}`);
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${values[name]}`);
     opts[name] = n;
   }
   opts.train = Math.min(opts.train, 60000);
@@ -141,7 +136,6 @@ const CASES = {
   /** Exact top k of every query, on all cores. */
   async groundTruth(o) {
     const { BruteforceSearch } = loadPackage();
-    const { loadFashionMnist } = require('./fashion-mnist');
     const train = loadFashionMnist('train', o.train);
     const queries = loadFashionMnist('t10k', o.queries);
     const index = new BruteforceSearch('l2', train.dim);
@@ -157,7 +151,6 @@ const CASES = {
   /** One build with --threads threads, timed; the index is saved for the search cases. */
   async build(o) {
     const { HierarchicalNSW } = loadPackage();
-    const { loadFashionMnist } = require('./fashion-mnist');
     const threads = Number(o.threads);
     const train = loadFashionMnist('train', o.train);
     const index = new HierarchicalNSW('l2', train.dim);
@@ -176,7 +169,6 @@ const CASES = {
   /** Batch search over a saved index with --threads threads: best of --repeats, and recall@k. */
   async search(o) {
     const { HierarchicalNSW } = loadPackage();
-    const { loadFashionMnist } = require('./fashion-mnist');
     const threads = Number(o.threads);
     const queries = loadFashionMnist('t10k', o.queries);
     const index = new HierarchicalNSW('l2', queries.dim);
@@ -213,7 +205,6 @@ const CASES = {
   /** An async build with the default thread count while a 10 ms setInterval and monitorEventLoopDelay watch. */
   async stall(o) {
     const { HierarchicalNSW } = loadPackage();
-    const { loadFashionMnist } = require('./fashion-mnist');
     const train = loadFashionMnist('train', o.train);
     const index = new HierarchicalNSW('l2', train.dim);
     index.initIndex(train.count, o.m, o['ef-construction'], o.seed);
@@ -289,7 +280,7 @@ function ratioText(x) {
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
+  const o = readOptions(process.argv.slice(2));
   if (o.case) {
     const run = CASES[o.case];
     if (!run) throw new Error(`unknown case ${o.case}`);
@@ -297,10 +288,7 @@ async function main() {
     return;
   }
 
-  const { hasFashionMnist } = require('./fashion-mnist');
-  if (!hasFashionMnist()) {
-    throw new Error('Fashion-MNIST is not installed: `apt-get install dataset-fashion-mnist` or `sh scripts/setup.sh`');
-  }
+  if (!hasFashionMnist()) throw new Error(FASHION_MNIST_MISSING);
   const { simdLevel, version } = loadPackage();
   const started = performance.now();
   const loadBefore = os.loadavg();

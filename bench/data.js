@@ -5,7 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const { hasFashionMnist, loadFashionMnist, FASHION_MNIST_DIR } = require('./fashion-mnist');
+const { FASHION_MNIST_MISSING, hasFashionMnist, loadFashionMnist, normalizeRows } = require('./fashion-mnist');
 
 const CACHE = path.join(__dirname, 'cache');
 const DIM = 784;
@@ -43,18 +43,6 @@ function writeAtomic(file, bytes) {
   fs.renameSync(`${file}.tmp`, file);
 }
 
-/** Scales each row to unit L2 length (norm accumulated in float64); an all-zero row stays zero. */
-function normaliseRows(data, dim) {
-  const out = new Float32Array(data.length);
-  for (let start = 0; start < data.length; start += dim) {
-    let sum = 0;
-    for (let j = 0; j < dim; j++) sum += data[start + j] * data[start + j];
-    const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
-    for (let j = 0; j < dim; j++) out[start + j] = data[start + j] * scale;
-  }
-  return out;
-}
-
 /**
  * Writes the raw vector files of the given variants into bench/cache/ unless they are there already.
  * Returns the variants it wrote.
@@ -62,17 +50,12 @@ function normaliseRows(data, dim) {
 function prepareVectors(variants) {
   const missing = variants.filter((v) => !['train', 'test'].every((s) => fs.existsSync(vectorFile(v, s))));
   if (missing.length === 0) return [];
-  if (!hasFashionMnist()) {
-    throw new Error(
-      `Fashion-MNIST is not installed under ${FASHION_MNIST_DIR}: ` +
-        '`apt-get install dataset-fashion-mnist` or `sh scripts/setup.sh`',
-    );
-  }
+  if (!hasFashionMnist()) throw new Error(FASHION_MNIST_MISSING);
   for (const [split, idxSplit] of [['train', 'train'], ['test', 't10k']]) {
-    const { dim, data } = loadFashionMnist(idxSplit);
-    if (dim !== DIM) throw new Error(`Fashion-MNIST ${idxSplit} has ${dim} dimensions, expected ${DIM}`);
+    const images = loadFashionMnist(idxSplit);
+    if (images.dim !== DIM) throw new Error(`Fashion-MNIST ${idxSplit} has ${images.dim} dimensions, expected ${DIM}`);
     for (const v of missing) {
-      const rows = VARIANTS[v].metric === 'angular' ? normaliseRows(data, dim) : data;
+      const rows = VARIANTS[v].metric === 'angular' ? normalizeRows(images).data : images.data;
       writeAtomic(vectorFile(v, split), Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength));
     }
   }

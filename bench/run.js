@@ -21,6 +21,8 @@ const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 
+const { makeTempDir, removeTempDir } = require('../test/helpers/tmp');
+const { readArgs, usageText } = require('./cli');
 const data = require('./data');
 const report = require('./report');
 
@@ -53,34 +55,19 @@ const FLAGS = {
 const CI_PRESET = { train: 20000, queries: 1000, ef: '10,40,120', rounds: 2, timeout: 900 };
 
 function usage() {
-  const lines = ['Usage: node bench/run.js [options]', ''];
-  for (const [name, o] of Object.entries(OPTIONS)) {
-    lines.push(`  --${name.padEnd(17)} ${o.help}${o.value === '' ? '' : ` (default ${o.value})`}`);
-  }
-  for (const [name, help] of Object.entries(FLAGS)) lines.push(`  --${name.padEnd(17)} ${help}`);
-  lines.push(`  --${'help'.padEnd(17)} show this text`);
-  return lines.join('\n');
+  return usageText('node bench/run.js', { options: OPTIONS, flags: FLAGS }, 17);
 }
 
-function parseArgs(argv) {
-  const given = {};
-  const flags = { ci: false, docs: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(usage());
-      process.exit(0);
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (match && match[1] in FLAGS && match[2] === undefined) {
-      flags[match[1]] = true;
-      continue;
-    }
-    if (!match || !(match[1] in OPTIONS)) throw new UsageError(`unknown argument ${arg}`);
-    const value = match[2] !== undefined ? match[2] : argv[++i];
-    if (value === undefined) throw new UsageError(`--${match[1]} needs a value`);
-    given[match[1]] = value;
+function readOptions(argv) {
+  let values;
+  try {
+    values = readArgs(argv, { options: OPTIONS, flags: FLAGS }, usage());
+  } catch (err) {
+    throw new UsageError(err.message);
   }
+  const given = {};
+  for (const name of Object.keys(OPTIONS)) if (values[name] !== undefined) given[name] = values[name];
+  const flags = { ci: values.ci === true, docs: values.docs === true };
   const raw = {};
   for (const [name, o] of Object.entries(OPTIONS)) raw[name] = o.value;
   if (flags.ci) Object.assign(raw, CI_PRESET);
@@ -471,7 +458,7 @@ function checkResults(results) {
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2));
+  const o = readOptions(process.argv.slice(2));
   const started = performance.now();
   const { hnswkit } = checkPrerequisites();
   const env = environment(o, hnswkit);
@@ -517,7 +504,7 @@ async function main() {
     variants: {},
   };
 
-  const work = fs.mkdtempSync(path.join(data.CACHE, 'work-'));
+  const work = makeTempDir('work-', data.CACHE);
   try {
     for (const variant of o.variants) {
       const gtInfo = ensureGroundTruth(o, variant, started);
@@ -537,7 +524,7 @@ async function main() {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    removeTempDir(work);
   }
 
   results.environment.loadAverageAtEnd = os.loadavg();

@@ -8,11 +8,11 @@
 //
 // Needs the built package (`npm run build:ts`) and the addon.
 
-const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { parseArgs } = require('util');
 const { performance } = require('perf_hooks');
+const { withTempDir } = require('../test/helpers/tmp');
 const { loadFashionMnist } = require('./fashion-mnist');
 
 const { HierarchicalNSW } = require(path.resolve(__dirname, '..'));
@@ -64,13 +64,10 @@ async function measure(data, dim, numThreads, file) {
 
 async function main() {
   const { data, dim } = loadFashionMnist('train', rows);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnswkit-save-wait-'));
   const results = [];
-  try {
+  await withTempDir('hnswkit-save-wait-', async (dir) => {
     for (const n of threadCounts) results.push(await measure(data, dim, n, path.join(dir, 'index.bin')));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`save wait during addItems: ${rows} Fashion-MNIST rows, M=16, efConstruction=200; ${cpu}, ${os.cpus().length} cores`);
   console.log('threads | rows done at save | toBufferSync wait ms | writeIndexSync wait ms | toBufferSync ms (idle)');

@@ -8,16 +8,18 @@
 //   npm run demo -- --train 10000 --ef 10,50 --m 32
 //   npm run demo -- --help
 //
-// The data comes from the Debian package dataset-fashion-mnist (`sh scripts/setup.sh` installs it).
+// The data comes from the Debian package dataset-fashion-mnist (`sh scripts/setup.sh` installs it), read by
+// bench/fashion-mnist.js.
 
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const zlib = require('zlib');
+const { parseArgs } = require('util');
 
 const { BruteforceSearch, HierarchicalNSW, simdLevel, version } = require('..');
+// The reader the benchmarks and tests share: IDX files into flat Float32Arrays, row(ds, i) a view of one image.
+const { FASHION_MNIST_MISSING, hasFashionMnist, loadFashionMnist, row } = require('../bench/fashion-mnist');
 
-const DATA_DIR = '/usr/share/datasets/fashion-mnist';
 const K = 10;
 
 const OPTIONS = {
@@ -36,20 +38,27 @@ function usage() {
   return lines.join('\n');
 }
 
-function parseArgs(argv) {
+/** The options as numbers (and --ef as a list); prints the usage and exits on --help or a bad argument. */
+function readOptions(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        ...Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: 'string' }])),
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    fail(`${err.message}\n\n${usage()}`);
+  }
+  if (values.help) {
+    console.log(usage());
+    process.exit(0);
+  }
   const out = {};
-  for (const [name, o] of Object.entries(OPTIONS)) out[name] = o.value;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(usage());
-      process.exit(0);
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match || !(match[1] in OPTIONS)) fail(`unknown argument ${arg}\n\n${usage()}`);
-    const name = match[1];
-    const raw = match[2] !== undefined ? match[2] : argv[++i];
-    if (raw === undefined) fail(`--${name} needs a value`);
+  for (const [name, o] of Object.entries(OPTIONS)) {
+    const raw = values[name] ?? String(o.value);
     if (name === 'ef') {
       const list = raw.split(',').map(Number);
       if (list.some((x) => !Number.isInteger(x) || x < 1)) fail(`--ef takes positive integers, got ${raw}`);
@@ -60,26 +69,12 @@ function parseArgs(argv) {
       out[name] = n;
     }
   }
-  if (typeof out.ef === 'string') out.ef = out.ef.split(',').map(Number);
   return out;
 }
 
 function fail(message) {
   console.error(message);
   process.exit(1);
-}
-
-/** Reads an IDX uint8 image file (gzip) into one flat Float32Array of `limit` rows. */
-function loadImages(file, limit) {
-  const bytes = zlib.gunzipSync(fs.readFileSync(file));
-  if (bytes.length < 16 || bytes.readUInt32BE(0) !== 0x00000803) fail(`${file} is not an IDX image file`);
-  const total = bytes.readUInt32BE(4);
-  const dim = bytes.readUInt32BE(8) * bytes.readUInt32BE(12);
-  if (bytes.length !== 16 + total * dim) fail(`${file} is truncated`);
-  const count = Math.min(limit, total);
-  const data = new Float32Array(count * dim);
-  for (let i = 0; i < data.length; i++) data[i] = bytes[16 + i];
-  return { count, dim, data, row: (i) => data.subarray(i * dim, (i + 1) * dim) };
 }
 
 function seconds(fromNs) {
@@ -91,17 +86,12 @@ function formatBytes(n) {
 }
 
 function main() {
-  const opts = parseArgs(process.argv.slice(2));
-  const trainFile = path.join(DATA_DIR, 'train-images-idx3-ubyte.gz');
-  const testFile = path.join(DATA_DIR, 't10k-images-idx3-ubyte.gz');
-  if (!fs.existsSync(trainFile) || !fs.existsSync(testFile)) {
-    fail(`Fashion-MNIST is not installed under ${DATA_DIR}.\nInstall it with: sh scripts/setup.sh ` +
-      '(or: apt-get install dataset-fashion-mnist)');
-  }
+  const opts = readOptions(process.argv.slice(2));
+  if (!hasFashionMnist()) fail(FASHION_MNIST_MISSING);
 
   console.log(`hnswkit ${version}, distance kernels: ${simdLevel()}, node ${process.version}`);
-  const train = loadImages(trainFile, opts.train);
-  const test = loadImages(testFile, opts.queries);
+  const train = loadFashionMnist('train', opts.train);
+  const test = loadFashionMnist('t10k', opts.queries);
   console.log(`Fashion-MNIST: ${train.count} training images, ${test.count} queries, ${train.dim} dimensions, l2\n`);
 
   // ---- build ----
@@ -111,7 +101,7 @@ function main() {
   const buildStart = process.hrtime.bigint();
   const step = Math.max(1, Math.floor(train.count / 10));
   for (let i = 0; i < train.count; i++) {
-    index.addPoint(train.row(i), i);
+    index.addPoint(row(train, i), i);
     if ((i + 1) % step === 0 || i + 1 === train.count) {
       const done = i + 1;
       const t = seconds(buildStart);
@@ -127,10 +117,10 @@ function main() {
   const gtStart = process.hrtime.bigint();
   const exact = new BruteforceSearch('l2', train.dim);
   exact.initIndex(train.count);
-  for (let i = 0; i < train.count; i++) exact.addPoint(train.row(i), i);
+  for (let i = 0; i < train.count; i++) exact.addPoint(row(train, i), i);
   const truth = [];
   for (let q = 0; q < test.count; q++) {
-    const r = exact.searchKnn(test.row(q), K);
+    const r = exact.searchKnn(row(test, q), K);
     truth.push({ labels: new Set(r.neighbors), kth: r.distances[K - 1] });
   }
   const gtTime = seconds(gtStart);
@@ -144,7 +134,7 @@ function main() {
     index.setEf(ef);
     const results = new Array(test.count);
     const start = process.hrtime.bigint();
-    for (let q = 0; q < test.count; q++) results[q] = index.searchKnn(test.row(q), K);
+    for (let q = 0; q < test.count; q++) results[q] = index.searchKnn(row(test, q), K);
     const t = seconds(start);
     let hits = 0;
     for (let q = 0; q < test.count; q++) {
@@ -182,7 +172,7 @@ function main() {
     let differing = 0;
     for (let q = 0; q < test.count; q++) {
       const a = lastResults[q];
-      const b = loaded.searchKnn(test.row(q), K);
+      const b = loaded.searchKnn(row(test, q), K);
       if (JSON.stringify(a) !== JSON.stringify(b)) differing++;
     }
     if (differing > 0) fail(`The loaded index answered ${differing} of ${test.count} queries differently`);

@@ -3,18 +3,10 @@
 
 import * as fs from 'fs';
 import { BruteforceSearch } from 'hnswkit';
-import { expectReject, expectThrow, loose, looseClass, useTempDir } from './fixtures/expect-error';
-
-const NOT_INITIALIZED = 'Search index has not been initialized, call `initIndex` in advance.';
-const LABEL_RANGE = 'an integer between 0 and 9007199254740991';
-
-const POINTS = [
-  [0, 0, 0],
-  [1, 0, 0],
-  [0, 2, 0],
-  [0, 0, 3],
-  [4, 4, 4],
-];
+import { expectReject, expectThrow, loose, looseClass } from './fixtures/expect-error';
+import { LABEL_RANGE, NOT_INITIALIZED } from './helpers/messages';
+import { POINTS } from './helpers/small-index';
+import { useTmpDir } from './helpers/tmp';
 
 function bfIndex(points: number[][], maxElements = 10): BruteforceSearch {
   const index = new BruteforceSearch('l2', 3);
@@ -24,7 +16,7 @@ function bfIndex(points: number[][], maxElements = 10): BruteforceSearch {
 }
 
 describe('BruteforceSearch', () => {
-  const tmp = useTempDir();
+  const tmp = useTmpDir();
 
   it('is a real class: calling it without `new` throws a TypeError', () => {
     expectThrow(() => (BruteforceSearch as unknown as (...args: unknown[]) => unknown)('l2', 3), 'TypeError', /without 'new'/);
@@ -85,9 +77,9 @@ describe('BruteforceSearch', () => {
     });
 
     it('throws "Search index is not constructed." from writeIndexSync and rejects writeIndex', async () => {
-      expectThrow(() => index.writeIndexSync(tmp.path('never.bin')), 'Error', 'Search index is not constructed.');
-      await expectReject(index.writeIndex(tmp.path('never.bin')), 'Error', 'Hnswlib Error: search index is not constructed.');
-      expect(fs.existsSync(tmp.path('never.bin'))).toBe(false);
+      expectThrow(() => index.writeIndexSync(tmp.file('never.bin')), 'Error', 'Search index is not constructed.');
+      await expectReject(index.writeIndex(tmp.file('never.bin')), 'Error', 'Hnswlib Error: search index is not constructed.');
+      expect(fs.existsSync(tmp.file('never.bin'))).toBe(false);
     });
   });
 
@@ -344,7 +336,7 @@ describe('BruteforceSearch', () => {
     });
 
     it('round-trips through writeIndex/readIndex, which resolve to true', async () => {
-      const file = tmp.path('bf.bin');
+      const file = tmp.file('bf.bin');
       const index = bfIndex(POINTS, 7);
       await expect(index.writeIndex(file)).resolves.toBe(true);
       const loaded = new BruteforceSearch('l2', 3);
@@ -355,7 +347,7 @@ describe('BruteforceSearch', () => {
     });
 
     it('rebuilds the label map on read: update and remove work on loaded labels', () => {
-      const file = tmp.path('bf-sync.bin');
+      const file = tmp.file('bf-sync.bin');
       expect(bfIndex(POINTS, 7).writeIndexSync(file)).toBeNull();
       const loaded = new BruteforceSearch('l2', 3);
       expect(loaded.readIndexSync(file)).toBeNull();
@@ -368,7 +360,7 @@ describe('BruteforceSearch', () => {
     });
 
     it('rejects a missing file and keeps the previous index', async () => {
-      const missing = tmp.path('missing.bin');
+      const missing = tmp.file('missing.bin');
       const index = bfIndex(POINTS);
       await expectReject(index.readIndex(missing), 'Error', `Hnswlib Error: failed to open file: ${missing}`);
       expectThrow(() => index.readIndexSync(missing), 'Error', `Hnswlib Error: failed to open file: ${missing}`);
@@ -377,7 +369,7 @@ describe('BruteforceSearch', () => {
     });
 
     it('rejects a corrupt file and keeps the previous index', async () => {
-      const file = tmp.path('corrupt.bin');
+      const file = tmp.file('corrupt.bin');
       fs.writeFileSync(file, Buffer.alloc(7, 0xff));
       const index = bfIndex(POINTS);
       await expectReject(index.readIndex(file), 'Error', /^Hnswlib Error: /);

@@ -1,11 +1,12 @@
-// Concurrency on one index (issue 3): hundreds of mixed asynchronous and synchronous operations with every answer
+// Concurrency on one index: hundreds of mixed asynchronous and synchronous operations with every answer
 // checked, ERR_INDEX_BUSY from the calls that replace the whole index, an index collected while its jobs run, and
 // an event loop that keeps turning during an asynchronous build.
 
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { HierarchicalNSW } from 'hnswkit';
-import { sorted, useTempDir } from './fixtures/expect-error';
+import { sorted } from './fixtures/expect-error';
+import { useTmpDir } from './helpers/tmp';
 import {
   busyMessage,
   exactL2,
@@ -32,7 +33,7 @@ function newIndex(maxElements: number): HierarchicalNSW {
 }
 
 describe('HierarchicalNSW under concurrency', () => {
-  const tmp = useTempDir();
+  const tmp = useTmpDir();
 
   describe('hundreds of mixed operations on one index', () => {
     const PRELOADED = range(0, 300);
@@ -170,7 +171,7 @@ describe('HierarchicalNSW under concurrency', () => {
       for (let w = 0; w < 12; w++) {
         actions.push(() => {
           counts.saves++;
-          const file = tmp.path(`snapshot-${w}.hnsw`);
+          const file = tmp.file(`snapshot-${w}.hnsw`);
           const before = index.getCurrentCount();
           track(
             index.writeIndex(file).then((ok) => {
@@ -312,7 +313,7 @@ describe('HierarchicalNSW under concurrency', () => {
 
     it('fail fast with ERR_INDEX_BUSY while an addItems is in flight, and succeed after it settles', async () => {
       const index = preloaded();
-      const file = tmp.path('busy.hnsw');
+      const file = tmp.file('busy.hnsw');
       index.writeIndexSync(file);
       const bytes = index.toBufferSync();
 
@@ -357,7 +358,7 @@ describe('HierarchicalNSW under concurrency', () => {
         index.addItems(gridVectors(range(100, 1500), DIM), range(100, 1500)),
         index.searchKnnBatch(gridVectors(range(0, 200), DIM), 5),
         index.toBuffer(),
-        index.writeIndex(tmp.path('counted.hnsw')),
+        index.writeIndex(tmp.file('counted.hnsw')),
       ];
       expectSyncFailure(() => index.resizeIndex(10_000), 'Error', busyMessage('resizeIndex', 4), 'ERR_INDEX_BUSY');
       await Promise.all(jobs);
@@ -370,7 +371,7 @@ describe('HierarchicalNSW under concurrency', () => {
       const source = newIndex(20_000);
       source.addItemsSync(randomVectors(20_000, DIM, 5), undefined, { numThreads: 2 });
       const bytes = source.toBufferSync();
-      const file = tmp.path('load-source.hnsw');
+      const file = tmp.file('load-source.hnsw');
       source.writeIndexSync(file);
 
       for (const method of ['fromBuffer', 'readIndex'] as const) {
@@ -388,7 +389,7 @@ describe('HierarchicalNSW under concurrency', () => {
           ['addItems', failureOf(() => index.addItems(v, [77]))],
           ['searchKnnBatch', failureOf(() => index.searchKnnBatch(v, 1))],
           ['toBuffer', failureOf(() => index.toBuffer())],
-          ['writeIndex', failureOf(() => index.writeIndex(tmp.path('refused.hnsw')))],
+          ['writeIndex', failureOf(() => index.writeIndex(tmp.file('refused.hnsw')))],
         ] as const;
         // Reads see the old index.
         expect(index.getCurrentCount()).toBe(10);

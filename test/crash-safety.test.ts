@@ -6,10 +6,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 import { buildDist } from './helpers/dist';
+import { makeTempDir, removeTempDir, withTempDir } from './helpers/tmp';
 
 const HELPERS = path.join(__dirname, 'helpers');
 const SAVE_CHILD = path.join(HELPERS, 'save-kill-child.js');
@@ -121,7 +121,7 @@ describe('saving over an existing index file', () => {
   beforeAll(() => {
     // The children run dist/: build it from the current lib/.
     buildDist();
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'hnswkit-crash-'));
+    work = makeTempDir('hnswkit-crash-');
     for (const kind of ['hnsw', 'brute'] as const) {
       const file = path.join(work, `big-${kind}.bin`);
       const { count, dim } = BIG[kind];
@@ -135,7 +135,7 @@ describe('saving over an existing index file', () => {
   }, 120_000);
 
   afterAll(() => {
-    if (work) fs.rmSync(work, { recursive: true, force: true });
+    removeTempDir(work);
   });
 
   it('uses indexes of about 200 MB, so that writing one takes a while', () => {
@@ -148,7 +148,7 @@ describe('saving over an existing index file', () => {
       'keeps the previous file intact and loadable (%s, killed %s)',
       async (_method, _moment, round) => {
         const { kind, how, moment } = round;
-        const dir = fs.mkdtempSync(path.join(work, 'round-'));
+        const dir = makeTempDir('round-', work);
         const target = path.join(dir, 'index.bin');
         fs.copyFileSync(old[kind].file, target);
 
@@ -211,20 +211,20 @@ describe('saving over an existing index file', () => {
           expect(listing).toEqual(['index.bin']);
           expect(sha256(target)).toBe(big[kind].hash);
         }
-        fs.rmSync(dir, { recursive: true, force: true });
+        removeTempDir(dir);
       },
       90_000,
     );
 
     it('completes the same save when not killed, replacing the file with the new bytes', async () => {
-      const dir = fs.mkdtempSync(path.join(work, 'complete-'));
+      const dir = makeTempDir('complete-', work);
       const target = path.join(dir, 'index.bin');
       fs.copyFileSync(old.hnsw.file, target);
       const out = runChild([SAVE_CHILD, 'save', 'hnsw', String(BIG.hnsw.dim), big.hnsw.file, target, 'sync']);
       expect(out.split('\n').slice(0, 2)).toEqual(['saving', 'saved']);
       expect(fs.readdirSync(dir)).toEqual(['index.bin']);
       expect(sha256(target)).toBe(big.hnsw.hash);
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }, 60_000);
   });
 });
@@ -269,23 +269,22 @@ const DROP_CAPS = ['setpriv', '--inh-caps=-all', '--bounding-set=-all', '--'];
 function readOnlyPrefix(): { prefix?: string[]; unavailable?: string } {
   if (process.getuid?.() !== 0) return { prefix: [] };
   if (!hasCommand('setpriv')) return { unavailable: 'running as root, and setpriv (util-linux) is missing to drop CAP_DAC_OVERRIDE' };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnswkit-ro-probe-'));
-  try {
-    fs.chmodSync(dir, 0o555);
-    const r = spawnSync(DROP_CAPS[0], [...DROP_CAPS.slice(1), 'sh', '-c', ': > "$0/probe"', dir], { stdio: 'ignore' });
-    const written = fs.existsSync(path.join(dir, 'probe'));
-    if (r.status === 0 || written) return { unavailable: 'a process without capabilities could still write into a 0555 directory' };
-    return { prefix: DROP_CAPS };
-  } finally {
-    fs.chmodSync(dir, 0o755);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return withTempDir('hnswkit-ro-probe-', (dir) => {
+    try {
+      fs.chmodSync(dir, 0o555);
+      const r = spawnSync(DROP_CAPS[0], [...DROP_CAPS.slice(1), 'sh', '-c', ': > "$0/probe"', dir], { stdio: 'ignore' });
+      const written = fs.existsSync(path.join(dir, 'probe'));
+      if (r.status === 0 || written) return { unavailable: 'a process without capabilities could still write into a 0555 directory' };
+      return { prefix: DROP_CAPS };
+    } finally {
+      fs.chmodSync(dir, 0o755);
+    }
+  });
 }
 
 function tmpfsPrefix(): { prefix?: string[]; unavailable?: string } {
   if (!hasCommand('unshare')) return { unavailable: 'unshare (util-linux) is missing' };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnswkit-tmpfs-probe-'));
-  try {
+  return withTempDir('hnswkit-tmpfs-probe-', (dir) => {
     for (const flags of process.getuid?.() === 0 ? [['-m'], ['-rm']] : [['-rm']]) {
       const r = spawnSync('unshare', [...flags, 'sh', '-c', 'mount -t tmpfs -o size=64k hnswkit "$0" && : > "$0/probe"', dir], {
         stdio: 'ignore',
@@ -294,9 +293,7 @@ function tmpfsPrefix(): { prefix?: string[]; unavailable?: string } {
       if (r.status === 0 && !fs.existsSync(path.join(dir, 'probe'))) return { prefix: ['unshare', ...flags] };
     }
     return { unavailable: 'this process may not mount a tmpfs in a new mount namespace (no CAP_SYS_ADMIN, no user namespaces)' };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 function writeOldFiles(dir: string): void {
@@ -360,10 +357,10 @@ describe('a write that cannot complete', () => {
   let work = '';
   beforeAll(() => {
     buildDist();
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'hnswkit-write-fail-'));
+    work = makeTempDir('hnswkit-write-fail-');
   }, 60_000);
   afterAll(() => {
-    if (work) fs.rmSync(work, { recursive: true, force: true });
+    removeTempDir(work);
   });
 
   describe('gives ERR_IO from all four write methods, and keeps the old file', () => {
@@ -373,7 +370,7 @@ describe('a write that cannot complete', () => {
         continue;
       }
       it(place.name, () => {
-        const dir = fs.mkdtempSync(path.join(work, 'place-'));
+        const dir = makeTempDir('place-', work);
         fs.chmodSync(dir, 0o755);
         const { prefix, makeOld } = place.setUp(dir);
         let report: ChildReport;
@@ -403,7 +400,7 @@ describe('a write that cannot complete', () => {
         expect(report.after).toEqual(report.before);
         expect(report.loaded).toEqual({ hnsw: { count: 10, nearest: 3 }, brute: { count: 10, nearest: 3 } });
         if (!makeOld) expect(fs.readdirSync(dir).sort()).toEqual(['brute.bin', 'hnsw.bin']);
-        fs.rmSync(dir, { recursive: true, force: true });
+        removeTempDir(dir);
       }, 60_000);
     }
   });

@@ -6,12 +6,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 
-import { useTmpDir } from './helpers/tmp';
+import { useTmpDir, withTempDir } from './helpers/tmp';
 
 const DIM = 3;
 const KINDS = ['HierarchicalNSW', 'BruteforceSearch'] as const;
@@ -37,17 +36,14 @@ const isRoot = process.getuid?.() === 0;
 function deviceNodesUnavailable(): string | undefined {
   if (!POSIX) return 'not a POSIX system';
   if (!isRoot) return 'mknod needs root';
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnswkit-mknod-probe-'));
-  try {
+  return withTempDir('hnswkit-mknod-probe-', (dir) => {
     const node = path.join(dir, 'null');
     const r = spawnSync('mknod', [node, 'c', '1', '3'], { stdio: 'ignore' });
     if (r.status !== 0 || !fs.lstatSync(node, { throwIfNoEntry: false })?.isCharacterDevice()) {
       return 'mknod failed (no CAP_MKNOD?)';
     }
     return undefined;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const noDeviceNodes = deviceNodesUnavailable();
@@ -95,7 +91,7 @@ function ioError(message: string): CodedError {
 
 /** A fresh directory for one test, so its listing shows exactly what the save left. */
 function freshDir(name: string): string {
-  return fs.mkdtempSync(path.join(tmp.dir, `${name}-`));
+  return tmp.freshDir(name);
 }
 
 function listing(dir: string): string[] {

@@ -115,7 +115,7 @@ interface FifoReport {
  * killed after 20 s, which fails the test instead of hanging it.
  */
 function readFifoInChild(kind: 'hnsw' | 'brute', goodFile: string): { fifo: string; report: FifoReport } {
-  const fifo = path.join(fs.mkdtempSync(path.join(tmp.dir, 'fifo-')), 'index.bin');
+  const fifo = path.join(tmp.freshDir('fifo'), 'index.bin');
   const made = spawnSync('mkfifo', [fifo], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`mkfifo ${fifo} failed: ${made.stderr}`);
   const helpers = path.join(__dirname, 'helpers');
@@ -380,7 +380,7 @@ describe('HierarchicalNSW', () => {
     });
 
     it('throws ERR_IO when the target is a directory, and leaves no temporary file', () => {
-      const dir = fs.mkdtempSync(path.join(tmp.dir, 'target-dir-'));
+      const dir = tmp.freshDir('target-dir');
       const target = path.join(dir, 'sub');
       fs.mkdirSync(target);
       expectHnswlibError(thrownBy(() => holder.writeIndexSync(target)), 'ERR_IO');
@@ -389,7 +389,7 @@ describe('HierarchicalNSW', () => {
     });
 
     it('replaces an existing file by renaming a new one over it', () => {
-      const dir = fs.mkdtempSync(path.join(tmp.dir, 'replace-'));
+      const dir = tmp.freshDir('replace');
       const target = path.join(dir, 'index.bin');
       const small = new HierarchicalNSW('l2', DIM);
       small.initIndex(10);
@@ -410,7 +410,7 @@ describe('HierarchicalNSW', () => {
     });
 
     it('leaves the previous file intact and no temporary file when a write fails midway', () => {
-      const dir = fs.mkdtempSync(path.join(tmp.dir, 'fsize-'));
+      const dir = tmp.freshDir('fsize');
       const target = path.join(dir, 'index.bin');
       fs.copyFileSync(goodFile, target);
       // About 280 kB of index against a 64-block file size limit (32 or 64 kB); good.bin is smaller than that.
@@ -576,7 +576,7 @@ describe('BruteforceSearch', () => {
     });
 
     it('leaves the previous file intact and no temporary file when a write fails midway', () => {
-      const dir = fs.mkdtempSync(path.join(tmp.dir, 'fsize-bf-'));
+      const dir = tmp.freshDir('fsize-bf');
       const target = path.join(dir, 'index.bin');
       fs.copyFileSync(goodFile, target);
       const outcome = saveUnderFileSizeLimit('bruteforce', target, 2000, 16);

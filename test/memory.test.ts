@@ -4,10 +4,9 @@
 // child processes started with --expose-gc against the built package (dist/).
 
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { buildDist } from './helpers/dist';
+import { makeTempDir, removeTempDir } from './helpers/tmp';
 
 const HELPERS = path.join(__dirname, 'helpers');
 const MB = 1024 * 1024;
@@ -44,7 +43,7 @@ describeMemory('a create / fill / save / load / search / drop loop', () => {
   let dir = '';
 
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hnswkit-memory-'));
+    dir = makeTempDir('hnswkit-memory-');
     // 30 warm-up iterations (allocator arenas, thread pools, code caches), then 200 measured ones. Every batch
     // starts threads, and glibc may give each new thread a malloc arena of its own, whose pages stay resident after
     // the thread ends: with the default arena count the same loop's RSS swung by 5-60 MB from run to run, old and
@@ -56,7 +55,7 @@ describeMemory('a create / fill / save / load / search / drop loop', () => {
   }, 120_000);
 
   afterAll(() => {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   });
 
   it('passes gigabytes through index memory, buffers and files', () => {

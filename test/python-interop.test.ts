@@ -5,7 +5,7 @@ import * as fs from 'fs';
 
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 
-import { Dataset, loadFashionMnist, normalizeRows, row } from './helpers/fashion-mnist';
+import { Dataset, loadFashionMnist, normalizeRows, row } from '../bench/fashion-mnist';
 import { bruteForceKnn, overlapAtK } from './helpers/ground-truth';
 import { hnswLayout, upperBlockSize } from './helpers/index-file';
 import { describeWith, fashionMnist, pythonHnswlib } from './helpers/prerequisites';

@@ -7,7 +7,7 @@
 
 import { HierarchicalNSW } from 'hnswkit';
 
-import { Dataset, loadFashionMnist, row, scaleRows } from './helpers/fashion-mnist';
+import { Dataset, loadFashionMnist, row, scaleRows } from '../bench/fashion-mnist';
 import { GroundTruth, Metric, bruteForceKnn, recallAtK } from './helpers/ground-truth';
 import { describeWith, fashionMnist, pythonHnswlib } from './helpers/prerequisites';
 import { pythonBuildAndSearch, pythonHnswlibVersion } from './helpers/python';

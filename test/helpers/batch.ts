@@ -1,8 +1,10 @@
-// Shared pieces of the batch / async tests: seeded vectors, a view of batch search results per query, and error
-// assertions that accept a synchronous throw or a rejection (a Promise-returning method may do either on bad input).
+// Shared pieces of the batch / async tests: seeded vectors, a view of batch search results per query, error
+// assertions that accept a synchronous throw or a rejection (a Promise-returning method may do either on bad input),
+// and the indexes and calls the batch-*.test.ts files share (each method in its Promise and Sync form).
 
 import * as util from 'util';
-import type { ErrorClass } from '../fixtures/expect-error';
+import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
+import { describeError, sorted, type ErrorClass } from '../fixtures/expect-error';
 import { seededRandom } from './index-file';
 
 /** `count` rows of `dim` uniform values in [-1, 1), flat. */
@@ -106,12 +108,6 @@ export function expectWellFormed(result: BatchResultLike, count: number, k: numb
   }
 }
 
-function describeError(err: unknown): { name: string; message: string } {
-  if (typeof err !== 'object' || err === null) return { name: typeof err, message: String(err) };
-  const ctor = (err as { constructor?: { name?: string } }).constructor;
-  return { name: ctor?.name ?? 'unknown', message: String((err as { message?: unknown }).message) };
-}
-
 /**
  * Calls `call` and returns what it threw or what its returned Promise rejected with. Fails the test if it neither
  * throws nor rejects.
@@ -192,4 +188,106 @@ export function busyMessage(method: string, n: number): RegExp {
 /** Resolves after the current macrotask queue has drained once. */
 export function nextImmediate(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+// ---- the batch-*.test.ts files' indexes and calls -----------------------------------------------------------------
+
+export type Space = 'l2' | 'ip' | 'cosine';
+export type Mode = 'async' | 'sync';
+
+export const SPACES: Space[] = ['l2', 'ip', 'cosine'];
+export const MODES: Mode[] = ['async', 'sync'];
+
+export type AddArgs = Parameters<HierarchicalNSW['addItemsSync']>;
+export type SearchArgs = Parameters<HierarchicalNSW['searchKnnBatchSync']>;
+export type BfAddArgs = Parameters<BruteforceSearch['addItemsSync']>;
+export type BfSearchArgs = Parameters<BruteforceSearch['searchKnnBatchSync']>;
+export type BatchResult = ReturnType<HierarchicalNSW['searchKnnBatchSync']>;
+
+/** addItems or addItemsSync, as a Promise either way. */
+export function addVia(mode: Mode, index: HierarchicalNSW, ...args: AddArgs): Promise<Float64Array> {
+  return mode === 'sync' ? Promise.resolve(index.addItemsSync(...args)) : index.addItems(...args);
+}
+
+export function searchVia(mode: Mode, index: HierarchicalNSW, ...args: SearchArgs): Promise<BatchResult> {
+  return mode === 'sync' ? Promise.resolve(index.searchKnnBatchSync(...args)) : index.searchKnnBatch(...args);
+}
+
+export function bfAddVia(mode: Mode, index: BruteforceSearch, ...args: BfAddArgs): Promise<Float64Array> {
+  return mode === 'sync' ? Promise.resolve(index.addItemsSync(...args)) : index.addItems(...args);
+}
+
+export function bfSearchVia(mode: Mode, index: BruteforceSearch, ...args: BfSearchArgs): Promise<BatchResult> {
+  return mode === 'sync' ? Promise.resolve(index.searchKnnBatchSync(...args)) : index.searchKnnBatch(...args);
+}
+
+export function hnsw(space: Space, dim: number, maxElements: number, allowReplaceDeleted = false): HierarchicalNSW {
+  const index = new HierarchicalNSW(space, dim);
+  index.initIndex(maxElements, 16, 100, 100, allowReplaceDeleted);
+  return index;
+}
+
+/** An index holding `count` seeded rows under labels 0..count-1, inserted with addPoint. */
+export function filledHnsw(space: Space, dim: number, count: number, seed: number, maxElements = count): HierarchicalNSW {
+  const index = hnsw(space, dim, maxElements);
+  const data = randomVectors(count, dim, seed);
+  for (let i = 0; i < count; i++) index.addPoint(rowOf(data, i, dim), i);
+  return index;
+}
+
+/** Per-query searchKnn answers for every row of `queries`. */
+export function singleAnswers(
+  index: { searchKnn(q: Float32Array, k: number, filter?: (label: number) => boolean): { neighbors: number[]; distances: number[] } },
+  queries: Float32Array,
+  dim: number,
+  k: number,
+  filter?: (label: number) => boolean,
+): { neighbors: number[]; distances: number[] }[] {
+  const out = [];
+  for (let q = 0; q < queries.length / dim; q++) {
+    const { neighbors, distances } = index.searchKnn(rowOf(queries, q, dim), k, filter);
+    out.push({ neighbors, distances });
+  }
+  return out;
+}
+
+export function labelsOf(result: Float64Array): number[] {
+  return Array.from(result);
+}
+
+export function isFloat64(value: unknown): boolean {
+  return util.types.isFloat64Array(value);
+}
+
+/** Node's AbortError shape (it is not a class of its own in every realm, so name and code are what count). */
+export function expectAbortError(err: unknown): void {
+  const { name, code } = err as { name?: unknown; code?: unknown };
+  expect({ name, code }).toEqual({ name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/**
+ * What an aborted batch over labels 0..N-1 (label = row) may leave: labels in row order, and every row below the last
+ * one inserted is there except at most one per other thread. Rows leave a shared cursor in row order, so the only
+ * holes are rows another thread had taken but not yet started when the abort came; rows in progress finish.
+ */
+export function expectStoppedInRowOrder(inserted: number[], numThreads: number): void {
+  expect(inserted).toEqual(sorted(inserted));
+  expect(new Set(inserted).size).toBe(inserted.length);
+  const last = inserted.length === 0 ? -1 : inserted[inserted.length - 1];
+  const holes = last + 1 - inserted.length;
+  expect(holes).toBeGreaterThanOrEqual(0);
+  expect(holes).toBeLessThanOrEqual(numThreads - 1);
+}
+
+export function insertedLabelsOf(err: unknown): number[] {
+  const inserted = (err as { insertedLabels?: unknown }).insertedLabels;
+  expect(isFloat64(inserted)).toBe(true);
+  return Array.from(inserted as Float64Array);
+}
+
+/** A BruteforceSearch of `maxElements` capacity. */
+export function bfIndex(space: Space, dim: number, maxElements: number): BruteforceSearch {
+  const index = new BruteforceSearch(space, dim);
+  index.initIndex(maxElements);
+  return index;
 }

@@ -2,7 +2,7 @@
 // where it is installed. Elsewhere they are skipped with a message saying what to install, except under CI
 // (CI set), where a missing prerequisite fails the run instead of quietly passing it.
 
-import { FASHION_MNIST_MISSING, hasFashionMnist } from './fashion-mnist';
+import { FASHION_MNIST_MISSING, hasFashionMnist } from '../../bench/fashion-mnist';
 import { PYTHON_HNSWLIB_MISSING, hasPythonHnswlib } from './python';
 
 export interface Prerequisite {

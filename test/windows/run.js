@@ -16,6 +16,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { parseArgs } = require('util');
 const { Worker, isMainThread, parentPort, workerData } = require('worker_threads');
 
 const hnswkit = require('hnswkit');
@@ -484,14 +485,13 @@ async function workerMain() {
 
 // ---- runner ----------------------------------------------------------------------------------------------------
 
-async function runAll() {
+async function runAll(only) {
   console.log(
     `hnswkit ${hnswkit.version} on ${process.platform}-${process.arch}, node ${process.version}, ` +
       `simd ${simdLevel()}, ${os.cpus().length} CPUs`
   );
   let passed = 0;
   let failed = 0;
-  const only = process.argv[2] === '--only' ? process.argv[3] : '';
   for (const { name, fn } of checks.filter((c) => c.name.includes(only))) {
     const started = Date.now();
     try {
@@ -509,8 +509,8 @@ async function runAll() {
 
 if (!isMainThread) {
   workerMain().catch((err) => parentPort.postMessage({ error: String(err && err.stack) }));
-} else if (process.argv[2] === '--kernels') {
-  fs.writeFileSync(process.argv[3], JSON.stringify(kernelResults()));
 } else {
-  runAll();
+  const { values } = parseArgs({ options: { only: { type: 'string', default: '' }, kernels: { type: 'string' } } });
+  if (values.kernels !== undefined) fs.writeFileSync(values.kernels, JSON.stringify(kernelResults()));
+  else runAll(values.only);
 }

@@ -7,8 +7,8 @@
 # batch and Promise jobs, files with non-ASCII names, replacing files, failed saves, worker_threads). Before that it
 # cross-compiles the standalone engine test (test/engine/engine_test.cc: every kernel against scalar, recall, files,
 # hostile inputs, concurrency) with the same toolchain and runs it under wine.
-# Installs wine64 and the cross compiler from Debian when missing and keeps node.exe, the wine prefix and the engine
-# test's build in .cache/ between runs. The last line is "N passed, N failed" over every check run under wine.
+# Needs wine64 and the cross compiler (scripts/setup.sh installs them) and keeps node.exe, the wine prefix and the
+# engine test's build in .cache/ between runs. The last line is "N passed, N failed" over every check run under wine.
 #
 # Usage: sh scripts/test-windows.sh [--rebuild] [--no-engine] [--keep]        (npm run test:windows)
 #   --rebuild     build prebuilds/win32-x64 again first (sh scripts/prebuilds.sh win32-x64)
@@ -44,13 +44,14 @@ finish() {
 }
 
 [ "$(node -p 'process.platform + "-" + process.arch')" = linux-x64 ] || die "this runs on x86-64 Linux"
-if [ "$engine" -eq 1 ]; then
-  ensure_debs wine64 cmake ninja-build g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
-else
-  ensure_debs wine64
-fi
+# Debian's wine64 package puts wine64 there, not on PATH.
 WINE=/usr/lib/wine/wine64
-[ -x "$WINE" ] || die "$WINE is missing (Debian's wine64 package puts it there, not on PATH)"
+need "$WINE" wine64
+if [ "$engine" -eq 1 ]; then
+  need cmake cmake
+  need x86_64-w64-mingw32-g++-posix g++-mingw-w64-x86-64-posix
+  need x86_64-w64-mingw32-dlltool binutils-mingw-w64-x86-64
+fi
 
 prebuild=prebuilds/win32-x64/hnswkit.node
 if [ "$rebuild" -eq 1 ] || [ ! -f "$prebuild" ]; then

@@ -79,8 +79,8 @@ void updates_with_searches() {
     CHECK(local.get_vector(i) == std::vector<float>(&after[i * dim], &after[(i + 1) * dim]));
   }
   const std::size_t found = self_hits(local, after, dim, count, 0);
-  std::printf("     %zu searches ran during the updates; %zu of %zu updated vectors find themselves\n", searches,
-              found, count);
+  std::printf("     %zu searches ran during the updates; %zu of %zu updated vectors find themselves\n", searches, found,
+              count);
   CHECK(found >= count * 95 / 100);
 }
 
@@ -100,7 +100,9 @@ void deletes_with_filtered_searches() {
       [&] {
         const bool filtered = q % 2 == 1;
         check_hits(local.search(&probes[(q++ % probe_count) * dim], 10, filtered ? &even : nullptr, 32), 10,
-                   [&](std::uint64_t label) { return label < count && label % 4 != 1 && (!filtered || label % 2 == 0); });
+                   [&](std::uint64_t label) {
+                     return label < count && label % 4 != 1 && (!filtered || label % 2 == 0);
+                   });
       },
       [&] {
         parallel_for(count / 4, 2, [&](std::size_t row, std::size_t) {
@@ -139,9 +141,7 @@ void replace_deleted_with_searches() {
                      return label >= 300 && label < count + 300 && (!filtered || label % 2 == 0);
                    });
       },
-      [&] {
-        parallel_for(300, 2, [&](std::size_t i, std::size_t) { local.add(&fresh[i * dim], count + i, true); });
-      });
+      [&] { parallel_for(300, 2, [&](std::size_t i, std::size_t) { local.add(&fresh[i * dim], count + i, true); }); });
   CHECK(local.element_count() == count);
   CHECK(local.deleted_count() == 0);
   for (std::uint64_t l = 0; l < 300; ++l) CHECK(!local.contains(l) && local.contains(count + l));

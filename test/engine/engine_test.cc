@@ -104,8 +104,8 @@ void check_hits(const SearchHits& hits, std::size_t k, const std::function<bool(
   }
 }
 
-std::size_t self_hits(const HierarchicalNsw& index, const std::vector<float>& data, std::size_t dim,
-                      std::size_t count, std::uint64_t first_label) {
+std::size_t self_hits(const HierarchicalNsw& index, const std::vector<float>& data, std::size_t dim, std::size_t count,
+                      std::uint64_t first_label) {
   std::size_t found = 0;
   for (std::size_t i = 0; i < count; ++i) {
     SearchHits hits = index.search(&data[i * dim], 1, nullptr, 50);
@@ -119,8 +119,8 @@ std::size_t self_hits(const HierarchicalNsw& index, const std::vector<float>& da
 int main() {
   using engine_test::TestCase;
   std::vector<TestCase> tests;
-  for (auto table : {engine_test::kernel_tests, engine_test::index_tests, engine_test::file_tests,
-                     engine_test::concurrency_tests}) {
+  for (auto table :
+       {engine_test::kernel_tests, engine_test::index_tests, engine_test::file_tests, engine_test::concurrency_tests}) {
     for (TestCase& test : table()) tests.push_back(std::move(test));
   }
   int passed = 0, failed = 0;

@@ -35,11 +35,11 @@ constexpr std::size_t kDim = 24;
 constexpr std::size_t kCount = 4000;
 constexpr std::size_t kQueries = 200;
 
-#define CHECK(cond)                                                                                   \
-  do {                                                                                                \
-    if (!(cond)) {                                                                                    \
-      throw std::runtime_error(std::string(__FILE__ ":") + std::to_string(__LINE__) + ": " #cond);    \
-    }                                                                                                 \
+#define CHECK(cond)                                                                                \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      throw std::runtime_error(std::string(__FILE__ ":") + std::to_string(__LINE__) + ": " #cond); \
+    }                                                                                              \
   } while (0)
 
 // One test: its name as printed ("ok   <name>" / "FAIL <name>: <reason>") and its body, which throws to fail.

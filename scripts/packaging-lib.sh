@@ -1,6 +1,6 @@
 # Shell functions shared by scripts/prebuilds.sh, scripts/pack-smoke.sh, scripts/test-windows.sh and
-# scripts/test-registry.sh (sourced, not run): checking for the tools a step needs, the private arm64 sysroot that runs an arm64 Node under qemu, and reading the glibc/libstdc++
-# symbol versions a binary needs. Callers set ROOT (the checkout) and TAG (their log prefix) first.
+# scripts/test-registry.sh (sourced, not run): checking for the tools a step needs, the private arm64 sysroot that
+# runs an arm64 Node under qemu, and reading the glibc/libstdc++ symbol versions a binary needs. Callers set ROOT (the checkout) and TAG (their log prefix) first.
 
 say() {
   echo "$TAG: $*"

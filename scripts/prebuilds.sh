@@ -6,9 +6,9 @@
 # Each is a Node-API binary (one file for Node 20 and later), stripped, tagged with its libc on Linux (node-gyp-build
 # looks for no tag on Windows), and built for its architecture's baseline ISA (the engine picks SIMD kernels at run
 # time). Before building it installs the npm dependencies if they are missing (npm install --ignore-scripts) and
-# checks for cmake, g++ and the cross compilers (scripts/setup.sh installs them). Afterwards it checks each binary's architecture, the glibc/libstdc++
-# symbol versions a Linux binary needs, and that the Windows binary imports only node.exe and system DLLs (the C++
-# runtime, libgcc and winpthreads are linked in).
+# checks for cmake, g++ and the cross compilers (scripts/setup.sh installs them). Afterwards it checks each binary's
+# architecture, the glibc/libstdc++ symbol versions a Linux binary needs, and that the Windows binary imports only
+# node.exe and system DLLs (the C++ runtime, libgcc and winpthreads are linked in).
 #
 # prebuildify builds in a scratch folder (its --cwd, with scripts/cmake-js-shim.js sending cmake-js's output
 # there), so this checkout's build/ stays as it was: build/Release/hnswkit.node, which the tests load, is neither

@@ -16,7 +16,7 @@ python3-hnswlib                 # Python interop tests (npm test), the benchmark
 python3-numpy                   # the same, with python3-hnswlib
 cmake                           # the addon (npm install, cmake-js), the engine test, every scripts/*.sh build
 ninja-build                     # the CMake generator the scripts and .ci/run use (-G Ninja)
-g++                             # the addon and the engine test; its libasan/libubsan/libtsan: test-sanitize.sh, test-tsan.sh
+g++                             # the addon, the engine test, and the sanitizer runtimes test-sanitize.sh and test-tsan.sh use
 make                            # node-gyp's compile of the hnswlib-node devDependency (benchmarks' peer), with python3
 file                            # prebuilds.sh: checks each binary's architecture
 clang                           # fuzz.sh: clang++ with libFuzzer (HNSWKIT_BUILD_FUZZERS)

@@ -31,8 +31,9 @@ engine_test() {
   return "$ok"
 }
 
-cmake -S . -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=Release -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON >/dev/null
-cmake --build build-tests >/dev/null
+cmake -S . -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=Release -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON \
+  -DHNSWKIT_WERROR=ON >/dev/null
+cmake --build build-tests >build-tests/build.log 2>&1 || { tail -n 40 build-tests/build.log; exit 1; }
 
 node=$(command -v node)
 suites="test/spaces.test.ts test/hierarchical-nsw.test.ts test/bruteforce-search.test.ts test/index-files.test.ts"
@@ -52,8 +53,8 @@ done
 # Static, so qemu needs no arm64 libraries.
 cmake -S . -B build-tests-arm64 -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_SYSTEM_NAME=Linux \
   -DCMAKE_SYSTEM_PROCESSOR=aarch64 -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++ -DCMAKE_EXE_LINKER_FLAGS=-static \
-  -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON >/dev/null
-cmake --build build-tests-arm64 >/dev/null
+  -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON -DHNSWKIT_WERROR=ON >/dev/null
+cmake --build build-tests-arm64 >build-tests-arm64/build.log 2>&1 || { tail -n 40 build-tests-arm64/build.log; exit 1; }
 echo "test-cpus: arm64 (qemu-aarch64): engine test"
 engine_test qemu-aarch64-static build-tests-arm64/engine_test || status=1
 exit "$status"

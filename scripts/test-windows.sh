@@ -131,7 +131,8 @@ if [ "$engine" -eq 1 ]; then
   # shellcheck disable=SC2086
   if ! {
     cmake -S "$ROOT" -B "$engine_build" $generator -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON &&
+      -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON \
+      -DHNSWKIT_WERROR=ON &&
       CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} cmake --build "$engine_build"
   } >"$work/engine-build.log" 2>&1; then
     cat "$work/engine-build.log"

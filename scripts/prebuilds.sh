@@ -58,15 +58,15 @@ if [ "$platform" = linux ]; then
   need cmake cmake
   need c++ g++
   command -v make >/dev/null 2>&1 || need ninja ninja-build
-  need file file
   for target in "$@"; do
     if [ "$target" = arm64 ] && [ "$host_arch" != arm64 ]; then
       need aarch64-linux-gnu-g++ g++-aarch64-linux-gnu
-      need aarch64-linux-gnu-strip binutils-aarch64-linux-gnu
+      for tool in strip objdump; do need "aarch64-linux-gnu-$tool" binutils-aarch64-linux-gnu; done
     fi
     if [ "$target" = win32-x64 ]; then
       need x86_64-w64-mingw32-g++-posix g++-mingw-w64-x86-64-posix
       for tool in strip objdump dlltool; do need "x86_64-w64-mingw32-$tool" binutils-mingw-w64-x86-64; done
+      need file file  # the binary's check below reads its type
     fi
   done
 fi

@@ -29,6 +29,7 @@ std::vector<float> make_data(std::size_t n, std::size_t dim, unsigned seed) {
 
 L2Index build_l2_index(std::size_t threads, std::size_t count) {
   L2Index built;
+  built.count = count;
   built.data = make_data(kCount, kDim, 1);
   built.queries = make_data(kQueries, kDim, 2);
   HnswParams params;

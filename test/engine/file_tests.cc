@@ -25,7 +25,7 @@ std::unique_ptr<HierarchicalNsw> small_index(const Space& space, std::size_t cou
 }
 
 void round_trips() {
-  L2Index built = build_l2_index(2);
+  L2Index built = build_l2_index(2, kReadCaseCount);
   HierarchicalNsw& index = *built.index;
   index.mark_deleted(7);
   const std::string path = temp_path("roundtrip.bin");

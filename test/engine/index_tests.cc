@@ -37,15 +37,15 @@ void two_thread_build_recall() {
 }
 
 void self_queries() {
-  const L2Index built = build_l2_index(2);
-  for (std::size_t i = 0; i < kCount; i += 97) {
+  const L2Index built = build_l2_index(2, kReadCaseCount);
+  for (std::size_t i = 0; i < built.count; i += 97) {
     SearchHits hits = built.index->search(&built.data[i * kDim], 1, nullptr, 50);
     CHECK(hits.size() == 1 && hits[0].label == i && hits[0].distance == 0.0f);
   }
 }
 
 void filter_finds_k() {
-  const L2Index built = build_l2_index(2);
+  const L2Index built = build_l2_index(2, kReadCaseCount);
   EvenOnly even;
   for (std::size_t q = 0; q < 50; ++q) {
     SearchHits hits = built.index->search(&built.queries[q * kDim], 10, &even, 50);
@@ -58,9 +58,9 @@ void filter_finds_k() {
 }
 
 void label_sets() {
-  const L2Index built = build_l2_index(2);
+  const L2Index built = build_l2_index(2, kReadCaseCount);
   std::vector<std::uint64_t> dense, sparse;
-  for (std::uint64_t l = 0; l < kCount; l += 5) dense.push_back(l);
+  for (std::uint64_t l = 0; l < built.count; l += 5) dense.push_back(l);
   for (std::uint64_t l = 0; l < 50; ++l) sparse.push_back(l * 1000000007ull);
   LabelSet allow(dense, LabelSet::Mode::kAllow), deny(dense, LabelSet::Mode::kDeny);
   LabelSet sparse_allow(sparse, LabelSet::Mode::kAllow);
@@ -73,18 +73,18 @@ void label_sets() {
 }
 
 void delete_and_restore() {
-  L2Index built = build_l2_index(2);
+  L2Index built = build_l2_index(2, kReadCaseCount);
   HierarchicalNsw& index = *built.index;
-  for (std::uint64_t l = 0; l < kCount; l += 3) index.mark_deleted(l);
-  CHECK(index.deleted_count() == (kCount + 2) / 3);
+  for (std::uint64_t l = 0; l < built.count; l += 3) index.mark_deleted(l);
+  CHECK(index.deleted_count() == (built.count + 2) / 3);
   for (std::size_t q = 0; q < 100; ++q) {
     for (const Neighbor& h : index.search(&built.queries[q * kDim], 10)) CHECK(h.label % 3 != 0);
   }
   expect_error(ErrorCode::kAlreadyDeleted, [&] { index.mark_deleted(0); });
   expect_error(ErrorCode::kLabelNotFound, [&] { index.get_vector(0); });
-  for (std::uint64_t l = 0; l < kCount; l += 3) index.unmark_deleted(l);
+  for (std::uint64_t l = 0; l < built.count; l += 3) index.unmark_deleted(l);
   expect_error(ErrorCode::kNotDeleted, [&] { index.unmark_deleted(0); });
-  expect_error(ErrorCode::kLabelNotFound, [&] { index.mark_deleted(kCount + 5); });
+  expect_error(ErrorCode::kLabelNotFound, [&] { index.mark_deleted(built.count + 5); });
   CHECK(index.deleted_count() == 0);
 }
 

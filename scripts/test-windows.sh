@@ -5,7 +5,7 @@
 # (--os=win32 --cpu=x64, install scripts skipped: they would run this machine's Linux node), then runs there under
 # wine: test/smoke (CommonJS and ESM, expecting prebuilds/win32-x64/hnswkit.node) and test/windows/run.js (API,
 # batch and Promise jobs, files with non-ASCII names, replacing files, failed saves, worker_threads). Before that it
-# cross-compiles the standalone engine test (test/engine/engine_test.cc: every kernel against scalar, recall, files,
+# cross-compiles the standalone engine test (test/engine/: every kernel against scalar, recall, files,
 # hostile inputs, concurrency) with the same toolchain and runs it under wine.
 # Needs wine64 and the cross compiler (scripts/setup.sh installs them) and keeps node.exe, the wine prefix and the
 # engine test's build in .cache/ between runs. The last line is "N passed, N failed" over every check run under wine.
@@ -126,7 +126,7 @@ if [ "$engine" -eq 1 ]; then
   engine_build="$ROOT/.cache/engine-test-win32-x64"
   generator=""
   if command -v ninja >/dev/null 2>&1; then generator="-G Ninja"; fi
-  say "building test/engine/engine_test.cc for win32-x64 in .cache/engine-test-win32-x64"
+  say "building the engine test (test/engine/) for win32-x64 in .cache/engine-test-win32-x64"
   # $generator is empty or two words: split on purpose.
   # shellcheck disable=SC2086
   if ! {
@@ -141,7 +141,7 @@ if [ "$engine" -eq 1 ]; then
   status=0
   (cd "$work" && "$WINE" "$engine_build/engine_test.exe" >"$work/engine.log" 2>&1) || status=$?
   tr -d '\r' <"$work/engine.log" | sed 's/^/  /'
-  count_log "test/engine/engine_test.cc under wine" "$work/engine.log" "$status"
+  count_log "the engine test (test/engine/) under wine" "$work/engine.log" "$status"
 fi
 
 # ---- the package, installed as on Windows ----------------------------------------------------------------------

@@ -10,7 +10,7 @@
 #     nodejs:arm64 .debs; see scripts/packaging-lib.sh), expecting the "neon" kernels;
 #   - with the prebuilds hidden and no compiler, the install script fails and says what to install;
 #   - `npm rebuild hnswkit --build-from-source` compiles from the shipped sources, and the result runs.
-# Installs qemu-user-static on Debian when missing. Exits non-zero on the first failed check.
+# Needs qemu-user-static on Debian (scripts/setup.sh installs it). Exits non-zero on the first failed check.
 #
 # Usage: sh scripts/pack-smoke.sh [--no-arm64] [--no-source-build] [--keep]     (npm run pack:smoke)
 #   --no-arm64         skip the arm64 emulation (and do not require prebuilds/linux-arm64)
@@ -64,7 +64,8 @@ if [ "$arm64" -eq 1 ] && [ ! -f prebuilds/linux-arm64/hnswkit.glibc.node ]; then
   die "prebuilds/linux-arm64/hnswkit.glibc.node is missing: run \`npm run prebuilds\` first (or pass --no-arm64)"
 fi
 if [ "$emulation" -eq 1 ]; then
-  ensure_debs qemu-user-static
+  need qemu-x86_64-static qemu-user-static
+  [ "$arm64" -eq 0 ] || need qemu-aarch64-static qemu-user-static
   [ "$arm64" -eq 0 ] || ensure_arm64_sysroot
 fi
 

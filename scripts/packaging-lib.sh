@@ -1,6 +1,6 @@
-# Shell functions shared by scripts/prebuilds.sh and scripts/pack-smoke.sh (sourced, not run): installing missing
-# Debian packages, the private arm64 sysroot that runs an arm64 Node under qemu, and reading the glibc/libstdc++
-# symbol versions a binary needs. Callers set ROOT (the checkout) and TAG (their log prefix) first.
+# Shell functions shared by scripts/prebuilds.sh, scripts/pack-smoke.sh, scripts/test-windows.sh and
+# scripts/test-registry.sh (sourced, not run): checking for the tools a step needs, the private arm64 sysroot that
+# runs an arm64 Node under qemu, and reading the glibc/libstdc++ symbol versions a binary needs. Callers set ROOT (the checkout) and TAG (their log prefix) first.
 
 say() {
   echo "$TAG: $*"
@@ -11,34 +11,11 @@ die() {
   exit 1
 }
 
-# Prints the packages among "$@" that dpkg does not list as installed, space-separated.
-missing_debs() {
-  for pkg in "$@"; do
-    if ! dpkg-query -W -f '${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
-      printf ' %s' "$pkg"
-    fi
-  done
-}
-
-# Installs the Debian packages among "$@" that are missing (as root, or through passwordless sudo).
-ensure_debs() {
-  if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-    die "this step uses Debian packages ($*) and there is no apt-get here"
-  fi
-  missing=$(missing_debs "$@")
-  [ -z "$missing" ] && return 0
-  if [ "$(id -u)" -eq 0 ]; then
-    as_root=""
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    as_root="sudo"
-  else
-    die "missing Debian packages:$missing; install them as root: apt-get update && apt-get install -y$missing"
-  fi
-  say "installing Debian packages:$missing"
-  $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  # $missing is a list of package names: split on purpose.
-  # shellcheck disable=SC2086
-  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >/dev/null
+# need COMMAND PACKAGE: stops with what to install unless COMMAND is on PATH (or is an executable path). The scripts
+# install nothing themselves: scripts/setup.sh installs every Debian package CI uses.
+need() {
+  if [ -x "$1" ] || command -v "$1" >/dev/null 2>&1; then return 0; fi
+  die "missing $1: apt-get install $2 (or sh scripts/setup.sh)"
 }
 
 # The arm64 userland (Debian's Node.js and the libraries it links), run as

@@ -5,10 +5,10 @@
 #   prebuilds/win32-x64/hnswkit.node           cross-compiled with Debian's mingw-w64 (g++-mingw-w64-x86-64-posix)
 # Each is a Node-API binary (one file for Node 20 and later), stripped, tagged with its libc on Linux (node-gyp-build
 # looks for no tag on Windows), and built for its architecture's baseline ISA (the engine picks SIMD kernels at run
-# time). Before building it installs what is missing: the npm dependencies (npm install --ignore-scripts) and, on
-# Debian, cmake, g++ and the cross compilers. Afterwards it checks each binary's architecture, the glibc/libstdc++
-# symbol versions a Linux binary needs, and that the Windows binary imports only node.exe and system DLLs (the C++
-# runtime, libgcc and winpthreads are linked in).
+# time). Before building it installs the npm dependencies if they are missing (npm install --ignore-scripts) and
+# checks for cmake, g++ and the cross compilers (scripts/setup.sh installs them). Afterwards it checks each binary's
+# architecture, the glibc/libstdc++ symbol versions a Linux binary needs, and that the Windows binary imports only
+# node.exe and system DLLs (the C++ runtime, libgcc and winpthreads are linked in).
 #
 # prebuildify builds in a scratch folder (its --cwd, with scripts/cmake-js-shim.js sending cmake-js's output
 # there), so this checkout's build/ stays as it was: build/Release/hnswkit.node, which the tests load, is neither
@@ -54,20 +54,21 @@ elif [ "$1" = --host ]; then
 fi
 
 # ---- tools ---------------------------------------------------------------------------------------------------
-if [ "$platform" = linux ] && command -v apt-get >/dev/null 2>&1; then
-  debs="cmake g++"
-  command -v ninja >/dev/null 2>&1 || command -v make >/dev/null 2>&1 || debs="$debs ninja-build"
+if [ "$platform" = linux ]; then
+  need cmake cmake
+  need c++ g++
+  command -v make >/dev/null 2>&1 || need ninja ninja-build
   for target in "$@"; do
     if [ "$target" = arm64 ] && [ "$host_arch" != arm64 ]; then
-      debs="$debs g++-aarch64-linux-gnu binutils-aarch64-linux-gnu"
+      need aarch64-linux-gnu-g++ g++-aarch64-linux-gnu
+      for tool in strip objdump; do need "aarch64-linux-gnu-$tool" binutils-aarch64-linux-gnu; done
     fi
     if [ "$target" = win32-x64 ]; then
-      debs="$debs g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64"
+      need x86_64-w64-mingw32-g++-posix g++-mingw-w64-x86-64-posix
+      for tool in strip objdump dlltool; do need "x86_64-w64-mingw32-$tool" binutils-mingw-w64-x86-64; done
+      need file file  # the binary's check below reads its type
     fi
   done
-  # $debs is a list of package names: split on purpose.
-  # shellcheck disable=SC2086
-  ensure_debs $debs
 fi
 if [ ! -f node_modules/prebuildify/bin.js ] || [ ! -f node_modules/cmake-js/bin/cmake-js ] ||
   [ ! -d node_modules/node-api-headers ] || [ ! -d node_modules/node-addon-api ]; then

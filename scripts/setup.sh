@@ -1,13 +1,35 @@
 #!/bin/sh
-# Gets a checkout ready for `npm run demo` and `npm test`: the Debian packages the demo and tests use
-# (Fashion-MNIST, Python hnswlib and numpy for the interop tests, CMake and g++ for the addon), then the npm
-# dependencies, the native addon compiled from these sources and the TypeScript build in dist/.
+# Gets a checkout ready for `npm run demo`, `npm test` and every other check .ci/run makes: the Debian packages
+# they use (the list below is the only place that names them: the test scripts only check for what they need and
+# say what to install), then the npm dependencies, the native addon compiled from these sources and the TypeScript
+# build in dist/.
 # Safe to run again: it only installs what is missing and rebuilds only when sources changed.
+# Environment: HNSWKIT_WERROR=ON makes the addon's compile treat warnings as errors (CMakeLists.txt; CI sets it).
 set -eu
 
 cd "$(dirname "$0")/.."
 
-PACKAGES="dataset-fashion-mnist python3-hnswlib python3-numpy cmake g++"
+# One package a line, and what needs it.
+PACKAGES=$(sed -e 's/#.*//' <<'EOF'
+dataset-fashion-mnist           # the demo and the recall tests (npm test)
+python3-hnswlib                 # Python interop tests (npm test), the benchmarks' peer (npm run bench:ci)
+python3-numpy                   # the same, with python3-hnswlib
+cmake                           # the addon (npm install, cmake-js), the engine test, every scripts/*.sh build
+ninja-build                     # the CMake generator the scripts and .ci/run use (-G Ninja)
+g++                             # the addon, the engine test, and the sanitizer runtimes test-sanitize.sh and test-tsan.sh use
+make                            # node-gyp's compile of the hnswlib-node devDependency (benchmarks' peer), with python3
+file                            # prebuilds.sh: checks each binary's architecture
+clang                           # fuzz.sh: clang++ with libFuzzer (HNSWKIT_BUILD_FUZZERS)
+libclang-rt-14-dev              # fuzz.sh: libFuzzer's and the sanitizers' runtimes for clang 14
+clang-format                    # scripts/check-format.sh (.clang-format)
+qemu-user-static                # test-cpus.sh and pack-smoke.sh: emulated x86-64 CPUs and arm64
+g++-aarch64-linux-gnu           # prebuilds.sh (linux-arm64) and test-cpus.sh (the engine test on arm64)
+binutils-aarch64-linux-gnu      # prebuilds.sh: aarch64-linux-gnu-strip
+g++-mingw-w64-x86-64-posix      # prebuilds.sh (win32-x64) and test-windows.sh (the engine test for Windows)
+binutils-mingw-w64-x86-64       # prebuilds.sh and CMakeLists.txt: strip, objdump and dlltool for Windows
+wine64                          # test-windows.sh: Node.js for Windows under wine
+EOF
+)
 
 say() {
   echo "setup: $*"
@@ -44,7 +66,8 @@ if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
   fi
 else
   say "no apt-get here; install by other means: Fashion-MNIST (for the demo and recall tests), Python 3 with"
-  say "hnswlib and numpy at /usr/bin/python3 (for the interop tests), CMake >= 3.15 and a C++17 compiler"
+  say "hnswlib and numpy at /usr/bin/python3 (for the interop tests), CMake >= 3.15 and a C++17 compiler; the"
+  say "other checks need what the list at the top of this script names, and say so when it is missing"
 fi
 
 # ---- npm dependencies, native addon, dist/ ----------------------------------------------------------------

@@ -13,17 +13,14 @@ if [ "$(uname -m)" != "x86_64" ]; then
   echo "test-cpus: x86-64 only; nothing to do on $(uname -m)"
   exit 0
 fi
-if ! command -v qemu-x86_64-static >/dev/null 2>&1 || ! command -v aarch64-linux-gnu-g++ >/dev/null 2>&1; then
-  packages="qemu-user-static g++-aarch64-linux-gnu"
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages >/dev/null ||
-      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages >/dev/null; }
-  else
-    echo "test-cpus: needs $packages (Debian: apt-get install $packages)" >&2
+# scripts/setup.sh installs these.
+for need in qemu-x86_64-static:qemu-user-static qemu-aarch64-static:qemu-user-static \
+  aarch64-linux-gnu-g++:g++-aarch64-linux-gnu cmake:cmake ninja:ninja-build; do
+  if ! command -v "${need%%:*}" >/dev/null 2>&1; then
+    echo "test-cpus: missing ${need%%:*}: apt-get install ${need#*:} (or sh scripts/setup.sh)" >&2
     exit 1
   fi
-fi
+done
 
 # Runs an engine test binary under the given emulator and arguments; prints the kernel lines and the summary, and
 # fails if the test does.
@@ -34,8 +31,9 @@ engine_test() {
   return "$ok"
 }
 
-cmake -S . -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=Release -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON >/dev/null
-cmake --build build-tests >/dev/null
+cmake -S . -B build-tests -G Ninja -DCMAKE_BUILD_TYPE=Release -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON \
+  -DHNSWKIT_WERROR=ON >/dev/null
+cmake --build build-tests >build-tests/build.log 2>&1 || { tail -n 40 build-tests/build.log; exit 1; }
 
 node=$(command -v node)
 suites="test/spaces.test.ts test/hierarchical-nsw.test.ts test/bruteforce-search.test.ts test/index-files.test.ts"
@@ -55,8 +53,8 @@ done
 # Static, so qemu needs no arm64 libraries.
 cmake -S . -B build-tests-arm64 -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_SYSTEM_NAME=Linux \
   -DCMAKE_SYSTEM_PROCESSOR=aarch64 -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++ -DCMAKE_EXE_LINKER_FLAGS=-static \
-  -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON >/dev/null
-cmake --build build-tests-arm64 >/dev/null
+  -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON -DHNSWKIT_WERROR=ON >/dev/null
+cmake --build build-tests-arm64 >build-tests-arm64/build.log 2>&1 || { tail -n 40 build-tests-arm64/build.log; exit 1; }
 echo "test-cpus: arm64 (qemu-aarch64): engine test"
 engine_test qemu-aarch64-static build-tests-arm64/engine_test || status=1
 exit "$status"

@@ -12,13 +12,13 @@ out=build-asan
 
 echo "sanitize: engine test (ASan + UBSan + LeakSanitizer)"
 cmake -S . -B "$out/engine" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHNSWKIT_SANITIZE=ON \
-  -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON >/dev/null
-cmake --build "$out/engine" >/dev/null
+  -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON -DHNSWKIT_WERROR=ON >/dev/null
+cmake --build "$out/engine" >"$out/engine-build.log" 2>&1 || { tail -n 40 "$out/engine-build.log"; exit 1; }
 # The byte-flip test feeds headers declaring huge capacities; those must fail cleanly, not abort in the allocator.
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$out/engine/engine_test" | tail -n 1
 
 echo "sanitize: addon (ASan + UBSan) and the jest suite"
-npx cmake-js rebuild -O "$out/build" --CDHNSWKIT_SANITIZE=ON >"$out/addon-build.log" 2>&1 ||
+npx cmake-js rebuild -O "$out/build" --CDHNSWKIT_SANITIZE=ON --CDHNSWKIT_WERROR=ON >"$out/addon-build.log" 2>&1 ||
   { tail -n 30 "$out/addon-build.log"; exit 1; }
 # node-gyp-build reads HNSWKIT_PREBUILD as the package root to load build/Release from. LD_PRELOAD puts the ASan
 # runtime first, which an uninstrumented node needs; child processes (node and python) inherit both.

@@ -36,7 +36,7 @@ mkdir -p "$out"
 # $generator is empty or two words: split on purpose.
 # shellcheck disable=SC2086
 cmake -S . -B "$out" $generator -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHNSWKIT_TSAN=ON -DHNSWKIT_BUILD_ADDON=OFF \
-  -DHNSWKIT_BUILD_TESTS=ON >"$out/cmake.log" 2>&1 || { cat "$out/cmake.log"; exit 1; }
+  -DHNSWKIT_BUILD_TESTS=ON -DHNSWKIT_WERROR=ON >"$out/cmake.log" 2>&1 || { cat "$out/cmake.log"; exit 1; }
 cmake --build "$out" -j 2 >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; exit 1; }
 
 # halt_on_error: the first report ends the run with TSan's exit code (66), so a race can never pass unnoticed.

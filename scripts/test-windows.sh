@@ -5,10 +5,10 @@
 # (--os=win32 --cpu=x64, install scripts skipped: they would run this machine's Linux node), then runs there under
 # wine: test/smoke (CommonJS and ESM, expecting prebuilds/win32-x64/hnswkit.node) and test/windows/run.js (API,
 # batch and Promise jobs, files with non-ASCII names, replacing files, failed saves, worker_threads). Before that it
-# cross-compiles the standalone engine test (test/engine/engine_test.cc: every kernel against scalar, recall, files,
+# cross-compiles the standalone engine test (test/engine/: every kernel against scalar, recall, files,
 # hostile inputs, concurrency) with the same toolchain and runs it under wine.
-# Installs wine64 and the cross compiler from Debian when missing and keeps node.exe, the wine prefix and the engine
-# test's build in .cache/ between runs. The last line is "N passed, N failed" over every check run under wine.
+# Needs wine64 and the cross compiler (scripts/setup.sh installs them) and keeps node.exe, the wine prefix and the
+# engine test's build in .cache/ between runs. The last line is "N passed, N failed" over every check run under wine.
 #
 # Usage: sh scripts/test-windows.sh [--rebuild] [--no-engine] [--keep]        (npm run test:windows)
 #   --rebuild     build prebuilds/win32-x64 again first (sh scripts/prebuilds.sh win32-x64)
@@ -44,13 +44,14 @@ finish() {
 }
 
 [ "$(node -p 'process.platform + "-" + process.arch')" = linux-x64 ] || die "this runs on x86-64 Linux"
-if [ "$engine" -eq 1 ]; then
-  ensure_debs wine64 cmake ninja-build g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
-else
-  ensure_debs wine64
-fi
+# Debian's wine64 package puts wine64 there, not on PATH.
 WINE=/usr/lib/wine/wine64
-[ -x "$WINE" ] || die "$WINE is missing (Debian's wine64 package puts it there, not on PATH)"
+need "$WINE" wine64
+if [ "$engine" -eq 1 ]; then
+  need cmake cmake
+  need x86_64-w64-mingw32-g++-posix g++-mingw-w64-x86-64-posix
+  need x86_64-w64-mingw32-dlltool binutils-mingw-w64-x86-64
+fi
 
 prebuild=prebuilds/win32-x64/hnswkit.node
 if [ "$rebuild" -eq 1 ] || [ ! -f "$prebuild" ]; then
@@ -125,12 +126,13 @@ if [ "$engine" -eq 1 ]; then
   engine_build="$ROOT/.cache/engine-test-win32-x64"
   generator=""
   if command -v ninja >/dev/null 2>&1; then generator="-G Ninja"; fi
-  say "building test/engine/engine_test.cc for win32-x64 in .cache/engine-test-win32-x64"
+  say "building the engine test (test/engine/) for win32-x64 in .cache/engine-test-win32-x64"
   # $generator is empty or two words: split on purpose.
   # shellcheck disable=SC2086
   if ! {
     cmake -S "$ROOT" -B "$engine_build" $generator -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON &&
+      -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-w64-x86_64.cmake" -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON \
+      -DHNSWKIT_WERROR=ON &&
       CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} cmake --build "$engine_build"
   } >"$work/engine-build.log" 2>&1; then
     cat "$work/engine-build.log"
@@ -139,7 +141,7 @@ if [ "$engine" -eq 1 ]; then
   status=0
   (cd "$work" && "$WINE" "$engine_build/engine_test.exe" >"$work/engine.log" 2>&1) || status=$?
   tr -d '\r' <"$work/engine.log" | sed 's/^/  /'
-  count_log "test/engine/engine_test.cc under wine" "$work/engine.log" "$status"
+  count_log "the engine test (test/engine/) under wine" "$work/engine.log" "$status"
 fi
 
 # ---- the package, installed as on Windows ----------------------------------------------------------------------

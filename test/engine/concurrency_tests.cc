@@ -1,0 +1,220 @@
+// Engine test: every kind of write next to concurrent searches and other readers. Under ThreadSanitizer
+// (scripts/test-tsan.sh) these are the cases that check the engine's lock-free reads against its writes; natively
+// they check the results stay valid. Each builds its own index.
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "engine_test.h"
+#include "io/index_io.h"
+#include "util/parallel_for.h"
+
+using namespace hnswkit;
+
+namespace engine_test {
+namespace {
+
+constexpr std::size_t dim = kDim;
+constexpr std::size_t count = 1000;
+
+// The parameters of the indexes the writer cases build: room for `count`, ef_construction 64.
+HnswParams writer_params() {
+  HnswParams p;
+  p.max_elements = count;
+  p.ef_construction = 64;
+  return p;
+}
+
+void adds_deletes_saves_with_searches() {
+  const std::size_t n = kCount;
+  const std::vector<float> data = make_data(n, dim, 1), queries = make_data(kQueries, dim, 2);
+  Space space(Metric::kL2, dim);
+  HnswParams p;
+  p.max_elements = n;
+  HierarchicalNsw shared(space, p);
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> searches{0};
+  std::thread reader([&] {
+    while (!stop.load()) {
+      for (std::size_t q = 0; q < 20; ++q) {
+        for (const Neighbor& h : shared.search(&queries[q * dim], 5)) {
+          if (h.label >= n) throw std::runtime_error("label out of range");
+        }
+        ++searches;
+      }
+      (void)write_hnsw_buffer(shared);
+    }
+  });
+  parallel_for(n, 2, [&](std::size_t i, std::size_t) {
+    shared.add(&data[i * dim], i);
+    if (i % 10 == 0) shared.mark_deleted(i);
+  });
+  stop = true;
+  reader.join();
+  CHECK(shared.element_count() == n);
+  CHECK(shared.deleted_count() == n / 10);
+  std::vector<std::uint8_t> bytes = write_hnsw_buffer(shared);
+  std::unique_ptr<HierarchicalNsw> loaded = read_hnsw_buffer(bytes.data(), bytes.size(), space, 0, false);
+  CHECK(loaded->element_count() == n);
+  std::printf("     %zu searches ran during the build\n", searches.load());
+}
+
+void updates_with_searches() {
+  const Space space(Metric::kL2, dim);
+  const HnswParams p = writer_params();
+  const std::vector<float> probes = make_data(40, dim, 20);  // the searches' queries
+  const std::size_t probe_count = probes.size() / dim;
+  const std::vector<float> before = make_data(count, dim, 21), after = make_data(count, dim, 22);
+  HierarchicalNsw local(space, p);
+  parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&before[i * dim], i); });
+  std::size_t q = 0;
+  const std::size_t searches = read_during(
+      [&] {
+        check_hits(local.search(&probes[(q++ % probe_count) * dim], 10, nullptr, 32), 10,
+                   [&](std::uint64_t label) { return label < count; });
+      },
+      [&] { parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&after[i * dim], i); }); });
+  CHECK(local.element_count() == count);
+  for (std::size_t i = 0; i < count; i += 7) {
+    CHECK(local.get_vector(i) == std::vector<float>(&after[i * dim], &after[(i + 1) * dim]));
+  }
+  const std::size_t found = self_hits(local, after, dim, count, 0);
+  std::printf("     %zu searches ran during the updates; %zu of %zu updated vectors find themselves\n", searches, found,
+              count);
+  CHECK(found >= count * 95 / 100);
+}
+
+void deletes_with_filtered_searches() {
+  const Space space(Metric::kL2, dim);
+  const HnswParams p = writer_params();
+  const std::vector<float> probes = make_data(40, dim, 20);  // the searches' queries
+  const std::size_t probe_count = probes.size() / dim;
+  const std::vector<float> data = make_data(count, dim, 23);
+  HierarchicalNsw local(space, p);
+  parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&data[i * dim], i); });
+  // Labels 4k+1 stay deleted throughout and must never be returned; labels 4k are deleted and restored meanwhile.
+  for (std::uint64_t l = 1; l < count; l += 4) local.mark_deleted(l);
+  EvenOnly even;
+  std::size_t q = 0;
+  const std::size_t searches = read_during(
+      [&] {
+        const bool filtered = q % 2 == 1;
+        check_hits(local.search(&probes[(q++ % probe_count) * dim], 10, filtered ? &even : nullptr, 32), 10,
+                   [&](std::uint64_t label) {
+                     return label < count && label % 4 != 1 && (!filtered || label % 2 == 0);
+                   });
+      },
+      [&] {
+        parallel_for(count / 4, 2, [&](std::size_t row, std::size_t) {
+          const std::uint64_t label = row * 4;
+          for (int round = 0; round < 30; ++round) {
+            local.mark_deleted(label);
+            local.unmark_deleted(label);
+          }
+          local.mark_deleted(label);
+        });
+      });
+  CHECK(local.deleted_count() == count / 2);
+  for (std::uint64_t l = 0; l < count; l += 4) local.unmark_deleted(l);
+  CHECK(local.deleted_count() == count / 4);
+  std::printf("     %zu searches ran during the deletes\n", searches);
+}
+
+void replace_deleted_with_searches() {
+  const Space space(Metric::kL2, dim);
+  const HnswParams p = writer_params();
+  const std::vector<float> probes = make_data(40, dim, 20);  // the searches' queries
+  const std::size_t probe_count = probes.size() / dim;
+  const std::vector<float> data = make_data(count, dim, 24), fresh = make_data(300, dim, 25);
+  HnswParams reuse = p;
+  reuse.allow_replace_deleted = true;
+  HierarchicalNsw local(space, reuse);
+  parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&data[i * dim], i); });
+  for (std::uint64_t l = 0; l < 300; ++l) local.mark_deleted(l);
+  EvenOnly even;
+  std::size_t q = 0;
+  const std::size_t searches = read_during(
+      [&] {
+        const bool filtered = q % 2 == 1;
+        check_hits(local.search(&probes[(q++ % probe_count) * dim], 10, filtered ? &even : nullptr, 32), 10,
+                   [&](std::uint64_t label) {
+                     return label >= 300 && label < count + 300 && (!filtered || label % 2 == 0);
+                   });
+      },
+      [&] { parallel_for(300, 2, [&](std::size_t i, std::size_t) { local.add(&fresh[i * dim], count + i, true); }); });
+  CHECK(local.element_count() == count);
+  CHECK(local.deleted_count() == 0);
+  for (std::uint64_t l = 0; l < 300; ++l) CHECK(!local.contains(l) && local.contains(count + l));
+  const std::size_t found = self_hits(local, fresh, dim, 300, count);
+  std::printf("     %zu searches ran during the replacements; %zu of 300 new vectors find themselves\n", searches,
+              found);
+  CHECK(found >= 300 * 95 / 100);
+}
+
+void stats_during_build() {
+  const Space space(Metric::kL2, dim);
+  const HnswParams p = writer_params();
+  const std::vector<float> data = make_data(count, dim, 26);
+  HierarchicalNsw local(space, p);
+  const std::size_t reads = read_during(
+      [&] {
+        const std::vector<std::size_t> levels = local.level_counts();
+        CHECK(levels.empty() || levels[0] <= count);
+        const std::vector<double> degree = local.mean_out_degree();
+        for (double d : degree) CHECK(d >= 0 && d <= 2.0 * static_cast<double>(p.m));
+        CHECK(local.labels().size() <= count);
+        CHECK(local.memory_bytes() > 0);
+        CHECK(local.max_level() >= -1);
+        (void)local.search_stats();
+      },
+      [&] { parallel_for(count, 2, [&](std::size_t i, std::size_t) { local.add(&data[i * dim], i); }); });
+  CHECK(local.labels().size() == count);
+  CHECK(local.level_counts()[0] == count);
+  std::printf("     %zu reads ran during the build\n", reads);
+}
+
+void brute_force_writes_with_searches() {
+  const Space space(Metric::kL2, dim);
+  const std::vector<float> probes = make_data(40, dim, 20);  // the searches' queries
+  const std::size_t probe_count = probes.size() / dim;
+  const std::vector<float> data = make_data(600, dim, 27);
+  BruteForce bf(space, 600);
+  for (std::size_t i = 0; i < 300; ++i) bf.add(&data[i * dim], i);
+  std::size_t q = 0;
+  const std::size_t searches = read_during(
+      [&] {
+        check_hits(bf.search(&probes[(q++ % probe_count) * dim], 10), 10,
+                   [](std::uint64_t label) { return label < 600; });
+      },
+      [&] {
+        // One thread removes the first 150 labels while another adds 300..599.
+        parallel_for(2, 2, [&](std::size_t row, std::size_t) {
+          if (row == 0) {
+            for (std::uint64_t l = 0; l < 150; ++l) CHECK(bf.remove(l));
+          } else {
+            for (std::size_t i = 300; i < 600; ++i) bf.add(&data[i * dim], i);
+          }
+        });
+      });
+  CHECK(bf.count() == 450);
+  for (std::uint64_t l = 0; l < 600; ++l) CHECK(bf.contains(l) == (l >= 150));
+  for (std::uint64_t l = 150; l < 600; l += 37) {
+    CHECK(bf.search(&data[l * dim], 1)[0].label == l);
+  }
+  std::printf("     %zu searches ran during the writes\n", searches);
+}
+
+}  // namespace
+
+std::vector<TestCase> concurrency_tests() {
+  return {
+      {"concurrent adds, searches, deletes and saves stay consistent", adds_deletes_saves_with_searches},
+      {"concurrent updates of existing labels and searches stay consistent", updates_with_searches},
+      {"concurrent deletes and restores with filtered searches stay consistent", deletes_with_filtered_searches},
+      {"concurrent replace_deleted adds and searches never return a replaced label", replace_deleted_with_searches},
+      {"statistics and label lists can be read during a concurrent build", stats_during_build},
+      {"brute force: concurrent adds, removes and searches stay consistent", brute_force_writes_with_searches},
+  };
+}
+
+}  // namespace engine_test

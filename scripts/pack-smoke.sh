@@ -127,7 +127,7 @@ cp test/smoke/exercise.cjs test/smoke/smoke.cjs test/smoke/smoke.mjs test/smoke/
   test/smoke/smoke-types.mts test/smoke/tsconfig.json "$consumer/"
 printf '{\n  "name": "hnswkit-smoke-consumer",\n  "version": "1.0.0",\n  "private": true\n}\n' >"$consumer/package.json"
 
-ts_version=$(node -p 'require("./node_modules/typescript/package.json").version')
+ts_version=$(node -p 'require("./node_modules/typescript-7/package.json").version')
 types_version=$(node -p 'require("./node_modules/@types/node/package.json").version')
 say "installing the tarball (and typescript@$ts_version, @types/node@$types_version) with PATH holding only node, npm, sh"
 install_started=$(date +%s)

@@ -4,8 +4,8 @@
 cd "$(dirname "$0")/.." || exit 1
 
 tsc_rc=0
-echo "> tsc -p tsconfig.json"
-npx tsc -p tsconfig.json || tsc_rc=$?
+echo "> npm run typecheck (TypeScript 7: tsc -p tsconfig.json)"
+npm run --silent typecheck || tsc_rc=$?
 if [ "$tsc_rc" -ne 0 ]; then
   echo "type check failed (counted as 1 failure in the closing line)"
 fi

@@ -36,7 +36,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'test/helpers/tmp.js'],
     languageOptions: { globals: { ...globals.jest } },
   },
   {

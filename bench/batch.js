@@ -48,7 +48,7 @@ function readOptions(argv) {
   try {
     values = readArgs(argv, { options: OPTIONS, internal: ['case', 'threads', 'index'] }, usage());
   } catch (err) {
-    throw new Error(`${err.message}\n${usage()}`);
+    throw new Error(`${err.message}\n${usage()}`, { cause: err });
   }
   const opts = {};
   for (const name of ['case', 'threads', 'index']) if (values[name] !== undefined) opts[name] = values[name];

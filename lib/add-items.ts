@@ -227,7 +227,7 @@ export function addItemsSync(core: IndexCore, vectors: unknown, labels: unknown,
         onProgress(done, total);
       } catch (error) {
         callbackFailure = { error };
-        throw new Error('onProgress threw');
+        throw new Error('onProgress threw', { cause: error });
       }
     });
   try {

@@ -69,6 +69,7 @@ export abstract class DistanceSpace {
  */
 export class L2Space extends DistanceSpace {
   /** A private name of this class's own keeps the two space classes distinct types (see DistanceSpace). */
+  // eslint-disable-next-line no-unused-private-class-members -- never read: its presence is the point
   readonly #space = true;
 
   /**
@@ -94,6 +95,7 @@ export class L2Space extends DistanceSpace {
  */
 export class InnerProductSpace extends DistanceSpace {
   /** A private name of this class's own keeps the two space classes distinct types (see DistanceSpace). */
+  // eslint-disable-next-line no-unused-private-class-members -- never read: its presence is the point
   readonly #space = true;
 
   /**

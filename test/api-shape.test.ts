@@ -128,7 +128,7 @@ describe('a method called on an object that is not an instance', () => {
 describe('L2Space and InnerProductSpace', () => {
   it('are distinct classes and distinct types', () => {
     // `tsc -p tsconfig.json` checks the directive: an InnerProductSpace must not pass for an L2Space.
-    // @ts-expect-error
+    // @ts-expect-error -- an InnerProductSpace is not an L2Space
     const space: L2Space = new InnerProductSpace(2);
     expect(space).not.toBeInstanceOf(L2Space);
     expect(Object.keys(space)).toEqual([]);

@@ -121,7 +121,7 @@ export async function failureOf(call: () => unknown): Promise<unknown> {
   }
   if (result instanceof Promise || (typeof result === 'object' && result !== null && 'then' in result)) {
     try {
-      await result;
+      await (result as PromiseLike<unknown>);
     } catch (err) {
       return err;
     }

@@ -5,7 +5,6 @@
 // Promise method; after `warmup` iterations and at the end it takes the RSS after full collections. Prints one JSON
 // line: the RSS samples, the bytes the loop moved through index buffers and files, and a checksum of the answers.
 
-const fs = require('fs');
 const path = require('path');
 const { BruteforceSearch, HierarchicalNSW } = require(path.resolve(__dirname, '..', '..', 'dist'));
 const { randomVectors } = require('./random-vectors');

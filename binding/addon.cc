@@ -47,9 +47,8 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   Napi::Value SimdLevel(const Napi::CallbackInfo& info) {
-    return Guarded(info.Env(), [&]() -> Napi::Value {
-      return Napi::String::New(info.Env(), hnswkit::active_kernels().name);
-    });
+    return Guarded(info.Env(),
+                   [&]() -> Napi::Value { return Napi::String::New(info.Env(), hnswkit::active_kernels().name); });
   }
 
   // takeSimdWarning(): the engine's hnswkit::simd_warning() (a HNSWKIT_SIMD value it could not honour) to the first

@@ -55,8 +55,7 @@ inline double MaxCount() {
 }
 
 // A size or count (k, ef, m, maxElements, a dimension): an integer that also fits std::size_t.
-inline std::size_t ExpectCount(const Napi::CallbackInfo& info, std::size_t i, const char* name,
-                               std::size_t min = 0) {
+inline std::size_t ExpectCount(const Napi::CallbackInfo& info, std::size_t i, const char* name, std::size_t min = 0) {
   return static_cast<std::size_t>(ExpectInteger(info, i, name, static_cast<double>(min), MaxCount()));
 }
 
@@ -86,8 +85,7 @@ inline hnswkit::Metric ExpectMetric(const Napi::CallbackInfo& info, std::size_t 
   hnswkit::Metric metric;
   if (!hnswkit::parse_metric(text, &metric)) {
     throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name +
-                                                "` to be \"l2\", \"ip\" or \"cosine\" but received \"" + text +
-                                                "\"");
+                                                "` to be \"l2\", \"ip\" or \"cosine\" but received \"" + text + "\"");
   }
   return metric;
 }
@@ -118,9 +116,8 @@ inline Napi::Float32Array ExpectVector(const Napi::CallbackInfo& info, std::size
   Napi::Float32Array vector = ExpectFloat32Array(info, i, name);
   // A detached buffer reports length 0 and a null pointer, so it fails here too.
   if (vector.ElementLength() != length || vector.Data() == nullptr) {
-    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name + "` to have " +
-                                                std::to_string(length) + " elements but received " +
-                                                std::to_string(vector.ElementLength()));
+    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name + "` to have " + std::to_string(length) +
+                                                " elements but received " + std::to_string(vector.ElementLength()));
   }
   return vector;
 }
@@ -205,8 +202,8 @@ inline Napi::Function FunctionProperty(Napi::Object object, const char* key) {
 
 // Labels handed over as a Float64Array, each checked to be an integer 0..2^53-1 and copied.
 inline std::vector<std::uint64_t> LabelsFromValue(Napi::Env env, Napi::Value value, const char* name) {
-  Napi::Float64Array array =
-      ExpectTypedArrayValue<Napi::Float64Array>(env, value, name, napi_float64_array, "a Float64Array");
+  Napi::Float64Array array = ExpectTypedArrayValue<Napi::Float64Array>(env, value, name, napi_float64_array,
+                                                                       "a Float64Array");
   const std::size_t n = array.ElementLength();
   const double* data = array.Data();
   std::vector<std::uint64_t> labels(n);

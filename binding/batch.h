@@ -58,7 +58,7 @@ class BatchControl {
   BatchControl(Napi::Env env, Napi::Value value) {
     if (value.IsEmpty()) return;
     auto array = ExpectTypedArrayValue<Napi::BigInt64Array>(env, value, "control", napi_bigint64_array,
-                                                           "a BigInt64Array");
+                                                            "a BigInt64Array");
     if (array.ElementLength() < 2 || array.Data() == nullptr) {
       throw Napi::RangeError::New(env, "Expected `control` to have at least 2 elements but received " +
                                            std::to_string(array.ElementLength()));
@@ -167,14 +167,14 @@ struct AddBatch {
   bool callers_memory = false;     // `vectors` is the caller's array, read in place (see CheckedRow)
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> vectors_pin;  // lib's owned copy, read in place
-  std::vector<std::uint64_t> labels;  // one per row
+  std::vector<std::uint64_t> labels;                // one per row
   bool replace_deleted = false;
   std::size_t threads = 1;
   BatchControl control;
-  std::atomic<bool> stop{false};        // set by the Sync form when its onProgress throws
-  TeardownWatch* watch = nullptr;       // the Promise form's: stops the rows if the environment goes away
-  std::atomic<std::size_t> done{0};     // finished rows, for the Sync form's onProgress
-  std::vector<std::uint8_t> inserted;   // per row: 1 once its label is in the index; read after the loop joined
+  std::atomic<bool> stop{false};       // set by the Sync form when its onProgress throws
+  TeardownWatch* watch = nullptr;      // the Promise form's: stops the rows if the environment goes away
+  std::atomic<std::size_t> done{0};    // finished rows, for the Sync form's onProgress
+  std::vector<std::uint8_t> inserted;  // per row: 1 once its label is in the index; read after the loop joined
 };
 
 // addItems(vectors: Float32Array, labels: Float64Array, options: { numThreads, replaceDeleted?, control?, owned? }).
@@ -236,8 +236,8 @@ void InsertRows(Engine& engine, AddBatch& batch) {
         if (batch.control.stop_requested() || batch.stop.load(std::memory_order_relaxed)) {
           throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "addItems was aborted");
         }
-        const float* vector =
-            CheckedRow(batch.vectors, row, batch.dim, batch.callers_memory, scratch[thread], "vectors");
+        const float* vector = CheckedRow(batch.vectors, row, batch.dim, batch.callers_memory, scratch[thread],
+                                         "vectors");
         Derived::AddOne(engine, vector, batch.labels[row], batch.replace_deleted);
         batch.inserted[row] = 1;
         batch.control.count_row();
@@ -306,7 +306,7 @@ void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& b
 
   std::optional<JsException> callback_error;
   std::exception_ptr call_failure;  // the call itself could not be made (no memory for its arguments)
-  std::size_t reported = 0;  // only counts that moved are reported; 0 (rows not started yet) never is
+  std::size_t reported = 0;         // only counts that moved are reported; 0 (rows not started yet) never is
   std::unique_lock<std::mutex> lock(mutex);
   while (!finished_cv.wait_for(lock, kProgressInterval, [&] { return finished; })) {
     const std::size_t done = batch.done.load(std::memory_order_relaxed);
@@ -351,7 +351,7 @@ struct SearchBatch {
   std::size_t rows = 0;
   std::size_t k = 0;       // the k asked for: what each query searches for
   std::size_t stride = 0;  // slots per row of the result arrays (lib: min(k, element count), at least 1)
-  std::size_t ef = 0;  // 0 until resolved against the engine
+  std::size_t ef = 0;      // 0 until resolved against the engine
   std::size_t threads = 1;
   TeardownWatch* watch = nullptr;  // the Promise form's: stops the rows if the environment goes away
   const float* queries = nullptr;  // rows * dim floats (see RowsOf)
@@ -361,9 +361,9 @@ struct SearchBatch {
   bool filtered = false;
   hnswkit::LabelSet::Mode filter_mode = hnswkit::LabelSet::Mode::kAllow;
   std::vector<std::uint64_t> filter_labels;  // made into a LabelSet off the JS thread (sorting can take a while)
-  double* out_labels = nullptr;      // rows * stride, closest first, -1 where nothing was found
-  float* out_distances = nullptr;    // rows * stride, +Infinity where nothing was found
-  std::uint32_t* out_found = nullptr;  // rows
+  double* out_labels = nullptr;              // rows * stride, closest first, -1 where nothing was found
+  float* out_distances = nullptr;            // rows * stride, +Infinity where nothing was found
+  std::uint32_t* out_found = nullptr;        // rows
   Napi::Reference<Napi::Float64Array> labels_pin;
   Napi::Reference<Napi::Float32Array> distances_pin;
   Napi::Reference<Napi::Uint32Array> found_pin;
@@ -424,8 +424,8 @@ inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& i
   Napi::Value out_value = options.Get("out");
   if (!out_value.IsObject()) ThrowTypeError(env, "out", "an object");
   Napi::Object out = out_value.As<Napi::Object>();
-  auto labels = ExpectOutput<Napi::Float64Array>(env, out, "labels", "out.labels", napi_float64_array,
-                                                 "a Float64Array", slots);
+  auto labels = ExpectOutput<Napi::Float64Array>(env, out, "labels", "out.labels", napi_float64_array, "a Float64Array",
+                                                 slots);
   auto distances = ExpectOutput<Napi::Float32Array>(env, out, "distances", "out.distances", napi_float32_array,
                                                     "a Float32Array", slots);
   auto found = ExpectOutput<Napi::Uint32Array>(env, out, "found", "out.found", napi_uint32_array, "a Uint32Array",
@@ -448,23 +448,27 @@ void SearchRows(const Engine& engine, SearchBatch& batch) {
   const std::size_t stride = batch.stride;
   const std::atomic<bool>* stop = batch.watch != nullptr ? &batch.watch->stopping_flag() : nullptr;
   std::vector<std::vector<float>> scratch = ScratchRows(batch.threads, batch.rows);
-  hnswkit::parallel_for(batch.rows, batch.threads, [&](std::size_t row, std::size_t thread) {
-    if (batch.watch != nullptr) batch.watch->Ping();
-    const float* query = CheckedRow(batch.queries, row, batch.dim, batch.callers_memory, scratch[thread], "queries");
-    // The engine gets the k asked for (the beam is max(ef, k)); only the hits that fit the stride are kept, which
-    // are all of them unless elements were added after the stride was chosen.
-    const hnswkit::SearchHits hits = Derived::SearchOne(engine, query, batch.k, filter.get(), batch.ef);
-    const std::size_t n = std::min(hits.size(), stride);
-    double* labels = batch.out_labels + row * stride;
-    float* distances = batch.out_distances + row * stride;
-    for (std::size_t i = 0; i < n; ++i) {
-      labels[i] = static_cast<double>(hits[i].label);
-      distances[i] = hits[i].distance;
-    }
-    std::fill(labels + n, labels + stride, -1.0);
-    std::fill(distances + n, distances + stride, std::numeric_limits<float>::infinity());
-    batch.out_found[row] = static_cast<std::uint32_t>(n);
-  }, stop);
+  hnswkit::parallel_for(
+      batch.rows, batch.threads,
+      [&](std::size_t row, std::size_t thread) {
+        if (batch.watch != nullptr) batch.watch->Ping();
+        const float* query = CheckedRow(batch.queries, row, batch.dim, batch.callers_memory, scratch[thread],
+                                        "queries");
+        // The engine gets the k asked for (the beam is max(ef, k)); only the hits that fit the stride are kept, which
+        // are all of them unless elements were added after the stride was chosen.
+        const hnswkit::SearchHits hits = Derived::SearchOne(engine, query, batch.k, filter.get(), batch.ef);
+        const std::size_t n = std::min(hits.size(), stride);
+        double* labels = batch.out_labels + row * stride;
+        float* distances = batch.out_distances + row * stride;
+        for (std::size_t i = 0; i < n; ++i) {
+          labels[i] = static_cast<double>(hits[i].label);
+          distances[i] = hits[i].distance;
+        }
+        std::fill(labels + n, labels + stride, -1.0);
+        std::fill(distances + n, distances + stride, std::numeric_limits<float>::infinity());
+        batch.out_found[row] = static_cast<std::uint32_t>(n);
+      },
+      stop);
   if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
     throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "searchKnnBatch was stopped: the environment is exiting");
   }
@@ -515,8 +519,7 @@ class RowsJob : public PromiseJob {
 template <typename Derived, typename Engine>
 class AddJob final : public RowsJob<Engine, AddBatch, &InsertRows<Derived, Engine>> {
  public:
-  AddJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<Engine> engine,
-         std::unique_ptr<AddBatch> batch)
+  AddJob(Napi::Env env, std::shared_ptr<JobCount> jobs, std::shared_ptr<Engine> engine, std::unique_ptr<AddBatch> batch)
       : AddJob::RowsJob(env, "hnswkit:addItems", std::move(jobs), std::move(engine), std::move(batch)) {}
 
  private:

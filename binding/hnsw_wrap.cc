@@ -7,18 +7,18 @@ namespace binding {
 
 Napi::Function HnswWrap::Init(Napi::Env env) {
   return DefineJsClass(env, {
-      JsMethod<&HnswWrap::MarkDelete, Access::kNotWhileReplacing>("markDelete"),
-      JsMethod<&HnswWrap::UnmarkDelete, Access::kNotWhileReplacing>("unmarkDelete"),
-      JsMethod<&HnswWrap::GetDeletedCount>("getDeletedCount"),
-      JsMethod<&HnswWrap::GetEf>("getEf"),
-      JsMethod<&HnswWrap::SetEf, Access::kNotWhileReplacing>("setEf"),
-      JsMethod<&HnswWrap::GetM>("getM"),
-      JsMethod<&HnswWrap::GetEfConstruction>("getEfConstruction"),
-      JsMethod<&HnswWrap::GetAllowReplaceDeleted>("getAllowReplaceDeleted"),
-      JsMethod<&HnswWrap::ResizeIndex, Access::kExclusive>("resizeIndex"),
-      JsMethod<&HnswWrap::GetStats>("getStats"),
-      JsMethod<&HnswWrap::ResetStats>("resetStats"),
-  });
+                                JsMethod<&HnswWrap::MarkDelete, Access::kNotWhileReplacing>("markDelete"),
+                                JsMethod<&HnswWrap::UnmarkDelete, Access::kNotWhileReplacing>("unmarkDelete"),
+                                JsMethod<&HnswWrap::GetDeletedCount>("getDeletedCount"),
+                                JsMethod<&HnswWrap::GetEf>("getEf"),
+                                JsMethod<&HnswWrap::SetEf, Access::kNotWhileReplacing>("setEf"),
+                                JsMethod<&HnswWrap::GetM>("getM"),
+                                JsMethod<&HnswWrap::GetEfConstruction>("getEfConstruction"),
+                                JsMethod<&HnswWrap::GetAllowReplaceDeleted>("getAllowReplaceDeleted"),
+                                JsMethod<&HnswWrap::ResizeIndex, Access::kExclusive>("resizeIndex"),
+                                JsMethod<&HnswWrap::GetStats>("getStats"),
+                                JsMethod<&HnswWrap::ResetStats>("resetStats"),
+                            });
 }
 
 Napi::Value HnswWrap::InitIndex(const Napi::CallbackInfo& info) {
@@ -111,7 +111,8 @@ Napi::Value HnswWrap::GetStats(const Napi::CallbackInfo& info) {
   Napi::Object stats = Napi::Object::New(env);
   stats.Set("maxLevel", number(engine->max_level()));
   const std::uint32_t entry = engine->entry_point();
-  stats.Set("entryPoint", entry == Engine::kNoEntry ? env.Null() : number(static_cast<double>(engine->label_at(entry))));
+  stats.Set("entryPoint",
+            entry == Engine::kNoEntry ? env.Null() : number(static_cast<double>(engine->label_at(entry))));
   stats.Set("elementsPerLevel", elements);
   stats.Set("meanOutDegree", out_degree);
   stats.Set("count", number(static_cast<double>(engine->element_count())));

@@ -43,9 +43,9 @@ class TeardownWatch {
     }
     auto* context = new std::shared_ptr<State>(state_);
     napi_value name = Napi::String::New(env, "hnswkit:teardownWatch");
-    const napi_status status = napi_create_threadsafe_function(
-        env, nullptr, nullptr, name, /*max_queue_size=*/1, /*initial_thread_count=*/1, context, &Finalize, context,
-        &Probe, &tsfn_);
+    const napi_status status = napi_create_threadsafe_function(env, nullptr, nullptr, name, /*max_queue_size=*/1,
+                                                               /*initial_thread_count=*/1, context, &Finalize, context,
+                                                               &Probe, &tsfn_);
     if (status != napi_ok) {
       delete context;
       tsfn_ = nullptr;
@@ -126,7 +126,7 @@ class TeardownWatch {
     bool tsfn_open = false;     // the function exists and may be called or released
     bool rows_running = false;  // a Rows is held
     std::condition_variable rows_stopped;  // notified when rows_running turns false
-    bool hook_ran = false;      // JS thread only: the cleanup hook ran and freed its own reference
+    bool hook_ran = false;                 // JS thread only: the cleanup hook ran and freed its own reference
   };
 
   // JS thread; env is null when the function is being deleted with a ping still queued.

@@ -56,8 +56,8 @@ inline Napi::Float32Array VectorToJs(Napi::Env env, const std::vector<float>& ve
 inline Napi::Buffer<std::uint8_t> BytesToBuffer(Napi::Env env, std::vector<std::uint8_t> bytes) {
   auto owned = std::make_unique<std::vector<std::uint8_t>>(std::move(bytes));
   Napi::Buffer<std::uint8_t> buffer = Napi::Buffer<std::uint8_t>::NewOrCopy(
-      env, owned->data(), owned->size(),
-      [](Napi::Env, std::uint8_t*, std::vector<std::uint8_t>* held) { delete held; }, owned.get());
+      env, owned->data(), owned->size(), [](Napi::Env, std::uint8_t*, std::vector<std::uint8_t>* held) { delete held; },
+      owned.get());
   // Only now does the Buffer own the bytes (or has already freed them after copying); if NewOrCopy threw,
   // `owned` still frees them.
   owned.release();

@@ -39,12 +39,13 @@ void BruteForce::resize(std::size_t new_max_elements) {
     throw Error(ErrorCode::kResizeTooSmall, "Cannot resize, max element is less than the current number of elements");
   }
   if (new_max_elements > std::numeric_limits<std::size_t>::max() / slot_bytes_) {
-    throw Error(ErrorCode::kOutOfMemory, "capacity " + std::to_string(new_max_elements) + " overflows the address space");
+    throw Error(ErrorCode::kOutOfMemory,
+                "capacity " + std::to_string(new_max_elements) + " overflows the address space");
   }
   CallocArray<char> slots;
   if (!slots.allocate(new_max_elements * slot_bytes_)) {
-    throw Error(ErrorCode::kOutOfMemory, "not enough memory for " + std::to_string(new_max_elements) +
-                                             " elements of " + std::to_string(slot_bytes_) + " bytes");
+    throw Error(ErrorCode::kOutOfMemory, "not enough memory for " + std::to_string(new_max_elements) + " elements of " +
+                                             std::to_string(slot_bytes_) + " bytes");
   }
   slots.copy_prefix(slots_, count_ * slot_bytes_);
   slots_.swap(slots);

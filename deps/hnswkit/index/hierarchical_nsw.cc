@@ -58,8 +58,8 @@ void HierarchicalNsw::set_upper(std::uint32_t id, std::uint8_t* lists) {
   if (lists == nullptr) return;
   // Inserts on other threads raise it too; relaxed, because only exclusive holders (resize, the destructor) read it.
   std::size_t extent = upper_extent_.load(std::memory_order_relaxed);
-  while (id >= extent && !upper_extent_.compare_exchange_weak(extent, static_cast<std::size_t>(id) + 1,
-                                                              std::memory_order_relaxed)) {
+  while (id >= extent &&
+         !upper_extent_.compare_exchange_weak(extent, static_cast<std::size_t>(id) + 1, std::memory_order_relaxed)) {
   }
 }
 

@@ -40,10 +40,10 @@
 namespace hnswkit {
 
 struct HnswParams {
-  std::size_t max_elements = 0;      // capacity; resize() changes it
-  std::size_t m = 16;                // links per element on levels >= 1; 2*m on level 0. 2 <= m <= kMaxM
-  std::size_t ef_construction = 200; // beam width while inserting; raised to at least m
-  std::uint64_t random_seed = 100;   // seeds the level generator
+  std::size_t max_elements = 0;       // capacity; resize() changes it
+  std::size_t m = 16;                 // links per element on levels >= 1; 2*m on level 0. 2 <= m <= kMaxM
+  std::size_t ef_construction = 200;  // beam width while inserting; raised to at least m
+  std::uint64_t random_seed = 100;    // seeds the level generator
   bool allow_replace_deleted = false;
 };
 
@@ -77,8 +77,7 @@ class HierarchicalNsw {
 
   // The k nearest live elements allowed by filter (nullptr: all), beam width max(ef, k) where ef == 0 means
   // this->ef(). Fewer than k when fewer are reachable. query holds dim() floats, not yet prepared.
-  SearchHits search(const float* query, std::size_t k, const LabelFilter* filter = nullptr,
-                    std::size_t ef = 0) const;
+  SearchHits search(const float* query, std::size_t k, const LabelFilter* filter = nullptr, std::size_t ef = 0) const;
 
   // Tombstones: a deleted element stays in the graph and in element_count() but is never returned.
   // Throw kLabelNotFound, kAlreadyDeleted / kNotDeleted.
@@ -111,7 +110,7 @@ class HierarchicalNsw {
   std::size_t ef() const { return ef_.load(std::memory_order_relaxed); }
   void set_ef(std::size_t ef) { ef_.store(ef, std::memory_order_relaxed); }
   int max_level() const;
-  std::uint32_t entry_point() const;  // an internal id, or kNoEntry while empty
+  std::uint32_t entry_point() const;                                       // an internal id, or kNoEntry while empty
   std::uint64_t label_at(std::uint32_t id) const { return label_of(id); }  // id < element_count()
   // Element count per level (index i: elements whose top level is >= i) and mean out-degree per level.
   std::vector<std::size_t> level_counts() const;
@@ -130,7 +129,6 @@ class HierarchicalNsw {
 
  private:
   friend struct HnswCodec;  // io/hnsw_file.cc reads and rebuilds the raw structure
-
 
   // Record accessors (see the layout above). The ones a search calls per element are defined inline below the
   // class, so every translation unit of the index inlines them.
@@ -207,19 +205,19 @@ class HierarchicalNsw {
   bool allow_replace_deleted_;
 
   // Record geometry in bytes.
-  std::size_t links0_bytes_;    // 4 + 4*max_m0: header plus level-0 links; also the vector's offset
+  std::size_t links0_bytes_;  // 4 + 4*max_m0: header plus level-0 links; also the vector's offset
   std::size_t vector_offset_;
-  std::size_t label_offset_;    // vector_offset_ + 4*dim
-  std::size_t record_bytes_;    // label_offset_ + 8
+  std::size_t label_offset_;       // vector_offset_ + 4*dim
+  std::size_t record_bytes_;       // label_offset_ + 8
   std::size_t upper_block_bytes_;  // 4 + 4*max_m: one upper-level list
 
   // Per-capacity storage is calloc'd (CallocArray): slots never used are never committed.
   std::size_t capacity_ = 0;
-  CallocArray<char> level0_;              // capacity_ records
-  CallocArray<std::uint8_t*> upper_;      // per element: new[]'d level * upper_block_bytes_, or null
+  CallocArray<char> level0_;          // capacity_ records
+  CallocArray<std::uint8_t*> upper_;  // per element: new[]'d level * upper_block_bytes_, or null
   // Every non-null upper_ entry has an id below this. Raised by concurrent inserts, read only by exclusive holders.
   std::atomic<std::size_t> upper_extent_{0};
-  CallocArray<std::int32_t> levels_;      // per element: its top level (level_of, set_level)
+  CallocArray<std::int32_t> levels_;  // per element: its top level (level_of, set_level)
   // Guards writes to link lists: element id -> stripe. No code path holds two at once, so stripes cannot
   // deadlock, and they cost a fixed 4 KiB instead of a lock per slot.
   static constexpr std::size_t kLinkLockStripes = 4096;

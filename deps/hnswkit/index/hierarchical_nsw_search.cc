@@ -171,8 +171,7 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
   scratch.found.drain_sorted(scratch.result);
 }
 
-SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const LabelFilter* filter,
-                                   std::size_t ef) const {
+SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const LabelFilter* filter, std::size_t ef) const {
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
   SearchHits hits;
   if (k == 0) return hits;

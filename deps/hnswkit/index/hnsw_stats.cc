@@ -14,7 +14,8 @@ std::size_t HierarchicalNsw::memory_bytes() const {
   std::size_t bytes = capacity_ * (record_bytes_ + sizeof(std::uint8_t*) + sizeof(std::int32_t)) +
                       kLinkLockStripes * sizeof(SpinLock) + kLabelStripes * sizeof(std::mutex);
   const std::size_t count = count_.load();
-  for (std::size_t id = 0; id < count; ++id) bytes += static_cast<std::size_t>(level_of(static_cast<std::uint32_t>(id))) * upper_block_bytes_;
+  for (std::size_t id = 0; id < count; ++id)
+    bytes += static_cast<std::size_t>(level_of(static_cast<std::uint32_t>(id))) * upper_block_bytes_;
   std::lock_guard<std::mutex> lock(labels_mutex_);
   // An unordered_map node holds the pair and a next pointer; the bucket array one pointer per bucket.
   bytes += label_to_id_.size() * (sizeof(std::pair<const std::uint64_t, std::uint32_t>) + 2 * sizeof(void*)) +

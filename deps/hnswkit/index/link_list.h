@@ -67,9 +67,7 @@ inline std::uint32_t load_id_ordered(const std::uint8_t* header, std::size_t i) 
 }
 
 // The i-th id, for readers that do not hold the element's lock (searches).
-inline std::uint32_t load_id(const std::uint8_t* header, std::size_t i) {
-  return load_id_ordered<kAcquire>(header, i);
-}
+inline std::uint32_t load_id(const std::uint8_t* header, std::size_t i) { return load_id_ordered<kAcquire>(header, i); }
 
 // The i-th id, for the holder of the element's lock.
 inline std::uint32_t load_id_locked(const std::uint8_t* header, std::size_t i) {

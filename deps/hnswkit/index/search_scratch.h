@@ -41,16 +41,18 @@ class CandidateHeap {
 
  private:
   struct Order {
-    bool operator()(const Candidate& a, const Candidate& b) const { return Closer ? a.first > b.first : a.first < b.first; }
+    bool operator()(const Candidate& a, const Candidate& b) const {
+      return Closer ? a.first > b.first : a.first < b.first;
+    }
   };
   std::vector<Candidate> items_;
 };
 
 struct SearchScratch {
   std::vector<float> query;
-  CandidateHeap<true> candidates;  // to expand, closest on top
-  CandidateHeap<false> found;      // best so far, farthest on top
-  std::vector<Candidate> result;   // the last search's result, closest first
+  CandidateHeap<true> candidates;    // to expand, closest on top
+  CandidateHeap<false> found;        // best so far, farthest on top
+  std::vector<Candidate> result;     // the last search's result, closest first
   std::vector<std::uint32_t> fresh;  // the unvisited neighbours of the element being expanded
 };
 

@@ -21,7 +21,9 @@ std::string num(std::uint64_t v) { return std::to_string(v); }
 }  // namespace
 
 struct BruteForceCodec {
-  static std::size_t serialized_size(const BruteForce& index) { return kHeaderBytes + index.capacity_ * index.slot_bytes_; }
+  static std::size_t serialized_size(const BruteForce& index) {
+    return kHeaderBytes + index.capacity_ * index.slot_bytes_;
+  }
 
   // Unused slots are written as zeros (hnswlib writes whatever the heap held there), so files are reproducible.
   static void write(const BruteForce& index, ByteWriter& out) {
@@ -48,8 +50,8 @@ struct BruteForceCodec {
     if (count > capacity) corrupt("the file holds " + num(count) + " elements but declares capacity " + num(capacity));
     const std::size_t body = in.remaining();
     if (capacity > body / slot_bytes || capacity * slot_bytes != body) {
-      corrupt("the file declares " + num(capacity) + " slots of " + num(slot_bytes) + " bytes but holds " +
-              num(body) + " bytes after the header");
+      corrupt("the file declares " + num(capacity) + " slots of " + num(slot_bytes) + " bytes but holds " + num(body) +
+              " bytes after the header");
     }
 
     std::unique_ptr<BruteForce> index(new BruteForce(space, static_cast<std::size_t>(capacity)));

@@ -13,8 +13,8 @@
 #ifdef _WIN32
 #include <fcntl.h>
 #include <io.h>
-#include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "util/windows_api.h"
 #else
@@ -48,9 +48,9 @@ std::wstring widen(const std::string& utf8) {
 // The system's words for a Win32 error code, in UTF-8, e.g. "Access is denied. (Windows error 5)".
 std::string windows_error_text(DWORD code) {
   wchar_t* text = nullptr;
-  const DWORD length = FormatMessageW(
-      FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr, code, 0,
-      reinterpret_cast<wchar_t*>(&text), 0, nullptr);
+  const DWORD length = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
+                                          FORMAT_MESSAGE_IGNORE_INSERTS,
+                                      nullptr, code, 0, reinterpret_cast<wchar_t*>(&text), 0, nullptr);
   std::string out;
   if (length > 0 && text != nullptr) {
     const int n = WideCharToMultiByte(CP_UTF8, 0, text, static_cast<int>(length), nullptr, 0, nullptr, nullptr);
@@ -181,7 +181,8 @@ const char* kind_of(const FileInfo& info) {
 void refuse_unless_regular(const std::string& path, const std::string& target, const FileInfo& info) {
   if (is_regular(info)) return;
   const std::string what = kind_of(info);
-  if (target == path) throw Error(ErrorCode::kIo, "cannot replace " + path + ": it is " + what + ", not a regular file");
+  if (target == path)
+    throw Error(ErrorCode::kIo, "cannot replace " + path + ": it is " + what + ", not a regular file");
   throw Error(ErrorCode::kIo,
               "cannot replace " + path + ": it links to " + target + ", " + what + ", not a regular file");
 }
@@ -262,8 +263,7 @@ void ByteReader::read(void* out, std::size_t n, const char* what) {
   if (n > remaining()) {
     throw Error(ErrorCode::kCorruptFile, std::string("Index seems to be corrupted or unsupported: input ends inside ") +
                                              what + " (needs " + std::to_string(n) + " bytes at offset " +
-                                             std::to_string(position_) + ", total size " + std::to_string(size_) +
-                                             ")");
+                                             std::to_string(position_) + ", total size " + std::to_string(size_) + ")");
   }
   if (n > 0) read_at(position_, out, n);
   position_ += n;
@@ -343,8 +343,9 @@ void FileReader::read_at(std::size_t position, void* out, std::size_t n) {
   file_position_ = position + got;
   if (got != n) {
     // The size was checked on open, so a short read means the file changed underneath or the device failed.
-    throw Error(ErrorCode::kIo, "cannot read " + path_ + ": " +
-                                    (std::ferror(file_) ? system_error_text() : std::string("file shrank while reading")));
+    throw Error(ErrorCode::kIo,
+                "cannot read " + path_ + ": " +
+                    (std::ferror(file_) ? system_error_text() : std::string("file shrank while reading")));
   }
 }
 
@@ -386,8 +387,8 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
     file_ = create_exclusive(temp_path_);
     if (file_ != nullptr) break;
     if (errno != EEXIST || attempt == kAttempts) {
-      throw Error(ErrorCode::kIo, "cannot write " + path + ": " + system_error_text() + " (while creating " +
-                                      temp_path_ + ")");
+      throw Error(ErrorCode::kIo,
+                  "cannot write " + path + ": " + system_error_text() + " (while creating " + temp_path_ + ")");
     }
   }
 #ifndef _WIN32
@@ -396,8 +397,8 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
     std::fclose(file_);
     file_ = nullptr;
     remove_file(temp_path_);
-    throw Error(ErrorCode::kIo, "cannot write " + path + ": " + reason + " (while setting the mode of " +
-                                    temp_path_ + ")");
+    throw Error(ErrorCode::kIo,
+                "cannot write " + path + ": " + reason + " (while setting the mode of " + temp_path_ + ")");
   }
 #endif
 }

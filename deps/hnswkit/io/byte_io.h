@@ -109,9 +109,9 @@ class AtomicFileWriter : public ByteWriter {
   void commit();
 
  private:
-  std::string path_;         // as given, for messages
-  std::string target_;       // path_ with symbolic links followed: what commit() replaces
-  std::string temp_path_;    // in target_'s directory, so that the rename stays within one file system
+  std::string path_;       // as given, for messages
+  std::string target_;     // path_ with symbolic links followed: what commit() replaces
+  std::string temp_path_;  // in target_'s directory, so that the rename stays within one file system
   std::FILE* file_ = nullptr;
   bool committed_ = false;
 };

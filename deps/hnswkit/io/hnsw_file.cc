@@ -90,12 +90,12 @@ void validate_header(const HnswHeader& h, const Space& space, std::size_t input_
       corrupt("the file holds " + num(bytes / 4) + "-dimensional vectors but the index was created with " +
               num(space.dim()) + " dimensions");
     }
-    corrupt("header field label_offset is " + num(h.label_offset) + ", expected offsetData + 4*dim = " +
-            num(h.vector_offset + space.vector_bytes()));
+    corrupt("header field label_offset is " + num(h.label_offset) +
+            ", expected offsetData + 4*dim = " + num(h.vector_offset + space.vector_bytes()));
   }
   if (h.record_bytes != h.label_offset + 8) {
-    corrupt("header field size_data_per_element is " + num(h.record_bytes) + ", expected label_offset+8 = " +
-            num(h.label_offset + 8));
+    corrupt("header field size_data_per_element is " + num(h.record_bytes) +
+            ", expected label_offset+8 = " + num(h.label_offset + 8));
   }
   if (h.max_elements > HierarchicalNsw::kNoEntry) corrupt("header field max_elements is " + num(h.max_elements));
   if (h.element_count > h.max_elements) {
@@ -115,8 +115,8 @@ void validate_header(const HnswHeader& h, const Space& space, std::size_t input_
   // The level-0 block must fit in the input before anything is allocated for it.
   const std::size_t available = input_size - kHeaderBytes;
   if (h.element_count > 0 && h.record_bytes > available / h.element_count) {
-    corrupt("the file declares " + num(h.element_count) + " elements of " + num(h.record_bytes) +
-            " bytes but holds " + num(input_size) + " bytes");
+    corrupt("the file declares " + num(h.element_count) + " elements of " + num(h.record_bytes) + " bytes but holds " +
+            num(input_size) + " bytes");
   }
 }
 
@@ -193,7 +193,7 @@ struct HnswCodec {
 
     HnswParams params;
     params.max_elements = (max_elements > 0 && max_elements >= count) ? max_elements
-                                                                       : static_cast<std::size_t>(h.max_elements);
+                                                                      : static_cast<std::size_t>(h.max_elements);
     params.m = static_cast<std::size_t>(h.m);
     params.ef_construction = static_cast<std::size_t>(h.ef_construction);
     params.allow_replace_deleted = allow_replace_deleted;

@@ -18,8 +18,8 @@
 namespace hnswkit {
 
 // max_elements: the capacity wanted after loading; 0, or less than the stored count, keeps the file's capacity.
-std::unique_ptr<HierarchicalNsw> read_hnsw_file(const std::string& path, const Space& space,
-                                                std::size_t max_elements, bool allow_replace_deleted);
+std::unique_ptr<HierarchicalNsw> read_hnsw_file(const std::string& path, const Space& space, std::size_t max_elements,
+                                                bool allow_replace_deleted);
 std::unique_ptr<HierarchicalNsw> read_hnsw_buffer(const std::uint8_t* data, std::size_t size, const Space& space,
                                                   std::size_t max_elements, bool allow_replace_deleted);
 void write_hnsw_file(const HierarchicalNsw& index, const std::string& path);

@@ -72,15 +72,21 @@ X86Features detect_x86() {
 
 const KernelSet* compiled_kernels(SimdLevel level) {
   switch (level) {
-    case SimdLevel::kScalar: return &kScalarKernels;
+    case SimdLevel::kScalar:
+      return &kScalarKernels;
 #if defined(__x86_64__) || defined(_M_X64)
-    case SimdLevel::kSse: return &kSseKernels;
-    case SimdLevel::kAvx2: return &kAvx2Kernels;
-    case SimdLevel::kAvx512: return &kAvx512Kernels;
+    case SimdLevel::kSse:
+      return &kSseKernels;
+    case SimdLevel::kAvx2:
+      return &kAvx2Kernels;
+    case SimdLevel::kAvx512:
+      return &kAvx512Kernels;
 #elif defined(__aarch64__) || defined(_M_ARM64)
-    case SimdLevel::kNeon: return &kNeonKernels;
+    case SimdLevel::kNeon:
+      return &kNeonKernels;
 #endif
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -89,10 +95,14 @@ bool cpu_supports(SimdLevel level) {
   static const X86Features features = detect_x86();
   switch (level) {
     case SimdLevel::kScalar:
-    case SimdLevel::kSse: return true;  // SSE2 is part of x86-64
-    case SimdLevel::kAvx2: return features.avx2_fma;
-    case SimdLevel::kAvx512: return features.avx512f;
-    default: return false;
+    case SimdLevel::kSse:
+      return true;  // SSE2 is part of x86-64
+    case SimdLevel::kAvx2:
+      return features.avx2_fma;
+    case SimdLevel::kAvx512:
+      return features.avx512f;
+    default:
+      return false;
   }
 #elif defined(__aarch64__) || defined(_M_ARM64)
   return level == SimdLevel::kScalar || level == SimdLevel::kNeon;  // NEON is part of AArch64

@@ -25,8 +25,7 @@ inline __m256i tail_mask(std::size_t remaining) {
 // Four independent accumulator chains hide the FMA latency (see kernels_avx512.cc).
 template <bool kAhead>
 float l2_squared_impl(const float* a, const float* b, std::size_t n, const char* ahead) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(),
-         acc3 = _mm256_setzero_ps();
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     prefetch_step<kAhead, 32>(ahead, i);
@@ -63,8 +62,7 @@ float l2_squared_impl(const float* a, const float* b, std::size_t n, const char*
 
 template <bool kAhead>
 float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(),
-         acc3 = _mm256_setzero_ps();
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     prefetch_step<kAhead, 32>(ahead, i);

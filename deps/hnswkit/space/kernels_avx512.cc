@@ -12,8 +12,7 @@ namespace {
 // two FMA units idle most of the time.
 template <bool kAhead>
 float l2_squared_impl(const float* a, const float* b, std::size_t n, const char* ahead) {
-  __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(),
-         acc3 = _mm512_setzero_ps();
+  __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(), acc3 = _mm512_setzero_ps();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
     prefetch_step<kAhead, 64>(ahead, i);
@@ -51,8 +50,7 @@ float l2_squared_impl(const float* a, const float* b, std::size_t n, const char*
 
 template <bool kAhead>
 float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead) {
-  __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(),
-         acc3 = _mm512_setzero_ps();
+  __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(), acc3 = _mm512_setzero_ps();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
     prefetch_step<kAhead, 64>(ahead, i);

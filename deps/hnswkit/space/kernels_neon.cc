@@ -12,8 +12,7 @@ namespace {
 // time.
 template <bool kAhead>
 float l2_squared_impl(const float* a, const float* b, std::size_t n, const char* ahead) {
-  float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f), acc2 = vdupq_n_f32(0.0f),
-              acc3 = vdupq_n_f32(0.0f);
+  float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f), acc2 = vdupq_n_f32(0.0f), acc3 = vdupq_n_f32(0.0f);
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     prefetch_step<kAhead, 16>(ahead, i);
@@ -36,8 +35,7 @@ float l2_squared_impl(const float* a, const float* b, std::size_t n, const char*
 
 template <bool kAhead>
 float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead) {
-  float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f), acc2 = vdupq_n_f32(0.0f),
-              acc3 = vdupq_n_f32(0.0f);
+  float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f), acc2 = vdupq_n_f32(0.0f), acc3 = vdupq_n_f32(0.0f);
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     prefetch_step<kAhead, 16>(ahead, i);

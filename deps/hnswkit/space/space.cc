@@ -22,9 +22,12 @@ bool parse_metric(const std::string& name, Metric* out) {
 
 const char* metric_name(Metric metric) {
   switch (metric) {
-    case Metric::kL2: return "l2";
-    case Metric::kInnerProduct: return "ip";
-    case Metric::kCosine: return "cosine";
+    case Metric::kL2:
+      return "l2";
+    case Metric::kInnerProduct:
+      return "ip";
+    case Metric::kCosine:
+      return "cosine";
   }
   return "unknown";
 }

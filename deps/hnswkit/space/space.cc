@@ -7,27 +7,34 @@
 
 namespace hnswkit {
 
+namespace {
+
+// Each metric with the name the API, the files' callers and the error messages use for it.
+struct MetricName {
+  Metric metric;
+  const char* name;
+};
+constexpr MetricName kMetricNames[] = {
+    {Metric::kL2, "l2"},
+    {Metric::kInnerProduct, "ip"},
+    {Metric::kCosine, "cosine"},
+};
+
+}  // namespace
+
 bool parse_metric(const std::string& name, Metric* out) {
-  if (name == "l2") {
-    *out = Metric::kL2;
-  } else if (name == "ip") {
-    *out = Metric::kInnerProduct;
-  } else if (name == "cosine") {
-    *out = Metric::kCosine;
-  } else {
-    return false;
+  for (const MetricName& entry : kMetricNames) {
+    if (name == entry.name) {
+      *out = entry.metric;
+      return true;
+    }
   }
-  return true;
+  return false;
 }
 
 const char* metric_name(Metric metric) {
-  switch (metric) {
-    case Metric::kL2:
-      return "l2";
-    case Metric::kInnerProduct:
-      return "ip";
-    case Metric::kCosine:
-      return "cosine";
+  for (const MetricName& entry : kMetricNames) {
+    if (entry.metric == metric) return entry.name;
   }
   return "unknown";
 }

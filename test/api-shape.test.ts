@@ -151,7 +151,7 @@ describe('error codes', () => {
   const bindingFiles = fs.readdirSync(path.join(ROOT, 'binding')).filter((f) => /\.(h|cc)$/.test(f));
   const native = new Set([
     ...bindingFiles.flatMap((f) => [...codes(read(path.join('binding', f)), /"(ERR_[A-Z_]+)"/g)]),
-    ...codes(read('deps/hnswkit/util/error.cc'), /case [\w:]+: return "(ERR_[A-Z_]+)";/g),
+    ...codes(read('deps/hnswkit/util/error.cc'), /case [\w:]+:\s+return "(ERR_[A-Z_]+)";/g),
   ]);
   // The codes lib/ sets itself: quoted code literals in its sources.
   const libFiles = fs.readdirSync(path.join(ROOT, 'lib')).filter((f) => f.endsWith('.ts') && f !== 'types.ts');

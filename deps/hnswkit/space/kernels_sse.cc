@@ -53,26 +53,22 @@ float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead)
   return dot_tail(a, b, i, n, horizontal_sum(_mm_add_ps(acc0, acc1)));
 }
 
-// Four f16 values (the low 64 bits of `halves`) widened to floats with SSE2 integer operations, as f16_to_float
-// does (space/kernels-inl.h): baseline x86-64 has no F16C. The exponent is rebiased by an add; infinities and NaNs
-// get the float's all-ones exponent by a second add (NaNs also their quiet bit); subnormals are rebuilt as
-// 2^-14 * (1 + m / 1024) - 2^-14, a subtraction of normals that is exact and never meets a denormal operand, so
-// the denormal flags and the slow denormal path play no part.
+// Four f16 values (the low 64 bits of `halves`) widened to floats with SSE2, as f16_to_float does
+// (space/kernels-inl.h): baseline x86-64 has no F16C. The f16 magnitude shifted into place is rebiased by one
+// integer add: 112 << 23 for normals, twice that for infinities and NaNs (the float's all-ones exponent), and for
+// subnormals 113 << 23, which gives 2^-14 * (1 + m / 1024), from which 2^-14 is then subtracted. Every other lane
+// subtracts +0, which leaves it as it is and quiets a NaN, as f16_to_float does. Both operands and the result of
+// the subtraction are normal floats, so it is exact, and the denormal flags and the slow denormal path play no part.
 inline __m128 f16x4_to_float(__m128i halves) {
-  const __m128i widened = _mm_unpacklo_epi16(halves, _mm_setzero_si128());
-  const __m128i sign = _mm_slli_epi32(_mm_and_si128(widened, _mm_set1_epi32(0x8000)), 16);
-  const __m128i shifted = _mm_slli_epi32(_mm_and_si128(widened, _mm_set1_epi32(0x7FFF)), 13);
-  const __m128i exponent = _mm_and_si128(shifted, _mm_set1_epi32(0x0F800000));
-  __m128i bits = _mm_add_epi32(shifted, _mm_set1_epi32(112 << 23));
-  const __m128i special = _mm_cmpeq_epi32(exponent, _mm_set1_epi32(0x0F800000));
-  const __m128i nan = _mm_cmpgt_epi32(shifted, _mm_set1_epi32(0x0F800000));
-  bits = _mm_add_epi32(bits, _mm_and_si128(special, _mm_set1_epi32(112 << 23)));
-  bits = _mm_or_si128(bits, _mm_and_si128(nan, _mm_set1_epi32(0x400000)));
-  const __m128i tiny = _mm_cmpeq_epi32(exponent, _mm_setzero_si128());
-  const __m128 magic = _mm_castsi128_ps(_mm_set1_epi32(113 << 23));
-  const __m128 rebuilt = _mm_sub_ps(_mm_castsi128_ps(_mm_add_epi32(bits, _mm_set1_epi32(1 << 23))), magic);
-  const __m128 value = _mm_or_ps(_mm_and_ps(_mm_castsi128_ps(tiny), rebuilt),
-                                 _mm_andnot_ps(_mm_castsi128_ps(tiny), _mm_castsi128_ps(bits)));
+  const __m128i high = _mm_unpacklo_epi16(_mm_setzero_si128(), halves);  // h << 16
+  const __m128i sign = _mm_and_si128(high, _mm_set1_epi32(static_cast<int>(0x80000000u)));
+  const __m128i shifted = _mm_srli_epi32(_mm_xor_si128(high, sign), 3);  // (h & 0x7FFF) << 13
+  const __m128i special = _mm_cmpgt_epi32(shifted, _mm_set1_epi32(0x0F7FFFFF));
+  const __m128i tiny = _mm_cmplt_epi32(shifted, _mm_set1_epi32(0x00800000));
+  __m128i bias = _mm_add_epi32(_mm_set1_epi32(112 << 23), _mm_and_si128(special, _mm_set1_epi32(112 << 23)));
+  bias = _mm_add_epi32(bias, _mm_and_si128(tiny, _mm_set1_epi32(1 << 23)));
+  const __m128 smallest_normal = _mm_and_ps(_mm_castsi128_ps(tiny), _mm_castsi128_ps(_mm_set1_epi32(113 << 23)));
+  const __m128 value = _mm_sub_ps(_mm_castsi128_ps(_mm_add_epi32(shifted, bias)), smallest_normal);
   return _mm_or_ps(value, _mm_castsi128_ps(sign));
 }
 

@@ -25,7 +25,6 @@ namespace HNSWKIT_KERNEL_NS {
 namespace {
 
 constexpr std::size_t kLineBytes = 64;
-constexpr std::size_t kLineFloats = kLineBytes / sizeof(float);
 
 // Asks for the cache line holding `address`, to be read soon (util/prefetch.h).
 inline void prefetch_line(const char* address) { prefetch(address); }

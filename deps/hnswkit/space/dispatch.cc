@@ -21,7 +21,7 @@ namespace {
 
 #if defined(__x86_64__) || defined(_M_X64)
 struct X86Features {
-  bool avx2_fma = false;
+  bool avx2_fma = false;  // with F16C, which every AVX2 CPU has and the avx2 level's f16 kernels use
   bool avx512f = false;
 };
 
@@ -57,6 +57,7 @@ X86Features detect_x86() {
   const bool osxsave = (regs[2] >> 27) & 1u;
   const bool avx = (regs[2] >> 28) & 1u;
   const bool fma = (regs[2] >> 12) & 1u;
+  const bool f16c = (regs[2] >> 29) & 1u;
   if (!osxsave || !avx) return f;
   const std::uint64_t xcr0 = xgetbv0();
   const bool ymm_state = (xcr0 & 0x6u) == 0x6u;
@@ -64,7 +65,7 @@ X86Features detect_x86() {
   cpuid(7, 0, regs);
   const bool avx2 = (regs[1] >> 5) & 1u;
   const bool avx512f = (regs[1] >> 16) & 1u;
-  f.avx2_fma = ymm_state && avx2 && fma;
+  f.avx2_fma = ymm_state && avx2 && fma && f16c;
   f.avx512f = zmm_state && avx512f && f.avx2_fma;
   return f;
 }

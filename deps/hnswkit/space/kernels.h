@@ -1,4 +1,5 @@
-// Distance kernel table: one set of float32 kernels per instruction set, chosen once from the CPU at start-up.
+// Distance kernel table: one set of float32 (and float32-against-f16) kernels per instruction set, chosen once from the
+// CPU at start-up.
 //
 // Each kernels_<isa>.cc is compiled with its own ISA flags and includes space/kernels-inl.h, which writes the
 // entry points and the table once for all of them; nothing in this header may be an inline function that such a
@@ -6,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace hnswkit {
 
@@ -18,6 +20,18 @@ using KernelFn = float (*)(const float* a, const float* b, std::size_t n);
 // KernelFn of the same set; `ahead` is never read, only prefetched.
 using AheadKernelFn = float (*)(const float* a, const float* b, std::size_t n, const float* ahead);
 
+// As KernelFn and AheadKernelFn with b (and `ahead`) a stored vector of n IEEE 754 binary16 values ("f16"), given
+// as their bit patterns: the sum over i < n of (a[i] - float(b[i]))^2, or of a[i] * float(b[i]). Every f16 value is
+// exact as a float, so only the sum's order and rounding differ from the float32 kernel on the widened vector.
+using F16KernelFn = float (*)(const float* a, const std::uint16_t* b, std::size_t n);
+using F16AheadKernelFn = float (*)(const float* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead);
+
+// out[i] = in[i] rounded to the nearest f16, ties to even: above 65504 the nearest may be infinity (from 65520 up),
+// below 2^-14 a subnormal or a signed zero; a NaN stays a NaN (quiet, its sign and top payload bits kept).
+using ToF16Fn = void (*)(const float* in, std::uint16_t* out, std::size_t n);
+// out[i] = the float32 of f16 in[i], exactly (a signalling NaN comes back quiet).
+using FromF16Fn = void (*)(const std::uint16_t* in, float* out, std::size_t n);
+
 enum class SimdLevel { kScalar = 0, kSse = 1, kAvx2 = 2, kAvx512 = 3, kNeon = 4 };
 
 struct KernelSet {
@@ -27,6 +41,12 @@ struct KernelSet {
   KernelFn dot;
   AheadKernelFn l2_squared_ahead;
   AheadKernelFn dot_ahead;
+  F16KernelFn l2_squared_f16;  // float32 query against an f16 stored vector
+  F16KernelFn dot_f16;
+  F16AheadKernelFn l2_squared_f16_ahead;  // prefetches an f16 vector: n * 2 bytes
+  F16AheadKernelFn dot_f16_ahead;
+  ToF16Fn to_f16;  // the same bits in every set
+  FromF16Fn from_f16;
 };
 
 // The kernels in use by every Space. Chosen on first call from the CPU's features, lowered by the environment

@@ -1,5 +1,8 @@
-// AVX2 + FMA kernels: eight floats per instruction, two fused multiply-add chains to hide latency.
+// AVX2 + FMA kernels: eight floats per instruction, two fused multiply-add chains to hide latency; F16C (which
+// space/dispatch.cc requires of this level) widens and narrows f16 values eight at a time.
 #include <immintrin.h>
+
+#include <cstring>
 
 #define HNSWKIT_KERNEL_NS avx2
 #include "space/kernels-inl.h"
@@ -87,6 +90,83 @@ float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead)
     acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + i, mask), _mm256_maskload_ps(b + i, mask), acc1);
   }
   return horizontal_sum(_mm256_add_ps(acc0, acc1));
+}
+
+inline __m256 load_f16x8(const std::uint16_t* p) {
+  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+// The last `remaining` (< 8) f16 values of a vector, zero-padded: copied first, so nothing past the vector is read.
+inline __m256 load_f16_tail(const std::uint16_t* p, std::size_t remaining) {
+  std::uint16_t padded[8] = {};
+  std::memcpy(padded, p, remaining * sizeof(std::uint16_t));
+  return load_f16x8(padded);
+}
+
+// As l2_squared_impl: the same chains and steps; a step of 32 f16 values is one cache line.
+template <bool kAhead>
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    prefetch_step<kAhead, 32, std::uint16_t>(ahead, i);
+    __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), load_f16x8(b + i));
+    __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), load_f16x8(b + i + 8));
+    __m256 d2 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 16), load_f16x8(b + i + 16));
+    __m256 d3 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 24), load_f16x8(b + i + 24));
+    acc0 = _mm256_fmadd_ps(d0, d0, acc0);
+    acc1 = _mm256_fmadd_ps(d1, d1, acc1);
+    acc2 = _mm256_fmadd_ps(d2, d2, acc2);
+    acc3 = _mm256_fmadd_ps(d3, d3, acc3);
+  }
+  prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
+  acc0 = _mm256_add_ps(acc0, acc2);
+  acc1 = _mm256_add_ps(acc1, acc3);
+  for (; i + 8 <= n; i += 8) {
+    __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), load_f16x8(b + i));
+    acc0 = _mm256_fmadd_ps(d, d, acc0);
+  }
+  if (i < n) {
+    __m256 d = _mm256_sub_ps(_mm256_maskload_ps(a + i, tail_mask(n - i)), load_f16_tail(b + i, n - i));
+    acc1 = _mm256_fmadd_ps(d, d, acc1);
+  }
+  return horizontal_sum(_mm256_add_ps(acc0, acc1));
+}
+
+template <bool kAhead>
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    prefetch_step<kAhead, 32, std::uint16_t>(ahead, i);
+    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), load_f16x8(b + i), acc0);
+    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), load_f16x8(b + i + 8), acc1);
+    acc2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), load_f16x8(b + i + 16), acc2);
+    acc3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), load_f16x8(b + i + 24), acc3);
+  }
+  prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
+  acc0 = _mm256_add_ps(acc0, acc2);
+  acc1 = _mm256_add_ps(acc1, acc3);
+  for (; i + 8 <= n; i += 8) acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), load_f16x8(b + i), acc0);
+  if (i < n) acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + i, tail_mask(n - i)), load_f16_tail(b + i, n - i), acc1);
+  return horizontal_sum(_mm256_add_ps(acc0, acc1));
+}
+
+// VCVTPS2PH with an explicit round-to-nearest-even ignores MXCSR's rounding field; it quiets NaNs and keeps their
+// top payload bits, as float_to_f16 does (space/kernels-inl.h), so every set narrows to the same bits.
+void to_f16(const float* in, std::uint16_t* out, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+  }
+  for (; i < n; ++i) out[i] = float_to_f16(in[i]);
+}
+
+void from_f16(const std::uint16_t* in, float* out, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, load_f16x8(in + i));
+  for (; i < n; ++i) out[i] = f16_to_float(in[i]);
 }
 
 }  // namespace

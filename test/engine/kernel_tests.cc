@@ -88,21 +88,23 @@ void f16_kernels_match_scalar(const KernelSet& set) {
         for (float& x : b) x = real(rng);
         for (float& x : ia) x = static_cast<float>(small(rng));
         for (float& x : ib) x = static_cast<float>(small(rng));
-        const std::vector<std::uint16_t> hb = to_f16_vector(b), hib = to_f16_vector(ib);
-        const float *pa = a.data() + offset_a, *pia = ia.data() + offset_a;
+        const std::vector<std::uint16_t> ha = to_f16_vector(a), hb = to_f16_vector(b);
+        const std::vector<std::uint16_t> hia = to_f16_vector(ia), hib = to_f16_vector(ib);
+        const std::uint16_t *pa = ha.data() + offset_a, *pia = hia.data() + offset_a;
         const std::uint16_t *pb = hb.data() + offset_b, *pib = hib.data() + offset_b;
-        std::vector<float> wide(d);
+        std::vector<float> wide_a(d), wide(d);
+        kScalarKernels.from_f16(pa, wide_a.data(), d);
         kScalarKernels.from_f16(pb, wide.data(), d);
         float magnitude = 0;
         for (std::size_t i = 0; i < d; ++i)
-          magnitude += std::fabs(pa[i] * wide[i]) + (pa[i] - wide[i]) * (pa[i] - wide[i]);
+          magnitude += std::fabs(wide_a[i] * wide[i]) + (wide_a[i] - wide[i]) * (wide_a[i] - wide[i]);
         const F16KernelFn pairs[2][2] = {{kScalarKernels.l2_squared_f16, set.l2_squared_f16},
                                          {kScalarKernels.dot_f16, set.dot_f16}};
         const KernelFn widened[2] = {kScalarKernels.l2_squared, kScalarKernels.dot};
         for (int k = 0; k < 2; ++k) {
           const float want = pairs[k][0](pa, pb, d), got = pairs[k][1](pa, pb, d);
-          // The scalar f16 kernel is the scalar float32 kernel on the widened vector, bit for bit.
-          if (want != widened[k](pa, wide.data(), d)) {
+          // The scalar f16 kernel is the scalar float32 kernel on the widened vectors, bit for bit.
+          if (want != widened[k](wide_a.data(), wide.data(), d)) {
             throw std::runtime_error("scalar f16 kernel differs from float32 at dimension " + std::to_string(d));
           }
           if (std::fabs(want - got) > 1e-5f * magnitude) {
@@ -129,9 +131,10 @@ void f16_ahead_kernels_match_plain(const KernelSet& set) {
       b[i] = real(rng);
       ahead[i] = real(rng);
     }
-    const std::vector<std::uint16_t> hb = to_f16_vector(b), hahead = to_f16_vector(ahead);
-    if (set.l2_squared_f16_ahead(a.data(), hb.data(), d, hahead.data()) != set.l2_squared_f16(a.data(), hb.data(), d) ||
-        set.dot_f16_ahead(a.data(), hb.data(), d, hahead.data()) != set.dot_f16(a.data(), hb.data(), d)) {
+    const std::vector<std::uint16_t> ha = to_f16_vector(a), hb = to_f16_vector(b), hahead = to_f16_vector(ahead);
+    if (set.l2_squared_f16_ahead(ha.data(), hb.data(), d, hahead.data()) !=
+            set.l2_squared_f16(ha.data(), hb.data(), d) ||
+        set.dot_f16_ahead(ha.data(), hb.data(), d, hahead.data()) != set.dot_f16(ha.data(), hb.data(), d)) {
       throw std::runtime_error("dimension " + std::to_string(d) + " differs");
     }
   }

@@ -1,7 +1,7 @@
 // What every kernel set shares, written once: the prefetch helpers, the scalar tails, the bit-exact f16 conversions,
 // the entry points a KernelSet holds and the table itself. Each kernels_<isa>.cc defines HNSWKIT_KERNEL_NS, includes
 // this file, and then defines only its arithmetic: l2_squared_impl<kAhead>, dot_impl<kAhead>, their _f16_impl
-// twins, to_f16 and from_f16 (declared below).
+// twins, dot_i8_impl, to_f16 and from_f16 (declared below).
 //
 // Each includer is compiled with its own instruction-set flags, so everything here lives in a namespace of its own
 // per set (hnswkit::avx2, hnswkit::neon, ...) and, inside it, an anonymous namespace: internal linkage, one copy per
@@ -129,16 +129,24 @@ inline std::uint16_t float_to_f16(float f) {
 }
 
 // f16 elements [i, n) one at a time, added to `sum` in order.
-inline float l2_squared_f16_tail(const float* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
+inline float l2_squared_f16_tail(const std::uint16_t* a, const std::uint16_t* b, std::size_t i, std::size_t n,
+                                 float sum) {
   for (; i < n; ++i) {
-    const float d = a[i] - f16_to_float(b[i]);
+    const float d = f16_to_float(a[i]) - f16_to_float(b[i]);
     sum += d * d;
   }
   return sum;
 }
 
-inline float dot_f16_tail(const float* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
-  for (; i < n; ++i) sum += a[i] * f16_to_float(b[i]);
+inline float dot_f16_tail(const std::uint16_t* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
+  for (; i < n; ++i) sum += f16_to_float(a[i]) * f16_to_float(b[i]);
+  return sum;
+}
+
+// i8 elements [i, n) one at a time, added to `sum`: exact, so the order does not matter.
+inline std::int32_t dot_i8_tail(const std::int8_t* a, const std::int8_t* b, std::size_t i, std::size_t n,
+                                std::int32_t sum) {
+  for (; i < n; ++i) sum += static_cast<std::int32_t>(a[i]) * static_cast<std::int32_t>(b[i]);
   return sum;
 }
 
@@ -149,11 +157,14 @@ template <bool kAhead>
 float l2_squared_impl(const float* a, const float* b, std::size_t n, const char* ahead);
 template <bool kAhead>
 float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead);
-// The same with b a vector of n f16 values (prefetch_step and prefetch_rest with T = std::uint16_t).
+// The same over two vectors of n f16 values (prefetch_step and prefetch_rest with T = std::uint16_t).
 template <bool kAhead>
-float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead);
+float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead);
 template <bool kAhead>
-float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead);
+float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead);
+// I8DotFn (space/kernels.h), n <= kMaxI8Elements (prefetch_step and prefetch_rest with T = std::int8_t).
+template <bool kAhead>
+std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead);
 // ToF16Fn and FromF16Fn (space/kernels.h): the bits of float_to_f16 and f16_to_float.
 void to_f16(const float* in, std::uint16_t* out, std::size_t n);
 void from_f16(const std::uint16_t* in, float* out, std::size_t n);
@@ -167,22 +178,31 @@ float l2_squared_ahead(const float* a, const float* b, std::size_t n, const floa
 float dot_ahead(const float* a, const float* b, std::size_t n, const float* ahead) {
   return dot_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
 }
-float l2_squared_f16(const float* a, const std::uint16_t* b, std::size_t n) {
+float l2_squared_f16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
   return l2_squared_f16_impl<false>(a, b, n, nullptr);
 }
-float dot_f16(const float* a, const std::uint16_t* b, std::size_t n) { return dot_f16_impl<false>(a, b, n, nullptr); }
-float l2_squared_f16_ahead(const float* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
+float dot_f16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
+  return dot_f16_impl<false>(a, b, n, nullptr);
+}
+float l2_squared_f16_ahead(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
   return l2_squared_f16_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
 }
-float dot_f16_ahead(const float* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
+float dot_f16_ahead(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
   return dot_f16_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
+}
+std::int32_t dot_i8(const std::int8_t* a, const std::int8_t* b, std::size_t n) {
+  return dot_i8_impl<false>(a, b, n, nullptr);
+}
+std::int32_t dot_i8_ahead(const std::int8_t* a, const std::int8_t* b, std::size_t n, const std::int8_t* ahead) {
+  return dot_i8_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
 }
 
 // The table the including file exports as k<Set>Kernels. constexpr, so that table is filled at compile time and
 // is complete before any code runs.
 constexpr KernelSet kernel_set(SimdLevel level, const char* name) {
   return {level,          name,    l2_squared,           dot,           l2_squared_ahead, dot_ahead,
-          l2_squared_f16, dot_f16, l2_squared_f16_ahead, dot_f16_ahead, to_f16,           from_f16};
+          l2_squared_f16, dot_f16, l2_squared_f16_ahead, dot_f16_ahead, dot_i8,           dot_i8_ahead,
+          to_f16,         from_f16};
 }
 
 }  // namespace

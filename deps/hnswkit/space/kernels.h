@@ -1,4 +1,4 @@
-// Distance kernel table: one set of float32 (and float32-against-f16) kernels per instruction set, chosen once from the
+// Distance kernel table: one set of float32, f16 and i8 kernels per instruction set, chosen once from the
 // CPU at start-up.
 //
 // Each kernels_<isa>.cc is compiled with its own ISA flags and includes space/kernels-inl.h, which writes the
@@ -20,11 +20,20 @@ using KernelFn = float (*)(const float* a, const float* b, std::size_t n);
 // KernelFn of the same set; `ahead` is never read, only prefetched.
 using AheadKernelFn = float (*)(const float* a, const float* b, std::size_t n, const float* ahead);
 
-// As KernelFn and AheadKernelFn with b (and `ahead`) a stored vector of n IEEE 754 binary16 values ("f16"), given
-// as their bit patterns: the sum over i < n of (a[i] - float(b[i]))^2, or of a[i] * float(b[i]). Every f16 value is
-// exact as a float, so only the sum's order and rounding differ from the float32 kernel on the widened vector.
-using F16KernelFn = float (*)(const float* a, const std::uint16_t* b, std::size_t n);
-using F16AheadKernelFn = float (*)(const float* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead);
+// As KernelFn and AheadKernelFn over two vectors of n IEEE 754 binary16 values ("f16"), given as their bit
+// patterns: the sum over i < n of (float(a[i]) - float(b[i]))^2, or of float(a[i]) * float(b[i]), accumulated in
+// float32. Every f16 value is exact as a float, so only the sum's order and rounding differ from the float32 kernel
+// on the widened vectors.
+using F16KernelFn = float (*)(const std::uint16_t* a, const std::uint16_t* b, std::size_t n);
+using F16AheadKernelFn = float (*)(const std::uint16_t* a, const std::uint16_t* b, std::size_t n,
+                                   const std::uint16_t* ahead);
+
+// The exact sum over i < n of a[i] * b[i] for signed 8-bit vectors, n <= kMaxI8Elements, which keeps every partial
+// sum within int32 (n * 128 * 128 <= 2^30). Every set returns the same value; the _ahead form prefetches n bytes.
+constexpr std::size_t kMaxI8Elements = 65536;
+using I8DotFn = std::int32_t (*)(const std::int8_t* a, const std::int8_t* b, std::size_t n);
+using I8DotAheadFn = std::int32_t (*)(const std::int8_t* a, const std::int8_t* b, std::size_t n,
+                                      const std::int8_t* ahead);
 
 // out[i] = in[i] rounded to the nearest f16, ties to even: above 65504 the nearest may be infinity (from 65520 up),
 // below 2^-14 a subnormal or a signed zero; a NaN stays a NaN (quiet, its sign and top payload bits kept).
@@ -32,19 +41,23 @@ using ToF16Fn = void (*)(const float* in, std::uint16_t* out, std::size_t n);
 // out[i] = the float32 of f16 in[i], exactly (a signalling NaN comes back quiet).
 using FromF16Fn = void (*)(const std::uint16_t* in, float* out, std::size_t n);
 
-enum class SimdLevel { kScalar = 0, kSse = 1, kAvx2 = 2, kAvx512 = 3, kNeon = 4 };
+// kAvx512Vnni is kAvx512 with an i8 kernel on AVX-512 VNNI (VPDPBUSD); kNeonDot is kNeon with one on the Armv8.2
+// dot-product instructions (SDOT). Their float32 and f16 kernels are their base level's.
+enum class SimdLevel { kScalar = 0, kSse = 1, kAvx2 = 2, kAvx512 = 3, kNeon = 4, kAvx512Vnni = 5, kNeonDot = 6 };
 
 struct KernelSet {
   SimdLevel level;
-  const char* name;  // "scalar", "sse", "avx2", "avx512", "neon"
+  const char* name;  // "scalar", "sse", "avx2", "avx512", "neon", "avx512vnni", "neondot"
   KernelFn l2_squared;
   KernelFn dot;
   AheadKernelFn l2_squared_ahead;
   AheadKernelFn dot_ahead;
-  F16KernelFn l2_squared_f16;  // float32 query against an f16 stored vector
+  F16KernelFn l2_squared_f16;
   F16KernelFn dot_f16;
   F16AheadKernelFn l2_squared_f16_ahead;  // prefetches an f16 vector: n * 2 bytes
   F16AheadKernelFn dot_f16_ahead;
+  I8DotFn dot_i8;
+  I8DotAheadFn dot_i8_ahead;
   ToF16Fn to_f16;  // the same bits in every set
   FromF16Fn from_f16;
 };

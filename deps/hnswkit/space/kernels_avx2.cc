@@ -105,15 +105,15 @@ inline __m256 load_f16_tail(const std::uint16_t* p, std::size_t remaining) {
 
 // As l2_squared_impl: the same chains and steps; a step of 32 f16 values is one cache line.
 template <bool kAhead>
-float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     prefetch_step<kAhead, 32, std::uint16_t>(ahead, i);
-    __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), load_f16x8(b + i));
-    __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), load_f16x8(b + i + 8));
-    __m256 d2 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 16), load_f16x8(b + i + 16));
-    __m256 d3 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 24), load_f16x8(b + i + 24));
+    __m256 d0 = _mm256_sub_ps(load_f16x8(a + i), load_f16x8(b + i));
+    __m256 d1 = _mm256_sub_ps(load_f16x8(a + i + 8), load_f16x8(b + i + 8));
+    __m256 d2 = _mm256_sub_ps(load_f16x8(a + i + 16), load_f16x8(b + i + 16));
+    __m256 d3 = _mm256_sub_ps(load_f16x8(a + i + 24), load_f16x8(b + i + 24));
     acc0 = _mm256_fmadd_ps(d0, d0, acc0);
     acc1 = _mm256_fmadd_ps(d1, d1, acc1);
     acc2 = _mm256_fmadd_ps(d2, d2, acc2);
@@ -123,32 +123,32 @@ float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n,
   acc0 = _mm256_add_ps(acc0, acc2);
   acc1 = _mm256_add_ps(acc1, acc3);
   for (; i + 8 <= n; i += 8) {
-    __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), load_f16x8(b + i));
+    __m256 d = _mm256_sub_ps(load_f16x8(a + i), load_f16x8(b + i));
     acc0 = _mm256_fmadd_ps(d, d, acc0);
   }
   if (i < n) {
-    __m256 d = _mm256_sub_ps(_mm256_maskload_ps(a + i, tail_mask(n - i)), load_f16_tail(b + i, n - i));
+    __m256 d = _mm256_sub_ps(load_f16_tail(a + i, n - i), load_f16_tail(b + i, n - i));
     acc1 = _mm256_fmadd_ps(d, d, acc1);
   }
   return horizontal_sum(_mm256_add_ps(acc0, acc1));
 }
 
 template <bool kAhead>
-float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     prefetch_step<kAhead, 32, std::uint16_t>(ahead, i);
-    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), load_f16x8(b + i), acc0);
-    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), load_f16x8(b + i + 8), acc1);
-    acc2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), load_f16x8(b + i + 16), acc2);
-    acc3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), load_f16x8(b + i + 24), acc3);
+    acc0 = _mm256_fmadd_ps(load_f16x8(a + i), load_f16x8(b + i), acc0);
+    acc1 = _mm256_fmadd_ps(load_f16x8(a + i + 8), load_f16x8(b + i + 8), acc1);
+    acc2 = _mm256_fmadd_ps(load_f16x8(a + i + 16), load_f16x8(b + i + 16), acc2);
+    acc3 = _mm256_fmadd_ps(load_f16x8(a + i + 24), load_f16x8(b + i + 24), acc3);
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   acc0 = _mm256_add_ps(acc0, acc2);
   acc1 = _mm256_add_ps(acc1, acc3);
-  for (; i + 8 <= n; i += 8) acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), load_f16x8(b + i), acc0);
-  if (i < n) acc1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + i, tail_mask(n - i)), load_f16_tail(b + i, n - i), acc1);
+  for (; i + 8 <= n; i += 8) acc0 = _mm256_fmadd_ps(load_f16x8(a + i), load_f16x8(b + i), acc0);
+  if (i < n) acc1 = _mm256_fmadd_ps(load_f16_tail(a + i, n - i), load_f16_tail(b + i, n - i), acc1);
   return horizontal_sum(_mm256_add_ps(acc0, acc1));
 }
 
@@ -167,6 +167,12 @@ void from_f16(const std::uint16_t* in, float* out, std::size_t n) {
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, load_f16x8(in + i));
   for (; i < n; ++i) out[i] = f16_to_float(in[i]);
+}
+
+template <bool kAhead>
+std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead) {
+  prefetch_rest<kAhead, std::int8_t>(ahead, 0, n);
+  return dot_i8_tail(a, b, 0, n, 0);
 }
 
 }  // namespace

@@ -77,20 +77,22 @@ inline __m128 load_f16x4(const std::uint16_t* p) {
 }
 
 template <bool kAhead>
-float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     prefetch_step<kAhead, 8, std::uint16_t>(ahead, i);
+    const __m128i halves_a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
     const __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-    __m128 d0 = _mm_sub_ps(_mm_loadu_ps(a + i), f16x4_to_float(halves));
-    __m128 d1 = _mm_sub_ps(_mm_loadu_ps(a + i + 4), f16x4_to_float(_mm_unpackhi_epi64(halves, halves)));
+    __m128 d0 = _mm_sub_ps(f16x4_to_float(halves_a), f16x4_to_float(halves));
+    __m128 d1 = _mm_sub_ps(f16x4_to_float(_mm_unpackhi_epi64(halves_a, halves_a)),
+                           f16x4_to_float(_mm_unpackhi_epi64(halves, halves)));
     acc0 = _mm_add_ps(acc0, _mm_mul_ps(d0, d0));
     acc1 = _mm_add_ps(acc1, _mm_mul_ps(d1, d1));
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   if (i + 4 <= n) {
-    __m128 d = _mm_sub_ps(_mm_loadu_ps(a + i), load_f16x4(b + i));
+    __m128 d = _mm_sub_ps(load_f16x4(a + i), load_f16x4(b + i));
     acc0 = _mm_add_ps(acc0, _mm_mul_ps(d, d));
     i += 4;
   }
@@ -98,18 +100,20 @@ float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n,
 }
 
 template <bool kAhead>
-float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     prefetch_step<kAhead, 8, std::uint16_t>(ahead, i);
+    const __m128i halves_a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
     const __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-    acc0 = _mm_add_ps(acc0, _mm_mul_ps(_mm_loadu_ps(a + i), f16x4_to_float(halves)));
-    acc1 = _mm_add_ps(acc1, _mm_mul_ps(_mm_loadu_ps(a + i + 4), f16x4_to_float(_mm_unpackhi_epi64(halves, halves))));
+    acc0 = _mm_add_ps(acc0, _mm_mul_ps(f16x4_to_float(halves_a), f16x4_to_float(halves)));
+    acc1 = _mm_add_ps(acc1, _mm_mul_ps(f16x4_to_float(_mm_unpackhi_epi64(halves_a, halves_a)),
+                                       f16x4_to_float(_mm_unpackhi_epi64(halves, halves))));
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   if (i + 4 <= n) {
-    acc0 = _mm_add_ps(acc0, _mm_mul_ps(_mm_loadu_ps(a + i), load_f16x4(b + i)));
+    acc0 = _mm_add_ps(acc0, _mm_mul_ps(load_f16x4(a + i), load_f16x4(b + i)));
     i += 4;
   }
   return dot_f16_tail(a, b, i, n, horizontal_sum(_mm_add_ps(acc0, acc1)));
@@ -124,6 +128,12 @@ void from_f16(const std::uint16_t* in, float* out, std::size_t n) {
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) _mm_storeu_ps(out + i, load_f16x4(in + i));
   for (; i < n; ++i) out[i] = f16_to_float(in[i]);
+}
+
+template <bool kAhead>
+std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead) {
+  prefetch_rest<kAhead, std::int8_t>(ahead, 0, n);
+  return dot_i8_tail(a, b, 0, n, 0);
 }
 
 }  // namespace

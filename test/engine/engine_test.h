@@ -56,6 +56,7 @@ std::vector<TestCase> kernel_tests();
 std::vector<TestCase> index_tests();
 std::vector<TestCase> file_tests();
 std::vector<TestCase> concurrency_tests();
+std::vector<TestCase> precision_tests();
 
 // Runs fn and fails unless it throws a hnswkit::Error with this code.
 template <typename Fn>

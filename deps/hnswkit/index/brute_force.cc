@@ -53,6 +53,9 @@ void BruteForce::resize(std::size_t new_max_elements) {
 }
 
 void BruteForce::add(const float* vector, std::uint64_t label) {
+  // Encoded before anything changes: an f16 coordinate out of range throws with the index as it was.
+  std::vector<float> encoded(space_.vector_words());  // floats only for their 4-byte alignment
+  space_.encode(vector, encoded.data());
   std::unique_lock<std::shared_mutex> lock(mutex_);
   std::size_t slot;
   auto it = label_to_slot_.find(label);
@@ -64,7 +67,7 @@ void BruteForce::add(const float* vector, std::uint64_t label) {
     slot = count_++;
     map_label(label, slot);
   }
-  space_.prepare(vector, vector_of(slot));
+  std::memcpy(vector_of(slot), encoded.data(), space_.vector_bytes());
   set_label_at(slot, label);
 }
 
@@ -95,8 +98,8 @@ bool BruteForce::remove(std::uint64_t label) {
 }
 
 SearchHits BruteForce::search(const float* query, std::size_t k, const LabelFilter* filter) const {
-  std::vector<float> prepared(space_.dim());
-  space_.prepare(query, prepared.data());
+  std::vector<float> encoded(space_.vector_words());
+  space_.encode(query, encoded.data());
   std::shared_lock<std::shared_mutex> lock(mutex_);
   SearchHits hits;
   k = std::min(k, count_);
@@ -108,7 +111,7 @@ SearchHits BruteForce::search(const float* query, std::size_t k, const LabelFilt
   };
   std::priority_queue<Neighbor, std::vector<Neighbor>, decltype(worse)> best(worse);
   for (std::size_t slot = 0; slot < count_; ++slot) {
-    const float d = space_.distance(prepared.data(), vector_of(slot));
+    const float d = space_.distance(encoded.data(), vector_of(slot));
     const std::uint64_t label = label_at(slot);
     if (best.size() == k && !worse(Neighbor{d, label}, best.top())) continue;
     // The filter runs only for slots that would enter the result, and the scan never stops early, so an
@@ -129,8 +132,9 @@ std::vector<float> BruteForce::get_vector(std::uint64_t label) const {
   std::shared_lock<std::shared_mutex> lock(mutex_);
   auto it = label_to_slot_.find(label);
   if (it == label_to_slot_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
-  const float* v = vector_of(it->second);
-  return std::vector<float>(v, v + space_.dim());
+  std::vector<float> out(space_.dim());
+  space_.decode(vector_of(it->second), out.data());
+  return out;
 }
 
 std::vector<std::uint64_t> BruteForce::labels() const {

@@ -1,6 +1,7 @@
 // Exact search by scanning every stored vector; the ground truth HNSW is measured against.
 //
-// Storage is hnswlib's brute-force layout (docs/format.md 3): capacity slots of [f32 x dim vector][u64 label],
+// Storage is hnswlib's brute-force layout (docs/format.md 3): capacity slots of [vector][u64 label], the vector in
+// the space's stored form (Space::vector_bytes(): dim float32 values, or the f16 or i8 form of space/space.h),
 // the first count of them in use. Removal moves the last slot into the hole.
 #pragma once
 
@@ -27,7 +28,7 @@ class BruteForce {
   bool remove(std::uint64_t label);
   // The min(k, count) nearest allowed elements; query holds dim() floats, not yet prepared.
   SearchHits search(const float* query, std::size_t k, const LabelFilter* filter = nullptr) const;
-  // The stored (for cosine: normalised) vector. Throws kLabelNotFound.
+  // The stored (for cosine: normalised) vector, as float32 values (Space::decode). Throws kLabelNotFound.
   std::vector<float> get_vector(std::uint64_t label) const;
   std::vector<std::uint64_t> labels() const;
   bool contains(std::uint64_t label) const;
@@ -53,16 +54,14 @@ class BruteForce {
  private:
   friend struct BruteForceCodec;  // io/brute_force_file.cc
 
-  float* vector_of(std::size_t slot) { return reinterpret_cast<float*>(slots_.data() + slot * slot_bytes_); }
-  const float* vector_of(std::size_t slot) const {
-    return reinterpret_cast<const float*>(slots_.data() + slot * slot_bytes_);
-  }
+  char* vector_of(std::size_t slot) { return slots_.data() + slot * slot_bytes_; }
+  const char* vector_of(std::size_t slot) const { return slots_.data() + slot * slot_bytes_; }
   std::uint64_t label_at(std::size_t slot) const;
   void set_label_at(std::size_t slot, std::uint64_t label);
   void map_label(std::uint64_t label, std::size_t slot);  // label_to_slot_[label] = slot, noted in default_labels_
 
   Space space_;
-  std::size_t slot_bytes_;  // 4*dim + 8
+  std::size_t slot_bytes_;  // space_.vector_bytes() + 8
   std::size_t capacity_;
   std::size_t count_ = 0;
   CallocArray<char> slots_;  // capacity_ * slot_bytes_, committed as slots are used

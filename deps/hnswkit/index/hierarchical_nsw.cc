@@ -221,8 +221,9 @@ std::vector<float> HierarchicalNsw::get_vector(std::uint64_t label) const {
   if (it == label_to_id_.end() || deleted_flag(it->second)) {
     throw Error(ErrorCode::kLabelNotFound, "Label not found");
   }
-  const float* v = vector_of(it->second);
-  return std::vector<float>(v, v + space_.dim());
+  std::vector<float> out(space_.dim());
+  space_.decode(vector_of(it->second), out.data());
+  return out;
 }
 
 }  // namespace hnswkit

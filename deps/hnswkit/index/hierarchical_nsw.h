@@ -1,7 +1,8 @@
 // The HNSW graph index (Malkov & Yashunin, arXiv 1603.09320) over hnswlib's element record layout.
 //
 // Storage (docs/format.md 2.3-2.4): one contiguous level-0 block of fixed-size records
-//   [u16 link count][u8 flags][u8 unused][u32 x max_m0 links][f32 x dim vector][u64 label]
+//   [u16 link count][u8 flags][u8 unused][u32 x max_m0 links][vector: Space::vector_bytes()][u64 label]
+// where the vector is dim float32 values (hnswlib's layout) or the f16 or i8 form of space/space.h.
 // plus, for each element above level 0, one block of `level` upper link lists
 //   [u16 link count][u16 unused][u32 x max_m links].
 // Internal ids are record indices 0..count-1; a label -> id map finds records by label.
@@ -95,7 +96,8 @@ class HierarchicalNsw {
   // Changes the capacity. Throws kResizeTooSmall below element_count(), kOutOfMemory.
   void resize(std::size_t new_max_elements);
 
-  // The stored (for cosine: normalised) vector of a live label. Throws kLabelNotFound if absent or deleted.
+  // The stored (for cosine: normalised) vector of a live label, as float32 values (Space::decode). Throws
+  // kLabelNotFound if absent or deleted.
   std::vector<float> get_vector(std::uint64_t label) const;
   // Every label in the index, deleted ones included, in internal-id order.
   std::vector<std::uint64_t> labels() const;
@@ -136,7 +138,7 @@ class HierarchicalNsw {
     return const_cast<char*>(level0_.data()) + static_cast<std::size_t>(id) * record_bytes_;
   }
   std::uint8_t* link_header(std::uint32_t id, int level) const;
-  float* vector_of(std::uint32_t id) const { return reinterpret_cast<float*>(record(id) + vector_offset_); }
+  char* vector_of(std::uint32_t id) const { return record(id) + vector_offset_; }
   // A label is two atomic 32-bit halves (records put it at 4-byte alignment only), written under a seqlock, so a
   // search reading the label of a slot that replace_deleted is renewing gets the old or the new label, never a mix.
   std::uint64_t label_of(std::uint32_t id) const {
@@ -161,9 +163,9 @@ class HierarchicalNsw {
   void change_deleted(std::uint64_t label, bool deleted);
   // label_to_id_[label] = id, noting the label in default_labels_; labels_mutex_ held.
   void map_label(std::uint64_t label, std::uint32_t id);
-  void update_existing(std::uint32_t id, const float* prepared);
+  void update_existing(std::uint32_t id, const void* encoded);
   // Replaces a live element's vector in place while searches may be reading it (see the .cc file).
-  void overwrite_vector(std::uint32_t id, const float* prepared);
+  void overwrite_vector(std::uint32_t id, const void* encoded);
   void link_element(std::uint32_t id, int top_level, bool skip_self);
 
   // Copies the ids of the list at header that visited has not seen to fresh, marking them; returns how many.
@@ -174,23 +176,23 @@ class HierarchicalNsw {
   // Calls visit(id, distance from query) for the ids id_at(0..count) in order, with the vectors two places ahead on
   // their way to the cache meanwhile.
   template <typename IdAt, typename Visit>
-  void for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const;
+  void for_each_distance(const void* query, std::size_t count, IdAt&& id_at, Visit&& visit) const;
 
   // Alg. 2's loop, the one step both searches share (hierarchical_nsw_search.cc): expands the closest candidate
   // of scratch.candidates on `level` until scratch.found holds ef elements none farther than the closest left.
   // The caller seeds both heaps and marks the seeds visited; admit(id) says whether a reached element may enter
   // found (it is walked through either way). Returns the elements expanded and the distances computed.
   template <typename Admit>
-  BeamWork beam_search(const float* query, std::size_t ef, int level, VisitedList& visited, SearchScratch& scratch,
+  BeamWork beam_search(const void* query, std::size_t ef, int level, VisitedList& visited, SearchScratch& scratch,
                        Admit&& admit) const;
   // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
-  std::vector<Candidate> search_layer(const float* query, const std::vector<Candidate>& seeds, std::size_t ef,
-                                      int level, std::uint32_t exclude) const;
+  std::vector<Candidate> search_layer(const void* query, const std::vector<Candidate>& seeds, std::size_t ef, int level,
+                                      std::uint32_t exclude) const;
   // Greedy descent (ef = 1) from the entry point down to level stop_level + 1.
-  Candidate greedy_descent(const float* query, std::uint32_t entry, int from_level, int stop_level,
+  Candidate greedy_descent(const void* query, std::uint32_t entry, int from_level, int stop_level,
                            SearchStats* stats) const;
   // Alg. 2 at level 0 for queries: only live, allowed elements enter the result set, left in scratch.result.
-  void search_base_for_query(const float* query, Candidate entry, std::size_t ef, const LabelFilter* filter,
+  void search_base_for_query(const void* query, Candidate entry, std::size_t ef, const LabelFilter* filter,
                              SearchStats* stats, SearchScratch& scratch) const;
   // Alg. 4: keeps at most m of candidates (sorted closest first) that are closer to the base than to any kept one.
   void select_neighbors(std::vector<Candidate>& candidates, std::size_t m) const;
@@ -207,7 +209,7 @@ class HierarchicalNsw {
   // Record geometry in bytes.
   std::size_t links0_bytes_;  // 4 + 4*max_m0: header plus level-0 links; also the vector's offset
   std::size_t vector_offset_;
-  std::size_t label_offset_;       // vector_offset_ + 4*dim
+  std::size_t label_offset_;       // vector_offset_ + space_.vector_bytes() (4*dim for float32)
   std::size_t record_bytes_;       // label_offset_ + 8
   std::size_t upper_block_bytes_;  // 4 + 4*max_m: one upper-level list
 

@@ -61,7 +61,7 @@ void HierarchicalNsw::select_neighbors(std::vector<Candidate>& candidates, std::
   kept.reserve(m);
   for (const Candidate& c : candidates) {
     if (kept.size() >= m) break;
-    const float* v = vector_of(c.second);
+    const char* v = vector_of(c.second);
     bool good = true;
     for (const Candidate& k : kept) {
       if (space_.distance(v, vector_of(k.second)) < c.first) {
@@ -98,7 +98,7 @@ void HierarchicalNsw::connect(std::uint32_t from, std::uint32_t to, float distan
   // The ids are rewritten in place while searches read them (see link_list.h).
   std::vector<Candidate> pool;
   pool.reserve(n + 1);
-  const float* base = vector_of(from);
+  const char* base = vector_of(from);
   pool.push_back({distance, to});
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t id = load_id_locked(header, i);
@@ -113,7 +113,7 @@ void HierarchicalNsw::connect(std::uint32_t from, std::uint32_t to, float distan
 // Finds neighbours for element `id` on levels min(top_level, graph top)..0 and links it both ways (Alg. 1).
 // With skip_self the element may already be reachable in the graph (an update) and is kept out of its own list.
 void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_self) {
-  const float* v = vector_of(id);
+  const char* v = vector_of(id);
   std::uint32_t start = entry_.load(std::memory_order_acquire);
   if (start == kNoEntry) return;
   int start_level = level_of(start);
@@ -177,25 +177,26 @@ void HierarchicalNsw::insert_new(std::uint32_t id, int level) {
 // accepted, not locked away: a search running next to an update may rank the element by its old place, its new
 // place or, for that one evaluation, somewhere between, which is no worse than seeing the old vector; the id and
 // label it reports are still the element's own, and the graph repair that follows uses the finished vector. Each
-// coordinate is a relaxed 32-bit atomic store, so no float is ever half written (SIMD loads of 4-byte aligned
-// floats read each lane whole on x86-64 and AArch64).
+// 4-byte word of the stored form (a float32 coordinate, two f16 ones, four i8 codes or an i8 header field) is a
+// relaxed 32-bit atomic store, so no word is ever half written (SIMD loads of 4-byte aligned words read each lane
+// whole on x86-64 and AArch64); an i8 distance may pair the old header with new codes, which is finite too.
 // Readers cannot use atomic loads without giving up the SIMD kernels, so ThreadSanitizer would report these
 // stores against the kernels' loads. They are hidden from it here, and only these stores: a suppression file
 // cannot do it reliably, because TSan can match a suppression only against stacks it can restore, and the stack
 // of a store made long before the load that races with it is often gone ("failed to restore the stack").
-void HierarchicalNsw::overwrite_vector(std::uint32_t id, const float* prepared) {
-  std::uint32_t* coordinates = reinterpret_cast<std::uint32_t*>(vector_of(id));
-  const std::size_t dim = space_.dim();
+void HierarchicalNsw::overwrite_vector(std::uint32_t id, const void* encoded) {
+  std::uint32_t* words = reinterpret_cast<std::uint32_t*>(vector_of(id));
+  const std::size_t count = space_.vector_words();
 #ifdef HNSWKIT_UNDER_TSAN
   AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
 #endif
-  for (std::size_t i = 0; i < dim; ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     std::uint32_t bits;
-    std::memcpy(&bits, prepared + i, sizeof(bits));
+    std::memcpy(&bits, static_cast<const char*>(encoded) + 4 * i, sizeof(bits));
 #if defined(__GNUC__) || defined(__clang__)
-    __atomic_store_n(coordinates + i, bits, __ATOMIC_RELAXED);
+    __atomic_store_n(words + i, bits, __ATOMIC_RELAXED);
 #else
-    static_cast<volatile std::uint32_t*>(coordinates)[i] = bits;
+    static_cast<volatile std::uint32_t*>(words)[i] = bits;
 #endif
   }
 #ifdef HNSWKIT_UNDER_TSAN
@@ -203,8 +204,8 @@ void HierarchicalNsw::overwrite_vector(std::uint32_t id, const float* prepared) 
 #endif
 }
 
-void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
-  overwrite_vector(id, prepared);
+void HierarchicalNsw::update_existing(std::uint32_t id, const void* encoded) {
+  overwrite_vector(id, encoded);
   if (count_.load() <= 1) return;
   const int level = level_of(id);
   // Repair: each old neighbour re-chooses its links among its own links and the updated element's, with fresh
@@ -219,7 +220,7 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const float* prepared) {
     }
     for (std::uint32_t n : old_links) {
       std::vector<Candidate> pool;
-      const float* base = vector_of(n);
+      const char* base = vector_of(n);
       {
         std::lock_guard<SpinLock> lock(link_lock(n));
         const std::uint8_t* header = link_header(n, l);
@@ -250,8 +251,8 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
   std::shared_lock<WriteGate> gate(write_gate_);
   std::lock_guard<std::mutex> label_lock(label_stripes_[label % kLabelStripes]);
 
-  std::vector<float> prepared(space_.dim());
-  space_.prepare(vector, prepared.data());
+  std::vector<float> encoded(space_.vector_words());  // floats only for their 4-byte alignment
+  space_.encode(vector, encoded.data());
 
   std::uint32_t id = kNoEntry;
   bool existing = false;
@@ -294,7 +295,7 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
       // The record is complete except for its links before the label maps to it. Its link header is still the
       // allocation's zeros (the slot is new: id == the count), and is not written again: a markDelete that comes as
       // soon as the label is mapped sets a flag that nothing here may clear.
-      std::memcpy(record(id) + vector_offset_, prepared.data(), space_.vector_bytes());
+      std::memcpy(record(id) + vector_offset_, encoded.data(), space_.vector_bytes());
       set_label(id, label);
       map_label(label, id);
       count_.store(count + 1, std::memory_order_release);
@@ -302,12 +303,12 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
   }
 
   if (existing) {
-    update_existing(id, prepared.data());
+    update_existing(id, encoded.data());
   } else if (reused) {
     // The slot keeps its level and links; its vector, label and neighbourhood are renewed, then it comes alive.
     try {
       set_label(id, label);
-      update_existing(id, prepared.data());
+      update_existing(id, encoded.data());
     } catch (...) {
       std::lock_guard<std::mutex> lock(labels_mutex_);
       free_slots_.push_back(id);

@@ -52,18 +52,18 @@ void HierarchicalNsw::prefetch_vector(std::uint32_t id) const {
 // kAhead places before it, spread over its loop (AheadKernelFn); one place ahead leaves much of each vector's
 // latency exposed, three gain nothing over two.
 template <typename IdAt, typename Visit>
-void HierarchicalNsw::for_each_distance(const float* query, std::size_t count, IdAt&& id_at, Visit&& visit) const {
+void HierarchicalNsw::for_each_distance(const void* query, std::size_t count, IdAt&& id_at, Visit&& visit) const {
   constexpr std::size_t kAhead = 2;
   for (std::size_t i = 0; i < count && i < kAhead; ++i) prefetch_vector(id_at(i));
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint32_t id = id_at(i);
-    const float* vector = vector_of(id);
+    const char* vector = vector_of(id);
     visit(id, i + kAhead < count ? space_.distance_ahead(query, vector, vector_of(id_at(i + kAhead)))
                                  : space_.distance(query, vector));
   }
 }
 
-Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entry, int from_level, int stop_level,
+Candidate HierarchicalNsw::greedy_descent(const void* query, std::uint32_t entry, int from_level, int stop_level,
                                           SearchStats* stats) const {
   Candidate best{space_.distance(query, vector_of(entry)), entry};
   std::uint64_t evaluations = 1;
@@ -93,7 +93,7 @@ Candidate HierarchicalNsw::greedy_descent(const float* query, std::uint32_t entr
 // above, and the link list of whichever candidate is now closest, which is the one expanded next unless a closer
 // one turns up first. admit is a lambda the compiler inlines; for construction it is a constant true.
 template <typename Admit>
-BeamWork HierarchicalNsw::beam_search(const float* query, std::size_t ef, int level, VisitedList& visited,
+BeamWork HierarchicalNsw::beam_search(const void* query, std::size_t ef, int level, VisitedList& visited,
                                       SearchScratch& scratch, Admit&& admit) const {
   CandidateHeap<true>& candidates = scratch.candidates;
   CandidateHeap<false>& found = scratch.found;
@@ -122,7 +122,7 @@ BeamWork HierarchicalNsw::beam_search(const float* query, std::size_t ef, int le
   return work;
 }
 
-std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const std::vector<Candidate>& seeds,
+std::vector<Candidate> HierarchicalNsw::search_layer(const void* query, const std::vector<Candidate>& seeds,
                                                      std::size_t ef, int level, std::uint32_t exclude) const {
   VisitedPool::Lease visited = visited_->acquire();
   ScratchLease scratch;
@@ -145,7 +145,7 @@ std::vector<Candidate> HierarchicalNsw::search_layer(const float* query, const s
   return result;  // closest first
 }
 
-void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry, std::size_t ef,
+void HierarchicalNsw::search_base_for_query(const void* query, Candidate entry, std::size_t ef,
                                             const LabelFilter* filter, SearchStats* stats,
                                             SearchScratch& scratch) const {
   VisitedPool::Lease visited = visited_->acquire();
@@ -179,8 +179,8 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   if (entry == kNoEntry) return hits;
 
   ScratchLease scratch;
-  scratch->query.resize(space_.dim());
-  space_.prepare(query, scratch->query.data());
+  scratch->query.resize(space_.vector_words());
+  space_.encode(query, scratch->query.data());
   const float* q = scratch->query.data();
 
   SearchStats stats;

@@ -1,7 +1,12 @@
-// Space: metric parsing, vector preparation (cosine normalisation) and the kernels bound at construction.
+// Space: metric and precision names, vector preparation (cosine normalisation), the f16 and i8 encodings and the
+// kernels bound at construction.
 #include "space/space.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
 
 #include "util/error.h"
 
@@ -19,6 +24,23 @@ constexpr MetricName kMetricNames[] = {
     {Metric::kInnerProduct, "ip"},
     {Metric::kCosine, "cosine"},
 };
+
+constexpr const char* kPrecisionNames[] = {"f32", "f16", "i8"};
+
+constexpr float kF16Max = 65504.0f;
+
+std::size_t round_up4(std::size_t bytes) { return (bytes + 3) / 4 * 4; }
+
+std::size_t stored_bytes(std::size_t dim, Precision precision) {
+  switch (precision) {
+    case Precision::kF32:
+      return dim * sizeof(float);
+    case Precision::kF16:
+      return round_up4(dim * sizeof(std::uint16_t));
+    default:
+      return sizeof(I8Header) + round_up4(dim);
+  }
+}
 
 }  // namespace
 
@@ -39,32 +61,157 @@ const char* metric_name(Metric metric) {
   return "unknown";
 }
 
-Space::Space(Metric metric, std::size_t dim) : metric_(metric), dim_(dim) {
+bool parse_precision(const std::string& name, Precision* out) {
+  for (int i = 0; i < 3; ++i) {
+    if (name == kPrecisionNames[i]) {
+      *out = static_cast<Precision>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+const char* precision_name(Precision precision) {
+  const int i = static_cast<int>(precision);
+  return i >= 0 && i < 3 ? kPrecisionNames[i] : "unknown";
+}
+
+Space::Space(Metric metric, std::size_t dim, Precision precision)
+    : metric_(metric), dim_(dim), precision_(precision), vector_bytes_(stored_bytes(dim, precision)) {
   if (dim == 0) throw Error(ErrorCode::kInvalidArgument, "dimension must be at least 1");
+  if (precision == Precision::kI8 && dim > kMaxI8Elements) {
+    throw Error(ErrorCode::kInvalidArgument, "precision 'i8' holds at most " + std::to_string(kMaxI8Elements) +
+                                                 " dimensions, not " + std::to_string(dim));
+  }
   const KernelSet& kernels = active_kernels();
   l2_ = kernels.l2_squared;
   dot_ = kernels.dot;
   l2_ahead_ = kernels.l2_squared_ahead;
   dot_ahead_ = kernels.dot_ahead;
+  l2_f16_ = kernels.l2_squared_f16;
+  dot_f16_ = kernels.dot_f16;
+  l2_f16_ahead_ = kernels.l2_squared_f16_ahead;
+  dot_f16_ahead_ = kernels.dot_f16_ahead;
+  dot_i8_ = kernels.dot_i8;
+  dot_i8_ahead_ = kernels.dot_i8_ahead;
+  to_f16_ = kernels.to_f16;
+  from_f16_ = kernels.from_f16;
 }
 
+namespace {
+
+// The divisor prepare() applies to every coordinate: the vector's norm for cosine, 0 (none) otherwise or for a zero
+// vector. The norm is accumulated in float32 and divided by, as hnswlib-node does, so stored vectors match its files
+// bit for bit on the same kernel.
+float divisor_of(const float* in, std::size_t dim, bool normalizes) {
+  if (!normalizes) return 0.0f;
+  float sum = 0.0f;
+  for (std::size_t i = 0; i < dim; ++i) sum += in[i] * in[i];
+  return std::sqrt(std::fabs(sum));
+}
+
+inline float prepared(const float* in, std::size_t i, float divisor) {
+  return divisor > 0.0f ? in[i] / divisor : in[i];
+}
+
+}  // namespace
+
 void Space::prepare(const float* in, float* out) const {
-  if (metric_ != Metric::kCosine) {
-    if (in != out) {
-      for (std::size_t i = 0; i < dim_; ++i) out[i] = in[i];
-    }
+  const float divisor = divisor_of(in, dim_, normalizes());
+  if (divisor == 0.0f && in == out) return;
+  for (std::size_t i = 0; i < dim_; ++i) out[i] = prepared(in, i, divisor);
+}
+
+void Space::encode(const float* in, void* out) const { narrow(in, divisor_of(in, dim_, normalizes()), out); }
+
+void Space::encode_prepared(const float* prepared_vector, void* out) const { narrow(prepared_vector, 0.0f, out); }
+
+void Space::narrow(const float* in, float divisor, void* out) const {
+  char* bytes = static_cast<char*>(out);
+  if (precision_ == Precision::kF32) {
+    float* values = static_cast<float*>(out);
+    for (std::size_t i = 0; i < dim_; ++i) values[i] = prepared(in, i, divisor);
     return;
   }
-  // The norm is accumulated in float32 and divided, as hnswlib-node does, so stored vectors match its files bit
-  // for bit on the same kernel.
-  float sum = 0.0f;
-  for (std::size_t i = 0; i < dim_; ++i) sum += in[i] * in[i];
-  float norm = std::sqrt(std::fabs(sum));
-  if (norm > 0.0f) {
-    for (std::size_t i = 0; i < dim_; ++i) out[i] = in[i] / norm;
-  } else if (in != out) {
-    for (std::size_t i = 0; i < dim_; ++i) out[i] = in[i];
+  if (precision_ == Precision::kF16) {
+    // Narrowed a block at a time through the stack, after the whole vector is checked.
+    for (std::size_t i = 0; i < dim_; ++i) {
+      const float v = prepared(in, i, divisor);
+      if (std::fabs(v) > kF16Max) {
+        char value[32];
+        std::snprintf(value, sizeof value, "%.9g", static_cast<double>(v));
+        throw Error(ErrorCode::kInvalidArgument, "precision 'f16' holds coordinates up to 65504 in magnitude, but " +
+                                                     std::string(normalizes() ? "normalised " : "") + "element " +
+                                                     std::to_string(i) + " is " + value);
+      }
+    }
+    auto* halves = static_cast<std::uint16_t*>(out);
+    constexpr std::size_t kBlock = 64;
+    float block[kBlock];
+    for (std::size_t start = 0; start < dim_; start += kBlock) {
+      const std::size_t n = std::min(kBlock, dim_ - start);
+      for (std::size_t i = 0; i < n; ++i) block[i] = prepared(in, start + i, divisor);
+      to_f16_(block, halves + start, n);
+    }
+    std::memset(bytes + dim_ * sizeof(std::uint16_t), 0, vector_bytes_ - dim_ * sizeof(std::uint16_t));
+    return;
   }
+  // i8: the vector's own range over the 256 codes, min -> -128 and max -> 127 (see Precision).
+  float low = prepared(in, 0, divisor), high = low;
+  for (std::size_t i = 1; i < dim_; ++i) {
+    const float v = prepared(in, i, divisor);
+    low = std::min(low, v);
+    high = std::max(high, v);
+  }
+  const float scale = static_cast<float>((static_cast<double>(high) - low) / 255.0);
+  I8Header header{low, 0.0f, 0, 0};
+  auto* codes = reinterpret_cast<std::int8_t*>(bytes + sizeof(I8Header));
+  if (scale > 0.0f) {
+    header.offset = static_cast<float>(low + 128.0 * scale);
+    header.scale = scale;
+    for (std::size_t i = 0; i < dim_; ++i) {
+      const double step = (static_cast<double>(prepared(in, i, divisor)) - low) / scale;
+      const long code = std::lround(std::min(255.0, std::max(0.0, step))) - 128;
+      codes[i] = static_cast<std::int8_t>(code);
+      header.sum += static_cast<std::int32_t>(code);
+      header.sum_squares += static_cast<std::int32_t>(code * code);
+    }
+  } else {
+    std::memset(codes, 0, dim_);  // a constant vector: every coordinate is the offset
+  }
+  std::memcpy(bytes, &header, sizeof header);
+  std::memset(bytes + sizeof(I8Header) + dim_, 0, vector_bytes_ - sizeof(I8Header) - dim_);
+}
+
+void Space::decode(const void* in, float* out) const {
+  if (precision_ == Precision::kF32) {
+    std::memcpy(out, in, dim_ * sizeof(float));
+  } else if (precision_ == Precision::kF16) {
+    from_f16_(static_cast<const std::uint16_t*>(in), out, dim_);
+  } else {
+    I8Header header;
+    std::memcpy(&header, in, sizeof header);
+    const std::int8_t* codes = i8_codes(in);
+    for (std::size_t i = 0; i < dim_; ++i) out[i] = header.offset + header.scale * static_cast<float>(codes[i]);
+  }
+}
+
+// With x = offset + scale * code per vector, over d dimensions:
+//   dot(a, b) = d*oa*ob + oa*sb*sum(b) + ob*sa*sum(a) + sa*sb*dot(codes)
+//   |a|^2     = d*oa^2 + 2*oa*sa*sum(a) + sa^2*sum_squares(a)
+// evaluated in double, so the cancellation in |a|^2 + |b|^2 - 2 dot(a, b) costs nothing that float32 would show.
+float Space::i8_distance(const void* a, const void* b, std::int32_t code_dot) const {
+  I8Header x, y;
+  std::memcpy(&x, a, sizeof x);
+  std::memcpy(&y, b, sizeof y);
+  const double d = static_cast<double>(dim_);
+  const double oa = x.offset, sa = x.scale, ob = y.offset, sb = y.scale;
+  const double dot = d * oa * ob + oa * sb * y.sum + ob * sa * x.sum + sa * sb * code_dot;
+  if (metric_ != Metric::kL2) return static_cast<float>(1.0 - dot);
+  const double norm_a = d * oa * oa + 2.0 * oa * sa * x.sum + sa * sa * x.sum_squares;
+  const double norm_b = d * ob * ob + 2.0 * ob * sb * y.sum + sb * sb * y.sum_squares;
+  const double l2 = norm_a + norm_b - 2.0 * dot;
+  return l2 > 0.0 ? static_cast<float>(l2) : 0.0f;
 }
 
 }  // namespace hnswkit

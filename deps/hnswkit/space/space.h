@@ -1,7 +1,9 @@
-// A metric over float32 vectors of one dimension: how vectors are stored and how far apart two stored vectors are.
+// A metric over vectors of one dimension and one storage precision: how vectors are stored and how far apart two
+// stored vectors are.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "space/kernels.h"
@@ -18,37 +20,114 @@ enum class Metric {
 bool parse_metric(const std::string& name, Metric* out);
 const char* metric_name(Metric metric);
 
+// How each stored vector's coordinates are held (docs/format.md, "Stored vectors"):
+//   kF32: dim float32 values, hnswlib's layout.
+//   kF16: dim IEEE 754 binary16 values, rounded to nearest even; magnitudes above 65504 are refused.
+//   kI8:  a 16-byte header {f32 offset, f32 scale, i32 sum of codes, i32 sum of squared codes} and dim signed bytes:
+//         coordinate i is offset + scale * code[i]. Each vector's own minimum and maximum span the 256 codes
+//         (-128 for the minimum, 127 for the maximum), so no coordinate is ever clipped; 8-bit source data is kept
+//         exactly. At most kMaxI8Elements dimensions.
+// Every form is padded to a multiple of 4 bytes.
+enum class Precision { kF32 = 0, kF16 = 1, kI8 = 2 };
+
+// Parses "f32", "f16" or "i8"; returns false for anything else.
+bool parse_precision(const std::string& name, Precision* out);
+const char* precision_name(Precision precision);
+
+// The i8 form's header (see Precision).
+struct I8Header {
+  float offset;
+  float scale;
+  std::int32_t sum;          // sum of the codes
+  std::int32_t sum_squares;  // sum of the squared codes
+};
+
 class Space {
  public:
-  // dim >= 1. Throws Error(kInvalidArgument) otherwise.
-  Space(Metric metric, std::size_t dim);
+  // dim >= 1, and at most kMaxI8Elements for kI8. Throws Error(kInvalidArgument) otherwise.
+  Space(Metric metric, std::size_t dim, Precision precision = Precision::kF32);
 
   Metric metric() const { return metric_; }
   std::size_t dim() const { return dim_; }
-  std::size_t vector_bytes() const { return dim_ * sizeof(float); }
+  Precision precision() const { return precision_; }
+  // Bytes of one stored vector: a multiple of 4.
+  std::size_t vector_bytes() const { return vector_bytes_; }
+  // The same in 4-byte words: a std::vector<float> of this size holds one stored vector, suitably aligned.
+  std::size_t vector_words() const { return vector_bytes_ / 4; }
 
-  // Writes dim floats to out: the vector as the index stores it (cosine: divided by its norm, a zero vector
+  // Writes dim floats to out: the vector as a float32 index stores it (cosine: divided by its norm, a zero vector
   // stays zero; other metrics: copied). in and out may alias.
   void prepare(const float* in, float* out) const;
   bool normalizes() const { return metric_ == Metric::kCosine; }
 
-  // Distance between two prepared vectors.
-  float distance(const float* a, const float* b) const {
-    return metric_ == Metric::kL2 ? l2_(a, b, dim_) : 1.0f - dot_(a, b, dim_);
+  // Writes the stored form of the float vector `in` (prepared, then narrowed to the precision) to out, which holds
+  // vector_bytes(). Throws Error(kInvalidArgument) for an f16 coordinate beyond 65504 in magnitude.
+  void encode(const float* in, void* out) const;
+  // The same for a vector prepare() has already made (as a float32 index stores it), without preparing it again:
+  // for converting stored vectors from one precision to another.
+  void encode_prepared(const float* prepared_vector, void* out) const;
+  // Writes the dim float32 values a stored vector stands for.
+  void decode(const void* in, float* out) const;
+
+  // Distance between two stored vectors.
+  float distance(const void* a, const void* b) const {
+    switch (precision_) {
+      case Precision::kF32: {
+        const float *x = static_cast<const float*>(a), *y = static_cast<const float*>(b);
+        return metric_ == Metric::kL2 ? l2_(x, y, dim_) : 1.0f - dot_(x, y, dim_);
+      }
+      case Precision::kF16: {
+        const auto *x = static_cast<const std::uint16_t*>(a), *y = static_cast<const std::uint16_t*>(b);
+        return metric_ == Metric::kL2 ? l2_f16_(x, y, dim_) : 1.0f - dot_f16_(x, y, dim_);
+      }
+      default:
+        return i8_distance(a, b, dot_i8_(i8_codes(a), i8_codes(b), dim_));
+    }
   }
-  // The same distance, while the prepared vector `ahead` (the one to be compared next but one) is being loaded
-  // into the cache: see AheadKernelFn.
-  float distance_ahead(const float* a, const float* b, const float* ahead) const {
-    return metric_ == Metric::kL2 ? l2_ahead_(a, b, dim_, ahead) : 1.0f - dot_ahead_(a, b, dim_, ahead);
+  // The same distance, while the stored vector `ahead` (the one to be compared next but one) is being loaded into
+  // the cache: see AheadKernelFn.
+  float distance_ahead(const void* a, const void* b, const void* ahead) const {
+    switch (precision_) {
+      case Precision::kF32: {
+        const float *x = static_cast<const float*>(a), *y = static_cast<const float*>(b);
+        const float* z = static_cast<const float*>(ahead);
+        return metric_ == Metric::kL2 ? l2_ahead_(x, y, dim_, z) : 1.0f - dot_ahead_(x, y, dim_, z);
+      }
+      case Precision::kF16: {
+        const auto *x = static_cast<const std::uint16_t*>(a), *y = static_cast<const std::uint16_t*>(b);
+        const auto* z = static_cast<const std::uint16_t*>(ahead);
+        return metric_ == Metric::kL2 ? l2_f16_ahead_(x, y, dim_, z) : 1.0f - dot_f16_ahead_(x, y, dim_, z);
+      }
+      default:
+        return i8_distance(a, b, dot_i8_ahead_(i8_codes(a), i8_codes(b), dim_, i8_codes(ahead)));
+    }
   }
 
  private:
+  static const std::int8_t* i8_codes(const void* v) {
+    return reinterpret_cast<const std::int8_t*>(static_cast<const char*>(v) + sizeof(I8Header));
+  }
+  // encode() of the vector in[i] / divisor (in[i] itself when divisor is 0).
+  void narrow(const float* in, float divisor, void* out) const;
+  // The distance of two i8 vectors from their headers and the integer dot product of their codes.
+  float i8_distance(const void* a, const void* b, std::int32_t code_dot) const;
+
   Metric metric_;
   std::size_t dim_;
+  Precision precision_;
+  std::size_t vector_bytes_;
   KernelFn l2_;
   KernelFn dot_;
   AheadKernelFn l2_ahead_;
   AheadKernelFn dot_ahead_;
+  F16KernelFn l2_f16_;
+  F16KernelFn dot_f16_;
+  F16AheadKernelFn l2_f16_ahead_;
+  F16AheadKernelFn dot_f16_ahead_;
+  I8DotFn dot_i8_;
+  I8DotAheadFn dot_i8_ahead_;
+  ToF16Fn to_f16_;
+  FromF16Fn from_f16_;
 };
 
 }  // namespace hnswkit

@@ -1,0 +1,141 @@
+// Engine test: f16 and i8 storage: what a stored vector decodes to, the i8 distance against the one of its decoded
+// vectors, bad values, and recall of each precision against exact float32 search.
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "engine_test.h"
+
+using namespace hnswkit;
+
+namespace engine_test {
+namespace {
+
+constexpr Metric kMetrics[] = {Metric::kL2, Metric::kInnerProduct, Metric::kCosine};
+
+std::vector<float> decoded(const Space& space, const std::vector<float>& vector) {
+  std::vector<float> stored(space.vector_words()), out(space.dim());
+  space.encode(vector.data(), stored.data());
+  space.decode(stored.data(), out.data());
+  return out;
+}
+
+// f16 keeps every value to within half a unit in the last place of its 11 significant bits.
+void f16_decodes_to_rounded_values() {
+  const std::vector<float> data = make_data(1, 1001, 3);
+  Space space(Metric::kL2, 1001, Precision::kF16);
+  CHECK(space.vector_bytes() == 2004);  // padded to 4 bytes
+  const std::vector<float> out = decoded(space, data);
+  for (std::size_t i = 0; i < data.size(); ++i) CHECK(std::fabs(out[i] - data[i]) <= std::fabs(data[i]) / 2048.0f);
+  const std::vector<float> exact = {0.5f, -2.0f, 65504.0f, -65504.0f, 1.0f / 1024.0f, 0.0f};
+  CHECK(decoded(Space(Metric::kL2, exact.size(), Precision::kF16), exact) == exact);
+}
+
+// i8: each coordinate within half a step of its vector's range, the extremes kept, 8-bit data exactly.
+void i8_decodes_within_half_a_step() {
+  const std::size_t dim = 383;  // not a multiple of 4: padding
+  Space space(Metric::kL2, dim, Precision::kI8);
+  CHECK(space.vector_bytes() == sizeof(I8Header) + 384);
+  const std::vector<float> data = make_data(1, dim, 4);
+  float low = data[0], high = data[0];
+  for (float x : data) low = std::min(low, x), high = std::max(high, x);
+  const float step = (high - low) / 255.0f;
+  const std::vector<float> out = decoded(space, data);
+  for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(out[i] - data[i]) <= step * 0.5001f + 1e-6f);
+
+  std::vector<float> pixels(dim);
+  for (std::size_t i = 0; i < dim; ++i) pixels[i] = static_cast<float>((i * 37) % 256);
+  CHECK(decoded(space, pixels) == pixels);
+  const std::vector<float> constant(dim, -3.25f);
+  CHECK(decoded(space, constant) == constant);
+}
+
+// The i8 distance, computed from the headers and the integer dot product, against the float distance of the
+// decoded vectors.
+void i8_distance_matches_decoded() {
+  const std::size_t dim = 100;
+  const std::vector<float> data = make_data(20, dim, 5);
+  for (Metric metric : kMetrics) {
+    Space space(metric, dim, Precision::kI8);
+    for (std::size_t a = 0; a < 20; a += 3) {
+      for (std::size_t b = 0; b < 20; b += 7) {
+        std::vector<float> va(data.begin() + a * dim, data.begin() + (a + 1) * dim);
+        std::vector<float> vb(data.begin() + b * dim, data.begin() + (b + 1) * dim);
+        std::vector<float> sa(space.vector_words()), sb(space.vector_words()), da(dim), db(dim);
+        space.encode(va.data(), sa.data());
+        space.encode(vb.data(), sb.data());
+        space.decode(sa.data(), da.data());
+        space.decode(sb.data(), db.data());
+        double dot = 0, l2 = 0;
+        for (std::size_t i = 0; i < dim; ++i) {
+          dot += static_cast<double>(da[i]) * db[i];
+          l2 += (static_cast<double>(da[i]) - db[i]) * (static_cast<double>(da[i]) - db[i]);
+        }
+        const double want = metric == Metric::kL2 ? l2 : 1.0 - dot;
+        CHECK(std::fabs(space.distance(sa.data(), sb.data()) - want) <= 1e-4 * (1.0 + std::fabs(want)));
+        CHECK(space.distance_ahead(sa.data(), sb.data(), sa.data()) == space.distance(sa.data(), sb.data()));
+      }
+    }
+  }
+}
+
+void bad_values_and_dimensions() {
+  expect_error(ErrorCode::kInvalidArgument, [] { Space(Metric::kL2, kMaxI8Elements + 1, Precision::kI8); });
+  Space(Metric::kL2, kMaxI8Elements, Precision::kI8);
+  Space space(Metric::kL2, 4, Precision::kF16);
+  HnswParams p;
+  p.max_elements = 4;
+  HierarchicalNsw index(space, p);
+  BruteForce exact(space, 4);
+  const float fine[4] = {1, 2, 65504, -65504};
+  const float too_big[4] = {1, 2, 65505, 0};
+  index.add(fine, 0);
+  exact.add(fine, 0);
+  expect_error(ErrorCode::kInvalidArgument, [&] { index.add(too_big, 1); });
+  expect_error(ErrorCode::kInvalidArgument, [&] { exact.add(too_big, 1); });
+  expect_error(ErrorCode::kInvalidArgument, [&] { index.add(too_big, 0); });  // an update of a held label too
+  CHECK(index.element_count() == 1 && exact.count() == 1 && !index.contains(1) && !exact.contains(1));
+  CHECK(index.get_vector(0) == std::vector<float>(fine, fine + 4));
+  // Cosine normalises first, so any finite vector fits.
+  Space cosine(Metric::kCosine, 4, Precision::kF16);
+  std::vector<float> big = {1e18f, -1e18f, 3e18f, 0};
+  CHECK(decoded(cosine, big)[2] > 0.9f);
+}
+
+// Recall@10 of the graph at each precision against exact float32 search, next to the float32 graph's.
+void recall_per_precision() {
+  const std::size_t size = kUnderTsan ? kCount / 4 : kCount;
+  const std::vector<float> data = make_data(size, kDim, 1), queries = make_data(kQueries, kDim, 2);
+  for (Metric metric : kMetrics) {
+    BruteForce exact(Space(metric, kDim), size);
+    for (std::size_t i = 0; i < size; ++i) exact.add(&data[i * kDim], i);
+    double f32 = 0;
+    for (Precision precision : {Precision::kF32, Precision::kF16, Precision::kI8}) {
+      HnswParams p;
+      p.max_elements = size;
+      const auto index = build_index(Space(metric, kDim, precision), p, data, size);
+      const double r = recall_at(*index, exact, queries, kDim, 10, 100);
+      std::printf("     %s %s recall %.4f\n", metric_name(metric), precision_name(precision), r);
+      if (precision == Precision::kF32) f32 = r;
+      CHECK(r >= f32 - (precision == Precision::kI8 ? 0.03 : 0.005));
+      // Brute force at the same precision returns what the decoded vectors give.
+      BruteForce reduced(Space(metric, kDim, precision), 10);
+      reduced.add(&data[0], 7);
+      CHECK(reduced.get_vector(7) == index->get_vector(0));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<TestCase> precision_tests() {
+  return {
+      {"f16 vectors decode to their rounded values", f16_decodes_to_rounded_values},
+      {"i8 vectors decode within half a step; 8-bit data exactly", i8_decodes_within_half_a_step},
+      {"i8 distances match those of the decoded vectors", i8_distance_matches_decoded},
+      {"f16 values beyond 65504 and i8 dimensions beyond 65536 are refused", bad_values_and_dimensions},
+      {"f16 and i8 graphs keep the float32 graph's recall", recall_per_precision},
+  };
+}
+
+}  // namespace engine_test

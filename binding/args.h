@@ -90,6 +90,20 @@ inline hnswkit::Metric ExpectMetric(const Napi::CallbackInfo& info, std::size_t 
   return metric;
 }
 
+// The optional precision argument: "f32", "f16" or "i8"; *given is false (and the result kF32) when it is undefined.
+inline hnswkit::Precision ExpectOptionalPrecision(const Napi::CallbackInfo& info, std::size_t i, const char* name,
+                                                  bool* given) {
+  *given = i < info.Length() && !info[i].IsUndefined();
+  if (!*given) return hnswkit::Precision::kF32;
+  const std::string text = ExpectString(info, i, name);
+  hnswkit::Precision precision;
+  if (!hnswkit::parse_precision(text, &precision)) {
+    throw Napi::RangeError::New(info.Env(), std::string("Expected `") + name +
+                                                "` to be \"f32\", \"f16\" or \"i8\" but received \"" + text + "\"");
+  }
+  return precision;
+}
+
 // A typed array of one element type; `expected` names it in the TypeError.
 template <typename Array>
 Array ExpectTypedArrayValue(Napi::Env env, Napi::Value value, const char* name, napi_typedarray_type type,

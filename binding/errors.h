@@ -50,7 +50,8 @@ inline ErrorInfo DescribeCurrentException() {
   } catch (const RangeFailure& e) {
     return {e.what(), "ERR_OUT_OF_RANGE", true};
   } catch (const hnswkit::Error& e) {
-    return {std::string(kErrorPrefix) + e.what(), hnswkit::error_code_name(e.code())};
+    return {std::string(kErrorPrefix) + e.what(), hnswkit::error_code_name(e.code()),
+            e.code() == hnswkit::ErrorCode::kOutOfRange};
   } catch (const std::bad_alloc&) {
     return {std::string(kErrorPrefix) + "not enough memory", "ERR_OUT_OF_MEMORY"};
   } catch (const std::exception& e) {

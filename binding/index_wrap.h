@@ -49,7 +49,9 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   static LoadOptions ParseLoadOptions(const Napi::CallbackInfo&, std::size_t) { return {}; }
 
   explicit IndexWrap(const Napi::CallbackInfo& info)
-      : Napi::ObjectWrap<Derived>(info), space_(SpaceFromArgs(info)), slot_(std::make_shared<Slot>()) {
+      : Napi::ObjectWrap<Derived>(info),
+        space_(SpaceFromArgs(info, &precision_given_)),
+        slot_(std::make_shared<Slot>()) {
     // Tagged last: a tagged object is always a fully constructed wrapper.
     info.This().As<Napi::Object>().TypeTag(&Derived::kTypeTag);
   }
@@ -84,6 +86,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&Derived::AddPoint, Access::kNotWhileReplacing>("addPoint"),
         JsMethod<&Derived::SearchKnn>("searchKnn"),
         JsMethod<&IndexWrap::IsInitialized>("isInitialized"),
+        JsMethod<&IndexWrap::GetPrecision>("getPrecision"),
         JsMethod<&IndexWrap::GetPoint>("getPoint"),
         JsMethod<&IndexWrap::GetIdsList>("getIdsList"),
         JsMethod<&IndexWrap::GetMaxElements>("getMaxElements"),
@@ -214,10 +217,12 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     throw Napi::TypeError::New(info.Env(), std::string("Illegal invocation: `this` is not a ") + Derived::kClassName);
   }
 
-  static hnswkit::Space SpaceFromArgs(const Napi::CallbackInfo& info) {
+  // (space, numDimensions, precision?): the space initIndex builds, and whether loads convert to its precision.
+  static hnswkit::Space SpaceFromArgs(const Napi::CallbackInfo& info, bool* precision_given) {
     return Guarded(info.Env(), [&] {
       const hnswkit::Metric metric = ExpectMetric(info, 0, "space");
-      return hnswkit::Space(metric, ExpectCount(info, 1, "numDimensions", 1));
+      const std::size_t dim = ExpectCount(info, 1, "numDimensions", 1);
+      return hnswkit::Space(metric, dim, ExpectOptionalPrecision(info, 2, "precision", precision_given));
     });
   }
 
@@ -300,6 +305,13 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value ReleaseJob(const Napi::CallbackInfo& info) {
     if (slot_->running > 0) --slot_->running;
     return info.Env().Undefined();
+  }
+
+  // The precision of the index in use, or the one initIndex will build.
+  Napi::Value GetPrecision(const Napi::CallbackInfo& info) {
+    const Engine* engine = slot_->engine.get();
+    const hnswkit::Precision precision = engine ? engine->space().precision() : space_.precision();
+    return Napi::String::New(info.Env(), hnswkit::precision_name(precision));
   }
 
   Napi::Value IsInitialized(const Napi::CallbackInfo& info) {
@@ -453,6 +465,9 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     return SearchResultToJs(info.Env(), *batch);
   }
 
+  // space_'s precision is what initIndex builds; with precision_given_, loads also convert files to it, and without,
+  // a loaded index keeps its file's precision.
+  bool precision_given_ = false;
   hnswkit::Space space_;
   std::shared_ptr<Slot> slot_;
   int filters_running_ = 0;  // JS-thread only: searches of this wrapper now inside a JS filter

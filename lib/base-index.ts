@@ -13,6 +13,7 @@ import type {
   BatchLabels,
   BatchSearchResult,
   NodeBuffer,
+  Precision,
   SearchBatchOptions,
   VectorBatch,
 } from './types';
@@ -179,5 +180,13 @@ export abstract class IndexBase {
   /** The `numDimensions` given to the constructor (never taken from a file). */
   getNumDimensions(): number {
     return this.#core.dim;
+  }
+
+  /**
+   * How the index stores vectors: the loaded file's precision, or, before any load, the one `initIndex` builds (the
+   * constructor's `precision`, default `'f32'`). See docs/api.md, "Precision".
+   */
+  getPrecision(): Precision {
+    return this.#core.native.getPrecision();
   }
 }

@@ -11,7 +11,7 @@ import {
   readUint32Arg,
 } from './index-core';
 import type { NativeBruteforceSearch } from './native';
-import type { FilterFunction, SearchResult, SpaceName } from './types';
+import type { FilterFunction, IndexOptions, SearchResult, SpaceName } from './types';
 import {
   checkArgCount,
   checkBytes,
@@ -54,8 +54,9 @@ export class BruteforceSearch extends IndexBase {
    *
    * @param spaceName - `'l2'`, `'ip'` or `'cosine'`.
    * @param numDimensions - the vector length: an integer 1..65536.
+   * @param options - `{ precision }`: `'f32'` (default), `'f16'` or `'i8'` storage (docs/api.md, "Precision").
    */
-  constructor(spaceName: SpaceName, numDimensions: number);
+  constructor(spaceName: SpaceName, numDimensions: number, options?: IndexOptions);
   constructor(...args: unknown[]) {
     const core = IndexCore.create('BruteforceSearch', args);
     super(core);

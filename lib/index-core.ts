@@ -3,7 +3,7 @@
 
 import { type NativeBruteforceSearch, type NativeHierarchicalNSW, type NativeIndex, native } from './native';
 import { HitBuffer, searchResult } from './single-search';
-import type { FilterFunction, SearchResult, SpaceName } from './types';
+import type { FilterFunction, Precision, SearchResult, SpaceName } from './types';
 import {
   type VectorInput,
   checkArgCount,
@@ -19,6 +19,7 @@ import {
   checkUint32,
   checkVectorArg,
   notInitializedError,
+  readIndexOptions,
   toFloat32Query,
 } from './validate';
 
@@ -29,7 +30,9 @@ interface NativeByClass {
 }
 
 /** The addon's constructors of those types. */
-const NATIVE_CLASSES: { [C in keyof NativeByClass]: new (space: SpaceName, dim: number) => NativeByClass[C] } = native;
+const NATIVE_CLASSES: {
+  [C in keyof NativeByClass]: new (space: SpaceName, dim: number, precision?: Precision) => NativeByClass[C];
+} = native;
 
 /**
  * One index object's state: its native index, the dimension it was made with, its hit buffer, and whether the
@@ -50,18 +53,21 @@ export class IndexCore<N extends NativeIndex = NativeIndex> {
   }
 
   /**
-   * Checks a constructor's `(spaceName, numDimensions)` in hnswlib-node's order (the count, both types, the space
-   * name, then the dimension's range) and makes the native index behind the public class `className`.
+   * Checks a constructor's `(spaceName, numDimensions, options?)` in hnswlib-node's order (the count, both types,
+   * the space name, then the dimension's range), then the options, and makes the native index behind the public
+   * class `className`. hnswlib-node's constructors take exactly two arguments; the third is hnswkit's.
    */
   static create<C extends keyof NativeByClass>(className: C, args: unknown[]): IndexCore<NativeByClass[C]> {
-    checkArgCount(args.length, 2);
-    const [spaceName, numDimensions] = args;
+    if (args.length !== 3) checkArgCount(args.length, 2);
+    const [spaceName, numDimensions, options] = args;
     checkStringArg(spaceName, 'first');
     checkNumberArg(numDimensions, 'second');
     checkSpaceName(spaceName);
     checkDimensions(numDimensions);
+    const precision = readIndexOptions(options);
     const Native = NATIVE_CLASSES[className];
-    return new IndexCore(new Native(spaceName, numDimensions), numDimensions, className === 'HierarchicalNSW');
+    const index = new Native(spaceName, numDimensions, precision);
+    return new IndexCore(index, numDimensions, className === 'HierarchicalNSW');
   }
 
   /** The native index, or hnswlib-node's not-initialized Error before `initIndex` or a read. */

@@ -6,7 +6,7 @@
 
 import * as path from 'path';
 
-import type { IndexStats, NodeBuffer, SpaceName } from './types';
+import type { IndexStats, NodeBuffer, Precision, SpaceName } from './types';
 
 /** Called with each candidate's label; JS truthiness of the result decides. May throw: the search stops and throws
  * the same value again, without reading any property of it. */
@@ -109,6 +109,8 @@ export interface NativeBatchMethods {
 /** What both index objects have besides the batch methods: the state getters and the file writes. */
 export interface NativeIndex extends NativeBatchMethods {
   getMaxElements(): number;
+  /** The loaded index's precision, or the one initIndex builds. */
+  getPrecision(): Precision;
   writeIndexSync(filename: string): void;
   writeIndex(filename: string): Promise<void>;
 }
@@ -163,8 +165,8 @@ export interface NativeBruteforceSearch extends NativeIndex {
 }
 
 export interface NativeAddon {
-  HierarchicalNSW: new (space: SpaceName, numDimensions: number) => NativeHierarchicalNSW;
-  BruteforceSearch: new (space: SpaceName, numDimensions: number) => NativeBruteforceSearch;
+  HierarchicalNSW: new (space: SpaceName, numDimensions: number, precision?: Precision) => NativeHierarchicalNSW;
+  BruteforceSearch: new (space: SpaceName, numDimensions: number, precision?: Precision) => NativeBruteforceSearch;
   /** Distance with the index kernels: l2 = squared L2, ip = 1 - dot, cosine = 1 - dot of normalised copies. */
   distance(space: SpaceName, a: Float32Array, b: Float32Array): number;
   /** The kernel set in use: "scalar", "sse", "avx2", "avx512" or "neon". */

@@ -8,6 +8,22 @@
 export type SpaceName = 'l2' | 'ip' | 'cosine';
 
 /**
+ * How an index stores each vector (docs/api.md, "Precision"): `'f32'` as given (hnswlib's file format), `'f16'` as
+ * IEEE half floats (half the bytes; coordinates up to 65504 in magnitude), `'i8'` as one signed byte per coordinate
+ * over the vector's own range plus 16 bytes (about a quarter of the bytes). Queries stay float32 either way.
+ */
+export type Precision = 'f32' | 'f16' | 'i8';
+
+/** The constructors' optional third argument. */
+export interface IndexOptions {
+  /**
+   * The precision `initIndex` builds, and the one every loaded file is converted to. Left out: `'f32'` for
+   * `initIndex`, and a loaded file keeps its own precision.
+   */
+  precision?: Precision;
+}
+
+/**
  * Every `code` an error thrown (or a Promise rejected) by this package can carry; docs/api.md, Errors, says when
  * each one is used. Errors that a `searchKnn` filter or an `onProgress` callback throws pass through as they were,
  * with whatever `code` they had.

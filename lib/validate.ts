@@ -2,7 +2,7 @@
 // that all speak through one message builder.
 
 import * as util from 'util';
-import type { ErrorCode, SpaceName } from './types';
+import type { ErrorCode, Precision, SpaceName } from './types';
 
 /** A vector as the public API takes it. */
 export type VectorInput = number[] | Float32Array;
@@ -115,6 +115,26 @@ export type Ordinal = 'first' | 'second' | 'sencond' | 'third' | 'fourth' | 'fif
 /** hnswlib-node's message for the wrong number of arguments, class Error. */
 export function argCountError(expected: string, actual: number): Error {
   return codedError(`Expected ${expected} arguments, but got ${actual}.`, 'ERR_INVALID_ARG_COUNT');
+}
+
+const PRECISIONS: readonly string[] = ['f32', 'f16', 'i8'];
+
+/**
+ * The constructors' `options` (undefined or an object) and its `precision` (undefined or one of the names):
+ * TypeError `ERR_INVALID_ARG_TYPE` for a wrong type, RangeError `ERR_INVALID_ARG_VALUE` for an unknown name.
+ */
+export function readIndexOptions(options: unknown): Precision | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) throw typeError('options', 'an object', options);
+  const { precision } = options as { precision?: unknown };
+  if (precision === undefined) return undefined;
+  const expected = '"f32", "f16" or "i8"';
+  if (typeof precision !== 'string') throw typeError('options.precision', expected, precision);
+  if (!PRECISIONS.includes(precision)) {
+    const received = verbatim(JSON.stringify(precision));
+    throw withCode(new RangeError(expectationMessage('options.precision', expected, received)), 'ERR_INVALID_ARG_VALUE');
+  }
+  return precision as Precision;
 }
 
 /** Throws unless exactly `expected` arguments were given ("Expected 2 arguments, but got 3."). */

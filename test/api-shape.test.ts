@@ -29,6 +29,7 @@ const SHARED = {
   getCurrentCount: 0,
   getMaxElements: 0,
   getNumDimensions: 0,
+  getPrecision: 0,
   initIndex: 0,
   readIndex: 0,
   readIndexSync: 0,

@@ -91,9 +91,9 @@ void bad_values_and_dimensions() {
   const float too_big[4] = {1, 2, 65505, 0};
   index.add(fine, 0);
   exact.add(fine, 0);
-  expect_error(ErrorCode::kInvalidArgument, [&] { index.add(too_big, 1); });
-  expect_error(ErrorCode::kInvalidArgument, [&] { exact.add(too_big, 1); });
-  expect_error(ErrorCode::kInvalidArgument, [&] { index.add(too_big, 0); });  // an update of a held label too
+  expect_error(ErrorCode::kOutOfRange, [&] { index.add(too_big, 1); });
+  expect_error(ErrorCode::kOutOfRange, [&] { exact.add(too_big, 1); });
+  expect_error(ErrorCode::kOutOfRange, [&] { index.add(too_big, 0); });  // an update of a held label too
   CHECK(index.element_count() == 1 && exact.count() == 1 && !index.contains(1) && !exact.contains(1));
   CHECK(index.get_vector(0) == std::vector<float>(fine, fine + 4));
   // Cosine normalises first, so any finite vector fits.

@@ -140,9 +140,9 @@ void Space::narrow(const float* in, float divisor, void* out) const {
       if (std::fabs(v) > kF16Max) {
         char value[32];
         std::snprintf(value, sizeof value, "%.9g", static_cast<double>(v));
-        throw Error(ErrorCode::kInvalidArgument, "precision 'f16' holds coordinates up to 65504 in magnitude, but " +
-                                                     std::string(normalizes() ? "normalised " : "") + "element " +
-                                                     std::to_string(i) + " is " + value);
+        throw Error(ErrorCode::kOutOfRange, "precision 'f16' holds coordinates up to 65504 in magnitude, but " +
+                                                std::string(normalizes() ? "normalised " : "") + "element " +
+                                                std::to_string(i) + " is " + value);
       }
     }
     auto* halves = static_cast<std::uint16_t*>(out);

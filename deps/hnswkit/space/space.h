@@ -61,7 +61,7 @@ class Space {
   bool normalizes() const { return metric_ == Metric::kCosine; }
 
   // Writes the stored form of the float vector `in` (prepared, then narrowed to the precision) to out, which holds
-  // vector_bytes(). Throws Error(kInvalidArgument) for an f16 coordinate beyond 65504 in magnitude.
+  // vector_bytes(). Throws Error(kOutOfRange) for an f16 coordinate beyond 65504 in magnitude.
   void encode(const float* in, void* out) const;
   // The same for a vector prepare() has already made (as a float32 index stores it), without preparing it again:
   // for converting stored vectors from one precision to another.

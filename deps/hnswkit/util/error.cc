@@ -29,6 +29,8 @@ const char* error_code_name(ErrorCode code) {
       return "ERR_OUT_OF_MEMORY";
     case ErrorCode::kCancelled:
       return "ERR_CANCELLED";
+    case ErrorCode::kOutOfRange:
+      return "ERR_OUT_OF_RANGE";
   }
   return "ERR_UNKNOWN";
 }

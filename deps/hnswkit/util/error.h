@@ -19,6 +19,7 @@ enum class ErrorCode {
   kIo,               // open, read, write, flush or rename failed
   kOutOfMemory,      // an allocation failed
   kCancelled,        // a long job was stopped on request
+  kOutOfRange,       // a vector value the index's precision cannot hold (f16 beyond 65504)
 };
 
 // The stable string exposed to JavaScript as `error.code`.

@@ -114,6 +114,25 @@ inline float prepared(const float* in, std::size_t i, float divisor) {
   return divisor > 0.0f ? in[i] / divisor : in[i];
 }
 
+// The i8 step of a vector whose coordinates all lie on a grid of at most 256 levels from its minimum: the smallest
+// positive distance of a coordinate from the minimum, if every coordinate is within a thousandth of a step of a
+// whole number of steps and the maximum within 255 steps. 8-bit data (image pixels, even scaled or normalised),
+// binary vectors and small integers are then stored exactly. 0 when there is no such grid; the grid, when found,
+// errs by less than the 255-step default would.
+double grid_step(const float* in, std::size_t dim, float divisor, float low, float high) {
+  double step = 0.0;
+  for (std::size_t i = 0; i < dim; ++i) {
+    const double gap = static_cast<double>(prepared(in, i, divisor)) - low;
+    if (gap > 0.0 && (step == 0.0 || gap < step)) step = gap;
+  }
+  if (step == 0.0 || (static_cast<double>(high) - low) / step > 255.5) return 0.0;
+  for (std::size_t i = 0; i < dim; ++i) {
+    const double steps = (static_cast<double>(prepared(in, i, divisor)) - low) / step;
+    if (std::fabs(steps - std::round(steps)) > 1e-3) return 0.0;
+  }
+  return step;
+}
+
 }  // namespace
 
 void Space::prepare(const float* in, float* out) const {
@@ -156,14 +175,16 @@ void Space::narrow(const float* in, float divisor, void* out) const {
     std::memset(bytes + dim_ * sizeof(std::uint16_t), 0, vector_bytes_ - dim_ * sizeof(std::uint16_t));
     return;
   }
-  // i8: the vector's own range over the 256 codes, min -> -128 and max -> 127 (see Precision).
+  // i8: the vector's own range over the 256 codes, min -> -128 and max -> 127, or the grid its coordinates lie on
+  // (see Precision).
   float low = prepared(in, 0, divisor), high = low;
   for (std::size_t i = 1; i < dim_; ++i) {
     const float v = prepared(in, i, divisor);
     low = std::min(low, v);
     high = std::max(high, v);
   }
-  const float scale = static_cast<float>((static_cast<double>(high) - low) / 255.0);
+  const double grid = grid_step(in, dim_, divisor, low, high);
+  const float scale = static_cast<float>(grid > 0.0 ? grid : (static_cast<double>(high) - low) / 255.0);
   I8Header header{low, 0.0f, 0, 0};
   auto* codes = reinterpret_cast<std::int8_t*>(bytes + sizeof(I8Header));
   if (scale > 0.0f) {

@@ -55,7 +55,7 @@ void exercise_hnsw(HierarchicalNsw& index, const Space& space) {
     (void)index.search(query.data(), 5);
   }
   std::vector<std::uint8_t> again = write_hnsw_buffer(index);
-  (void)read_hnsw_buffer(again.data(), again.size(), space, 0, false);
+  (void)read_hnsw_buffer(again.data(), again.size(), space, false, 0, false);
 }
 
 void exercise_brute_force(BruteForce& index, const Space& space) {
@@ -66,7 +66,7 @@ void exercise_brute_force(BruteForce& index, const Space& space) {
   if (index.count() < index.max_elements()) index.add(query.data(), 12345);
   (void)index.search(query.data(), 5);
   std::vector<std::uint8_t> again = write_brute_force_buffer(index);
-  (void)read_brute_force_buffer(again.data(), again.size(), space);
+  (void)read_brute_force_buffer(again.data(), again.size(), space, false);
 }
 
 }  // namespace
@@ -81,10 +81,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const Space space(metric, guess_dimension(hnsw, data, size));
     if (hnsw) {
-      std::unique_ptr<HierarchicalNsw> index = read_hnsw_buffer(data, size, space, 0, allow_replace);
+      std::unique_ptr<HierarchicalNsw> index = read_hnsw_buffer(data, size, space, false, 0, allow_replace);
       exercise_hnsw(*index, space);
     } else {
-      std::unique_ptr<BruteForce> index = read_brute_force_buffer(data, size, space);
+      std::unique_ptr<BruteForce> index = read_brute_force_buffer(data, size, space, false);
       exercise_brute_force(*index, space);
     }
   } catch (const Error&) {

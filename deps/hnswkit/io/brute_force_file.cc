@@ -40,19 +40,8 @@ struct BruteForceCodec {
   static void write(const BruteForce& index, ByteWriter& out) {
     const std::size_t used = index.count_ * index.slot_bytes_;
     if (native(index)) {
-      NativeHeader h;
-      h.kind = NativeKind::kBruteForce;
-      h.metric = index.space_.metric();
-      h.precision = index.space_.precision();
-      h.dim = index.space_.dim();
-      h.capacity = index.capacity_;
-      h.count = index.count_;
-      h.record_bytes = index.slot_bytes_;
-      h.m = 0;
-      h.ef_construction = 0;
-      h.level_mult = 0.0;
-      h.entry_point = 0xFFFFFFFFu;
-      h.max_level = -1;
+      NativeHeader h = native_header_for(NativeKind::kBruteForce, index.space_, index.capacity_, index.count_,
+                                         index.slot_bytes_);
       h.body_bytes = used;
       h.body_crc = crc32c(index.slots_.data(), used);
       write_native_header(h, out);

@@ -168,14 +168,7 @@ struct HnswCodec {
     const std::uint32_t entry = index.entry_.load();
     const std::int32_t max_level = entry == HierarchicalNsw::kNoEntry ? -1 : index.levels_[entry];
     if (native(index)) {
-      NativeHeader h;
-      h.kind = NativeKind::kGraph;
-      h.metric = index.space_.metric();
-      h.precision = index.space_.precision();
-      h.dim = index.space_.dim();
-      h.capacity = index.capacity_;
-      h.count = count;
-      h.record_bytes = index.record_bytes_;
+      NativeHeader h = native_header_for(NativeKind::kGraph, index.space_, index.capacity_, count, index.record_bytes_);
       h.m = index.m_;
       h.ef_construction = index.ef_construction_;
       h.level_mult = index.level_mult_;

@@ -16,28 +16,7 @@ namespace {
 constexpr std::uint8_t kMagic[kNativeMagicBytes] = {0x89, 'H', 'K', 'X', '\r', '\n', 0x1A, '\n'};
 const char* const kPart = "the 112-byte native header";
 
-// Byte offsets of the fields (6.2).
-enum Offset : std::size_t {
-  kVersion = 8,
-  kKind = 12,
-  kMetric = 16,
-  kPrecision = 20,
-  kScheme = 24,
-  kReserved = 28,
-  kDim = 32,
-  kCapacity = 40,
-  kCount = 48,
-  kRecordBytes = 56,
-  kM = 64,
-  kEfConstruction = 72,
-  kLevelMult = 80,
-  kEntryPoint = 88,
-  kMaxLevel = 92,
-  kBodyBytes = 96,
-  kBodyCrc = 104,
-  kHeaderCrc = 108,
-};
-static_assert(kHeaderCrc + 4 == kNativeHeaderBytes, "the header CRC is the header's last field");
+using namespace native_field;
 
 // The numbers the file gives metrics (6.2), independent of the order of the Metric enumerators.
 constexpr Metric kMetricOfCode[] = {Metric::kL2, Metric::kInnerProduct, Metric::kCosine};
@@ -75,6 +54,26 @@ std::string hex(std::uint32_t v) {
 }
 
 }  // namespace
+
+NativeHeader native_header_for(NativeKind kind, const Space& space, std::uint64_t capacity, std::uint64_t count,
+                               std::uint64_t record_bytes) {
+  NativeHeader h;
+  h.kind = kind;
+  h.metric = space.metric();
+  h.precision = space.precision();
+  h.dim = space.dim();
+  h.capacity = capacity;
+  h.count = count;
+  h.record_bytes = record_bytes;
+  h.m = 0;
+  h.ef_construction = 0;
+  h.level_mult = 0.0;
+  h.entry_point = 0xFFFFFFFFu;
+  h.max_level = -1;
+  h.body_bytes = 0;
+  h.body_crc = 0;
+  return h;
+}
 
 bool is_native_magic(std::uint64_t first_bytes) { return std::memcmp(&first_bytes, kMagic, sizeof kMagic) == 0; }
 

@@ -14,6 +14,31 @@ constexpr std::size_t kNativeMagicBytes = 8;
 constexpr std::size_t kNativeHeaderBytes = 112;
 constexpr std::uint32_t kNativeVersion = 1;
 
+// Byte offsets of the header's fields (6.2).
+namespace native_field {
+enum : std::size_t {
+  kVersion = 8,
+  kKind = 12,
+  kMetric = 16,
+  kPrecision = 20,
+  kScheme = 24,
+  kReserved = 28,
+  kDim = 32,
+  kCapacity = 40,
+  kCount = 48,
+  kRecordBytes = 56,
+  kM = 64,
+  kEfConstruction = 72,
+  kLevelMult = 80,
+  kEntryPoint = 88,
+  kMaxLevel = 92,
+  kBodyBytes = 96,
+  kBodyCrc = 104,
+  kHeaderCrc = 108,
+};
+}  // namespace native_field
+static_assert(native_field::kHeaderCrc + 4 == kNativeHeaderBytes, "the header CRC is the header's last field");
+
 // docs/format.md 6.2, "kind".
 enum class NativeKind : std::uint32_t { kGraph = 1, kBruteForce = 2 };
 
@@ -35,6 +60,11 @@ struct NativeHeader {
   std::uint64_t body_bytes;
   std::uint32_t body_crc;
 };
+
+// A header for an index of this kind and space, with the fields a brute-force file does not use at their fixed values
+// (M, ef_construction and mult 0, entry point 0xFFFFFFFF, max level -1) and no body yet (body_bytes, body_crc 0).
+NativeHeader native_header_for(NativeKind kind, const Space& space, std::uint64_t capacity, std::uint64_t count,
+                               std::uint64_t record_bytes);
 
 // Whether the first 8 bytes of an input, as a little-endian u64, are the native magic.
 bool is_native_magic(std::uint64_t first_bytes);

@@ -26,7 +26,7 @@ std::uint64_t label_in(const char* record, std::size_t label_offset) {
   return label;
 }
 
-// Why the stored i8 vector at v cannot be used, or "" if it can (docs/format.md 6.5): its offset and scale must be
+// Why the stored i8 vector at v cannot be used, or "" if it can (docs/format.md 6.6): its offset and scale must be
 // finite, the scale not negative, every code must decode to a finite float32 value, and the header's sums must be
 // those of the codes, which the distances rely on.
 std::string i8_problem(const char* v, std::size_t dim) {

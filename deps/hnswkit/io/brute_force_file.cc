@@ -1,7 +1,8 @@
 // BruteforceSearch files in both formats: hnswlib's (docs/format.md 3, checks 4.6) for float32 indexes, a 24-byte
 // header then every capacity slot, and the native one (6) for f16 and i8, a 112-byte header then the used slots.
-#include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "index/brute_force.h"
 #include "io/byte_io.h"

@@ -6,8 +6,9 @@
 // link lists.
 #include <cmath>
 #include <cstring>
-#include <limits>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "index/hierarchical_nsw.h"
 #include "io/byte_io.h"

@@ -406,7 +406,7 @@ void brute_force_conversions() {
   }
 }
 
-// A float32 value f16 cannot hold refuses the conversion to f16 (kInvalidArgument, naming element, label and
+// A float32 value f16 cannot hold refuses the conversion to f16 (kOutOfRange, naming element, label and
 // coordinate) but not the one to i8; the same for brute force.
 void unconvertible_values() {
   const Space f32(Metric::kL2, 4);
@@ -422,10 +422,10 @@ void unconvertible_values() {
   exact.add(large, 6);
   const Bytes bytes = write_hnsw_buffer(graph), flat = write_brute_force_buffer(exact);
   const Space f16(Metric::kL2, 4, Precision::kF16), i8(Metric::kL2, 4, Precision::kI8);
-  const std::string message = error_of(ErrorCode::kInvalidArgument, [&] { read_graph(bytes, f16, true); });
+  const std::string message = error_of(ErrorCode::kOutOfRange, [&] { read_graph(bytes, f16, true); });
   check_contains(message, "cannot convert the index to precision 'f16': element 1 (label 6): coordinate 1 is -70000");
   check_contains(message, "beyond 65504");
-  check_contains(error_of(ErrorCode::kInvalidArgument, [&] { read_exact(flat, f16, true); }), "slot 1 (label 6)");
+  check_contains(error_of(ErrorCode::kOutOfRange, [&] { read_exact(flat, f16, true); }), "slot 1 (label 6)");
   CHECK(std::fabs(read_graph(bytes, i8, true)->get_vector(6)[1] + 70000.0f) < 300.0f);
   CHECK(std::fabs(read_exact(flat, i8, true)->get_vector(6)[1] + 70000.0f) < 300.0f);
 }

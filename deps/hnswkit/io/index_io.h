@@ -22,7 +22,7 @@ namespace hnswkit {
 // space: the metric and dimension the file must hold (a native file names both and must match; hnswlib's files name
 // neither). convert false: the index keeps the file's precision (float32 for hnswlib's files, the header's for native
 // ones); convert true: every stored vector is converted to space.precision() while it is read (6.7), and a value that
-// precision cannot hold (beyond 65504 for f16, or not finite) throws Error(kInvalidArgument).
+// precision cannot hold (beyond 65504 for f16, or not finite) throws Error(kOutOfRange).
 // max_elements: the capacity wanted after loading; 0, or less than the stored count, keeps the file's capacity.
 std::unique_ptr<HierarchicalNsw> read_hnsw_file(const std::string& path, const Space& space, bool convert,
                                                 std::size_t max_elements, bool allow_replace_deleted);

@@ -128,10 +128,10 @@ void read_records(ByteReader& in, const RecordCopy& copy, Crc32c* crc, FirstProb
       copy.from.decode(from + copy.prefix_bytes, values.data());
       const std::string why = conversion_problem(values, copy.to.precision());
       if (!why.empty()) {
-        problem.note(ErrorCode::kInvalidArgument, std::string("cannot convert the index to precision '") +
-                                                      precision_name(copy.to.precision()) + "': " + copy.noun + " " +
-                                                      num(i) + " (label " +
-                                                      num(label_in(from, copy.prefix_bytes + in_vector)) + "): " + why);
+        problem.note(ErrorCode::kOutOfRange, std::string("cannot convert the index to precision '") +
+                                                 precision_name(copy.to.precision()) + "': " + copy.noun + " " +
+                                                 num(i) + " (label " +
+                                                 num(label_in(from, copy.prefix_bytes + in_vector)) + "): " + why);
         continue;
       }
       copy.to.encode_prepared(values.data(), to + copy.prefix_bytes);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -370,8 +371,33 @@ void f16_narrowing_rounds_to_nearest_even(const KernelSet& set) {
 constexpr SimdLevel kLevels[] = {SimdLevel::kScalar,     SimdLevel::kSse,  SimdLevel::kAvx2,   SimdLevel::kAvx512,
                                  SimdLevel::kAvx512Vnni, SimdLevel::kNeon, SimdLevel::kNeonDot};
 
+// Whether HNSWKIT_SIMD names a level and the process uses it.
+bool simd_forced() {
+  const char* forced = std::getenv("HNSWKIT_SIMD");
+  return forced != nullptr && *forced != '\0' && *simd_warning() == '\0';
+}
+
+// Unless HNSWKIT_SIMD chose it, the process uses the first level of space/dispatch.cc's preference order that this
+// CPU runs (the test's name shows which, for scripts/test-cpus.sh).
+void active_kernels_are_the_best() {
+  const SimdLevel preference[] = {SimdLevel::kAvx512Vnni, SimdLevel::kAvx512, SimdLevel::kAvx2,  SimdLevel::kSse,
+                                  SimdLevel::kNeonDot,    SimdLevel::kNeon,   SimdLevel::kScalar};
+  const KernelSet& active = active_kernels();
+  if (kernels_for(active.level) != &active) throw std::runtime_error(std::string(active.name) + " is not runnable");
+  if (simd_forced()) return;
+  for (SimdLevel level : preference) {
+    if (const KernelSet* set = kernels_for(level)) {
+      if (set != &active) throw std::runtime_error(std::string("uses ") + active.name + ", not " + set->name);
+      return;
+    }
+  }
+}
+
 std::vector<TestCase> kernel_tests() {
   std::vector<TestCase> tests;
+  tests.push_back({std::string("kernels in use: ") + active_kernels().name +
+                       (simd_forced() ? ", as HNSWKIT_SIMD asks" : ", the best level this CPU runs"),
+                   [] { active_kernels_are_the_best(); }});
   for (SimdLevel level : kLevels) {
     const KernelSet* set = kernels_for(level);
     if (set == nullptr || level == SimdLevel::kScalar) continue;

@@ -143,8 +143,8 @@ grep -q "^hnswkit: using prebuilt binary $host_prebuild " "$work/install.log" ||
 passed "npm install used $host_prebuild without a compiler ($(($(date +%s) - install_started)) s)"
 
 case "$host_arch" in
-  x64) host_simd=sse,avx2,avx512 ;;
-  arm64) host_simd=neon ;;
+  x64) host_simd=sse,avx2,avx512,avx512vnni ;;
+  arm64) host_simd=neon,neondot ;;
   *) host_simd="" ;;
 esac
 run_smoke() {

@@ -169,7 +169,7 @@ win_node "$work/version.log" -p 'process.version + " " + process.platform + "-" 
 say "wine $($WINE --version 2>/dev/null), node.exe $(tr -d '\r' <"$work/version.log" | tail -n 1)"
 
 export SMOKE_EXPECT_BINARY="$prebuild"
-export SMOKE_EXPECT_SIMD=sse,avx2,avx512
+export SMOKE_EXPECT_SIMD=sse,avx2,avx512,avx512vnni
 for script in smoke.cjs smoke.mjs; do
   if win_node "$work/$script.log" "$script"; then
     passed=$((passed + 1))

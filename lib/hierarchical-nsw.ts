@@ -75,12 +75,12 @@ export class HierarchicalNSW extends IndexBase {
    * @param spaceName - `'l2'`, `'ip'` or `'cosine'`.
    * @param numDimensions - the vector length: an integer 1..65536.
    * @param options - `{ precision }`: `'f32'` (default), `'f16'` or `'i8'` storage (docs/api.md, "Precision").
-   * @throws Error `Expected 2 arguments, but got N.` (for fewer than 2 or more than 3)
+   * @throws Error `Expected 2 arguments, but got N.` (a third argument that is an object or `undefined` is `options`)
    * @throws TypeError `Invalid the first argument type, must be a string.` /
    *   `Invalid the second argument type, must be a number.`
    * @throws Error `Wrong space name, expected "l2", "ip", or "cosine".`
    * @throws RangeError if `numDimensions` is not an integer in 1..65536.
-   * @throws TypeError if `options` is not an object or `options.precision` not a string; RangeError
+   * @throws TypeError if `options.precision` is not a string; RangeError
    *   (`ERR_INVALID_ARG_VALUE`) if it is not `'f32'`, `'f16'` or `'i8'`.
    */
   constructor(spaceName: SpaceName, numDimensions: number, options?: IndexOptions);

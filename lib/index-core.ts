@@ -55,16 +55,18 @@ export class IndexCore<N extends NativeIndex = NativeIndex> {
   /**
    * Checks a constructor's `(spaceName, numDimensions, options?)` in hnswlib-node's order (the count, both types,
    * the space name, then the dimension's range), then the options, and makes the native index behind the public
-   * class `className`. hnswlib-node's constructors take exactly two arguments; the third is hnswkit's.
+   * class `className`. hnswlib-node's constructors take exactly two arguments; a third that is an object (or
+   * `undefined`) is hnswkit's options, and any other third argument keeps hnswlib-node's count error.
    */
   static create<C extends keyof NativeByClass>(className: C, args: unknown[]): IndexCore<NativeByClass[C]> {
-    if (args.length !== 3) checkArgCount(args.length, 2);
     const [spaceName, numDimensions, options] = args;
+    const withOptions = args.length === 3 && (options === undefined || (typeof options === 'object' && options !== null));
+    if (!withOptions) checkArgCount(args.length, 2);
     checkStringArg(spaceName, 'first');
     checkNumberArg(numDimensions, 'second');
     checkSpaceName(spaceName);
     checkDimensions(numDimensions);
-    const precision = readIndexOptions(options);
+    const precision = readIndexOptions(withOptions ? (options as object | undefined) : undefined);
     const Native = NATIVE_CLASSES[className];
     const index = new Native(spaceName, numDimensions, precision);
     return new IndexCore(index, numDimensions, className === 'HierarchicalNSW');

@@ -120,12 +120,12 @@ export function argCountError(expected: string, actual: number): Error {
 const PRECISIONS: readonly string[] = ['f32', 'f16', 'i8'];
 
 /**
- * The constructors' `options` (undefined or an object) and its `precision` (undefined or one of the names):
- * TypeError `ERR_INVALID_ARG_TYPE` for a wrong type, RangeError `ERR_INVALID_ARG_VALUE` for an unknown name.
+ * The `precision` of the constructors' `options` (undefined or an object, which the caller has checked): undefined or
+ * one of the names; TypeError `ERR_INVALID_ARG_TYPE` for a wrong type, RangeError `ERR_INVALID_ARG_VALUE` for an
+ * unknown name.
  */
-export function readIndexOptions(options: unknown): Precision | undefined {
+export function readIndexOptions(options: object | undefined): Precision | undefined {
   if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) throw typeError('options', 'an object', options);
   const { precision } = options as { precision?: unknown };
   if (precision === undefined) return undefined;
   const expected = '"f32", "f16" or "i8"';

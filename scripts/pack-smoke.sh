@@ -108,10 +108,10 @@ for path in $required; do
   grep -qx "$path" "$work/files.txt" || die "the tarball lacks $path"
 done
 # Nothing a user does not need, and no build/ folder: node-gyp-build would load it before the prebuilds.
-unwanted=$(grep -Ev '^(package\.json|README\.md|LICENSE|CMakeLists\.txt|scripts/install\.js|dist/.+\.(js|d\.ts)|prebuilds/[^/]+/[^/]+\.node|cmake/[^/]+\.cmake|binding/[^/]+\.(cc|h)|deps/hnswkit/.+\.(cc|h))$' "$work/files.txt" || true)
+unwanted=$(grep -Ev '^(package\.json|README\.md|LICENSE|CMakeLists\.txt|scripts/install\.js|dist/.+\.(js|d\.ts)|prebuilds/[^/]+/[^/]+\.node|binding/[^/]+\.(cc|h)|deps/hnswkit/.+\.(cc|h))$' "$work/files.txt" || true)
 [ -z "$unwanted" ] || die "the tarball holds files a user does not need:
 $unwanted"
-passed "tarball holds exactly dist/, prebuilds/, the C++ sources, CMakeLists.txt, cmake/, scripts/install.js, README, LICENSE"
+passed "tarball holds exactly dist/, prebuilds/, the C++ sources, CMakeLists.txt, scripts/install.js, README, LICENSE"
 
 # ---- a fresh project, no compiler on PATH --------------------------------------------------------------------
 consumer="$work/consumer"

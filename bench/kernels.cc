@@ -1,8 +1,8 @@
 // Distance-kernel micro-benchmark: nanoseconds per call of every kernel level this CPU runs, on vectors that sit
 // in L1 cache, so the figure is the kernel's arithmetic and not memory traffic. The _ahead kernels prefetch a third
 // vector, also in L1: their columns show what the prefetch instructions themselves cost. The f16 rows time the same
-// sums over both vectors narrowed to f16 (half the bytes; each value widened on the way), next to the float32
-// kernel of the same set.
+// sums over both vectors narrowed to f16 (half the bytes; each value widened on the way), and the i8 rows the exact
+// dot product of two int8 vectors (a quarter of the bytes), each next to the float32 kernel of the same set.
 //   cmake -S . -B build-bench -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_BENCH=ON && cmake --build build-bench
 //   build-bench/kernel_bench [dim ...]        (default: 128 784 1536)
 #include <algorithm>
@@ -43,9 +43,9 @@ int main(int argc, char** argv) {
   std::vector<std::size_t> dims;
   for (int i = 1; i < argc; ++i) dims.push_back(static_cast<std::size_t>(std::strtoul(argv[i], nullptr, 10)));
   if (dims.empty()) dims = {128, 784, 1536};
-  const SimdLevel levels[] = {SimdLevel::kScalar, SimdLevel::kSse, SimdLevel::kAvx2, SimdLevel::kAvx512,
-                              SimdLevel::kNeon};
-  std::printf("%-8s %6s %12s %12s %10s %10s %12s %12s\n", "kernels", "dim", "l2 ns/call", "ip ns/call", "l2 vs sc",
+  const SimdLevel levels[] = {SimdLevel::kScalar,     SimdLevel::kSse,  SimdLevel::kAvx2,   SimdLevel::kAvx512,
+                              SimdLevel::kAvx512Vnni, SimdLevel::kNeon, SimdLevel::kNeonDot};
+  std::printf("%-10s %6s %12s %12s %10s %10s %12s %12s\n", "kernels", "dim", "l2 ns/call", "ip ns/call", "l2 vs sc",
               "ip vs sc", "l2 ahead ns", "ip ahead ns");
   for (std::size_t dim : dims) {
     std::vector<float> a(dim), b(dim), c(dim);
@@ -67,12 +67,12 @@ int main(int argc, char** argv) {
         scalar_l2 = l2;
         scalar_ip = ip;
       }
-      std::printf("%-8s %6zu %12.1f %12.1f %9.2fx %9.2fx %12.1f %12.1f\n", set->name, dim, l2, ip, scalar_l2 / l2,
+      std::printf("%-10s %6zu %12.1f %12.1f %9.2fx %9.2fx %12.1f %12.1f\n", set->name, dim, l2, ip, scalar_l2 / l2,
                   scalar_ip / ip, l2_ahead, ip_ahead);
     }
   }
   std::printf("\nf16 against f16 (\"vs f32\": the set's float32 kernel time over this one)\n");
-  std::printf("%-8s %6s %12s %12s %10s %10s %12s %12s %12s\n", "kernels", "dim", "l2 ns/call", "ip ns/call",
+  std::printf("%-10s %6s %12s %12s %10s %10s %12s %12s %12s\n", "kernels", "dim", "l2 ns/call", "ip ns/call",
               "l2 vs f32", "ip vs f32", "l2 ahead ns", "ip ahead ns", "widen ns");
   for (std::size_t dim : dims) {
     std::vector<float> a(dim), b(dim), c(dim), wide(dim);
@@ -101,8 +101,32 @@ int main(int argc, char** argv) {
         set->from_f16(phb, pw, dim);
         return pw[dim - 1];
       });
-      std::printf("%-8s %6zu %12.1f %12.1f %9.2fx %9.2fx %12.1f %12.1f %12.1f\n", set->name, dim, l2, ip, l2_f32 / l2,
+      std::printf("%-10s %6zu %12.1f %12.1f %9.2fx %9.2fx %12.1f %12.1f %12.1f\n", set->name, dim, l2, ip, l2_f32 / l2,
                   ip_f32 / ip, l2_ahead, ip_ahead, widen);
+    }
+  }
+  std::printf("\ni8 dot product, exact in int32 (\"vs f32\": the set's float32 dot time over this one)\n");
+  std::printf("%-10s %6s %12s %10s %12s\n", "kernels", "dim", "ip ns/call", "ip vs f32", "ip ahead ns");
+  for (std::size_t dim : dims) {
+    std::vector<float> a(dim), b(dim);
+    std::vector<std::int8_t> ia(dim), ib(dim), ic(dim);
+    for (std::size_t i = 0; i < dim; ++i) {
+      a[i] = static_cast<float>(i % 17) * 0.25f;
+      b[i] = static_cast<float>(i % 13) * 0.5f;
+      ia[i] = static_cast<std::int8_t>(static_cast<int>(i % 251) - 125);
+      ib[i] = static_cast<std::int8_t>(static_cast<int>(i % 241) - 120);
+      ic[i] = static_cast<std::int8_t>(i % 11);
+    }
+    for (SimdLevel level : levels) {
+      const KernelSet* set = kernels_for(level);
+      if (set == nullptr) continue;
+      const float *pa = a.data(), *pb = b.data();
+      const std::int8_t *pia = ia.data(), *pib = ib.data(), *pic = ic.data();
+      const double ip_f32 = ns_per_call(dim, [&] { return set->dot(pa, pb, dim); });
+      const double ip = ns_per_call(dim, [&] { return static_cast<float>(set->dot_i8(pia, pib, dim)); });
+      const double ip_ahead = ns_per_call(dim,
+                                          [&] { return static_cast<float>(set->dot_i8_ahead(pia, pib, dim, pic)); });
+      std::printf("%-10s %6zu %12.1f %9.2fx %12.1f\n", set->name, dim, ip, ip_f32 / ip, ip_ahead);
     }
   }
   return 0;

@@ -226,16 +226,17 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     });
   }
 
-  // Derived's readers, with the parsed load options as their trailing arguments.
+  // Derived's readers, with the parsed load options as their trailing arguments. convert: whether the file's vectors
+  // become space's precision (the constructor named one) or keep the file's.
   template <typename Options>
-  static std::unique_ptr<Engine> ReadFile(const std::string& path, const hnswkit::Space& space,
+  static std::unique_ptr<Engine> ReadFile(const std::string& path, const hnswkit::Space& space, bool convert,
                                           const Options& options) {
-    return std::apply([&](auto... rest) { return Derived::kReadFile(path, space, rest...); }, options);
+    return std::apply([&](auto... rest) { return Derived::kReadFile(path, space, convert, rest...); }, options);
   }
   template <typename Options>
   static std::unique_ptr<Engine> ReadBuffer(const std::uint8_t* data, std::size_t size, const hnswkit::Space& space,
-                                            const Options& options) {
-    return std::apply([&](auto... rest) { return Derived::kReadBuffer(data, size, space, rest...); }, options);
+                                            bool convert, const Options& options) {
+    return std::apply([&](auto... rest) { return Derived::kReadBuffer(data, size, space, convert, rest...); }, options);
   }
 
   // Loads a new engine on the pool and installs it on the JS thread, so no method ever sees a half-swapped slot.
@@ -353,14 +354,16 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value ReadIndexSync(const Napi::CallbackInfo& info) {
     const std::string path = ExpectPath(info, 0, "filename");
     const auto options = Derived::ParseLoadOptions(info, 1);
-    slot_->engine = ReadFile(path, space_, options);
+    slot_->engine = ReadFile(path, space_, precision_given_, options);
     return info.Env().Undefined();
   }
 
   Napi::Value ReadIndex(const Napi::CallbackInfo& info) {
     std::string path = ExpectPath(info, 0, "filename");
     const auto options = Derived::ParseLoadOptions(info, 1);
-    auto load = [path = std::move(path), space = space_, options] { return ReadFile(path, space, options); };
+    auto load = [path = std::move(path), space = space_, convert = precision_given_, options] {
+      return ReadFile(path, space, convert, options);
+    };
     return (new LoadJob(info.Env(), "hnswkit:readIndex", slot_, std::move(load)))->Start();
   }
 
@@ -392,7 +395,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
       snapshot.assign(data, data + size);
       data = snapshot.data();
     }
-    slot_->engine = ReadBuffer(data, size, space_, options);
+    slot_->engine = ReadBuffer(data, size, space_, precision_given_, options);
     return info.Env().Undefined();
   }
 
@@ -405,8 +408,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     Napi::Uint8Array bytes = ExpectBytes(info, 0, "data");
     const auto options = Derived::ParseLoadOptions(info, 1);
     std::vector<std::uint8_t> copy(bytes.Data(), bytes.Data() + bytes.ByteLength());
-    auto load = [copy = std::move(copy), space = space_, options] {
-      return ReadBuffer(copy.data(), copy.size(), space, options);
+    auto load = [copy = std::move(copy), space = space_, convert = precision_given_, options] {
+      return ReadBuffer(copy.data(), copy.size(), space, convert, options);
     };
     return (new LoadJob(info.Env(), "hnswkit:fromBuffer", slot_, std::move(load)))->Start();
   }

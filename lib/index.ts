@@ -30,7 +30,7 @@ export type {
 
 /**
  * The distance kernels in use on this machine, chosen at load time from the CPU's features:
- * `'scalar'`, `'sse'`, `'avx2'`, `'avx512'` or `'neon'`.
+ * `'scalar'`, `'sse'`, `'avx2'`, `'avx512'`, `'avx512vnni'`, `'neon'` or `'neondot'`.
  *
  * @example
  * ```ts

@@ -169,7 +169,7 @@ export interface NativeAddon {
   BruteforceSearch: new (space: SpaceName, numDimensions: number, precision?: Precision) => NativeBruteforceSearch;
   /** Distance with the index kernels: l2 = squared L2, ip = 1 - dot, cosine = 1 - dot of normalised copies. */
   distance(space: SpaceName, a: Float32Array, b: Float32Array): number;
-  /** The kernel set in use: "scalar", "sse", "avx2", "avx512" or "neon". */
+  /** The kernel set in use: "scalar", "sse", "avx2", "avx512", "avx512vnni", "neon" or "neondot". */
   simdLevel(): string;
   /** Why the kernels in use are not the ones HNSWKIT_SIMD names, to the first caller in the process (of all its
    * threads); undefined to every later caller, and when the variable is unset, empty or honoured. */

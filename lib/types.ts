@@ -117,7 +117,7 @@ export interface IndexStats {
    * was never used is reserved but not resident (its pages are never touched).
    */
   memoryBytes: number;
-  /** The distance kernels in use: 'scalar', 'sse', 'avx2', 'avx512' or 'neon'. */
+  /** The distance kernels in use: 'scalar', 'sse', 'avx2', 'avx512', 'avx512vnni', 'neon' or 'neondot'. */
   simdLevel: string;
   /** Searches counted below. */
   searches: number;

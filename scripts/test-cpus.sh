@@ -4,8 +4,10 @@
 #   sh scripts/test-cpus.sh
 # Per CPU: the standalone engine test (every kernel against scalar for dimensions 1..1100, recall, files,
 # concurrency) and the jest suites that need no large data set. The Fashion-MNIST suites are left out: emulation
-# is about 20x slower, which would take them from a minute to over half an hour. Then the engine test once more,
-# cross-compiled for arm64 and run under qemu-aarch64: the NEON kernels against scalar.
+# is about 20x slower, which would take them from a minute to over half an hour. Then the engine test twice more,
+# cross-compiled for arm64 and run under qemu-aarch64: on its default CPU (which has the dot-product instructions:
+# neon and neondot against scalar) and on a Cortex-A53 (Armv8.0, without them: neon is the level in use). No
+# emulated CPU here has AVX-512, so the avx512 and avx512vnni levels are tested by the native engine test only.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -55,6 +57,8 @@ cmake -S . -B build-tests-arm64 -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_SYST
   -DCMAKE_SYSTEM_PROCESSOR=aarch64 -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++ -DCMAKE_EXE_LINKER_FLAGS=-static \
   -DHNSWKIT_BUILD_ADDON=OFF -DHNSWKIT_BUILD_TESTS=ON -DHNSWKIT_WERROR=ON >/dev/null
 cmake --build build-tests-arm64 >build-tests-arm64/build.log 2>&1 || { tail -n 40 build-tests-arm64/build.log; exit 1; }
-echo "test-cpus: arm64 (qemu-aarch64): engine test"
+echo "test-cpus: arm64 (qemu-aarch64, default CPU, with dot product): engine test"
 engine_test qemu-aarch64-static build-tests-arm64/engine_test || status=1
+echo "test-cpus: arm64 (qemu-aarch64 -cpu cortex-a53, Armv8.0, no dot product): engine test"
+engine_test qemu-aarch64-static -cpu cortex-a53 build-tests-arm64/engine_test || status=1
 exit "$status"

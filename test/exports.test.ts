@@ -13,7 +13,7 @@ const ROOT = path.resolve(__dirname, '..');
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; main: string };
 const CLASSES = ['BruteforceSearch', 'HierarchicalNSW', 'InnerProductSpace', 'L2Space'] as const;
 const EXPORTS = [...CLASSES, 'default', 'simdLevel', 'version'].sort();
-const SIMD_LEVELS = ['scalar', 'sse', 'avx2', 'avx512', 'neon'];
+const SIMD_LEVELS = ['scalar', 'sse', 'avx2', 'avx512', 'avx512vnni', 'neon', 'neondot'];
 
 /** Runs a script in a fresh Node process from the package root, where `hnswkit` resolves to the package itself. */
 function runNode(args: string[]): string {

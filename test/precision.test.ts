@@ -1,6 +1,8 @@
 // f16 and i8 storage through the public API: the constructor option and getPrecision, what getPoint returns, every
 // method at every precision, bad values, memory, and recall on real sentence embeddings against exact float32 search.
 
+import * as fs from 'fs';
+
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 import type { Precision, SpaceName } from 'hnswkit';
 
@@ -8,6 +10,7 @@ import { hasEmbeddings, loadEmbeddings } from '../bench/embeddings';
 import { bruteForceKnn, recallAtK } from './helpers/ground-truth';
 import { randomVectors } from './helpers/index-file';
 import { describeWith } from './helpers/prerequisites';
+import { useTmpDir } from './helpers/tmp';
 
 const PRECISIONS: Precision[] = ['f32', 'f16', 'i8'];
 const SPACES: SpaceName[] = ['l2', 'ip', 'cosine'];
@@ -127,6 +130,64 @@ describe.each(PRECISIONS)('precision %s', (precision) => {
     expect(restored.searchKnn(row(data, dim, 4), 3)).toEqual(exact.searchKnn(row(data, dim, 4), 3));
     exact.removePoint(4);
     expect(exact.getCurrentCount()).toBe(count - 1);
+  });
+});
+
+describe('files and conversion', () => {
+  const dim = 24;
+  const count = 400;
+  const data = randomVectors(count, dim, 12);
+  const tmp = useTmpDir();
+
+  it('an f32 index (hnswlib format) loads into an object given a precision as that precision', async () => {
+    const f32 = new HierarchicalNSW('l2', dim);
+    f32.initIndex(count);
+    f32.addItemsSync(data);
+    const file = tmp.file('f32.hnsw');
+    f32.writeIndexSync(file);
+    for (const precision of ['f16', 'i8'] as const) {
+      const small = new HierarchicalNSW('l2', dim, { precision });
+      await small.readIndex(file);
+      expect(small.getPrecision()).toBe(precision);
+      expect(small.getCurrentCount()).toBe(count);
+      // The graph is the file's; only the vectors are narrowed, so most answers stay the same.
+      let same = 0;
+      for (let q = 0; q < 50; q++) {
+        same += Number(small.searchKnn(row(data, dim, q), 1).neighbors[0] === q);
+      }
+      expect(same).toBe(50);
+      // Saved, it is a native file of its own precision, which a default object loads as it is.
+      const native = tmp.file(`${precision}.hnswkit`);
+      await small.writeIndex(native);
+      expect(fs.readFileSync(native).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x48, 0x4b, 0x58, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(fs.statSync(native).size).toBeLessThan(fs.statSync(file).size);
+      const again = new HierarchicalNSW('l2', dim);
+      again.readIndexSync(native);
+      expect(again.getPrecision()).toBe(precision);
+      expect(again.getPoint(7)).toEqual(small.getPoint(7));
+      // And back to float32 on request: the stored (narrowed) values, in hnswlib's format again.
+      const wide = new HierarchicalNSW('l2', dim, { precision: 'f32' });
+      wide.readIndexSync(native);
+      expect(wide.getPrecision()).toBe('f32');
+      expect(wide.getPoint(7)).toEqual(small.getPoint(7));
+      expect(wide.toBufferSync().readBigUInt64LE(0)).toBe(0n);
+    }
+  });
+
+  it('a conversion that meets a value f16 cannot hold fails with a RangeError and keeps the index', () => {
+    const big = new BruteforceSearch('ip', 2);
+    big.initIndex(2);
+    big.addPoint([1, 2], 0);
+    big.addPoint([3, 1e6], 5);
+    const f16 = new BruteforceSearch('ip', 2, { precision: 'f16' });
+    expect(() => f16.fromBufferSync(big.toBufferSync())).toThrow(
+      expect.objectContaining({
+        name: 'RangeError',
+        code: 'ERR_OUT_OF_RANGE',
+        message: expect.stringContaining("cannot convert the index to precision 'f16': slot 1 (label 5)"),
+      }),
+    );
+    expect(f16.getCurrentCount()).toBe(0);
   });
 });
 

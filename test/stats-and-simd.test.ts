@@ -109,13 +109,13 @@ describe('simdLevel', () => {
   }
 
   it('reports the kernels in use', () => {
-    expect(['scalar', 'sse', 'avx2', 'avx512', 'neon']).toContain(simdLevel());
+    expect(['scalar', 'sse', 'avx2', 'avx512', 'avx512vnni', 'neon', 'neondot']).toContain(simdLevel());
   });
 
   it('can be forced to each level this CPU runs, with distances agreeing with the scalar kernels', () => {
     const scalar = runWith('scalar');
     expect(scalar.level).toBe('scalar');
-    const order = process.arch === 'arm64' ? ['neon'] : ['sse', 'avx2', 'avx512'];
+    const order = process.arch === 'arm64' ? ['neon', 'neondot'] : ['sse', 'avx2', 'avx512', 'avx512vnni'];
     const best = simdLevel();
     for (const level of order.slice(0, order.indexOf(best) + 1)) {
       const forced = runWith(level);
@@ -143,9 +143,9 @@ describe('simdLevel', () => {
       {
         name: 'HnswkitWarning',
         code: 'HNSWKIT_SIMD',
-        message: `HNSWKIT_SIMD=mmx is not one of scalar, sse, avx2, avx512, neon; using ${simdLevel()}`,
+        message: `HNSWKIT_SIMD=mmx is not one of scalar, sse, avx2, avx512, avx512vnni, neon, neondot; using ${simdLevel()}`,
       },
     ]);
-    expect(unknown.stderr).toMatch(/HNSWKIT_SIMD=mmx is not one of scalar, sse, avx2, avx512, neon/);
+    expect(unknown.stderr).toMatch(/HNSWKIT_SIMD=mmx is not one of scalar, sse, avx2, avx512, avx512vnni, neon, neondot/);
   });
 });

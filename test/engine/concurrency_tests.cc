@@ -54,7 +54,7 @@ void adds_deletes_saves_with_searches() {
   CHECK(shared.element_count() == n);
   CHECK(shared.deleted_count() == n / 10);
   std::vector<std::uint8_t> bytes = write_hnsw_buffer(shared);
-  std::unique_ptr<HierarchicalNsw> loaded = read_hnsw_buffer(bytes.data(), bytes.size(), space, 0, false);
+  std::unique_ptr<HierarchicalNsw> loaded = read_hnsw_buffer(bytes.data(), bytes.size(), space, false, 0, false);
   CHECK(loaded->element_count() == n);
   std::printf("     %zu searches ran during the build\n", searches.load());
 }

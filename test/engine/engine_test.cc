@@ -121,7 +121,7 @@ int main() {
   using engine_test::TestCase;
   std::vector<TestCase> tests;
   for (auto table : {engine_test::kernel_tests, engine_test::index_tests, engine_test::file_tests,
-                     engine_test::precision_tests, engine_test::concurrency_tests}) {
+                     engine_test::native_file_tests, engine_test::precision_tests, engine_test::concurrency_tests}) {
     for (TestCase& test : table()) tests.push_back(std::move(test));
   }
   int passed = 0, failed = 0;

@@ -32,8 +32,9 @@ void round_trips() {
   write_hnsw_file(index, path);
   std::vector<std::uint8_t> bytes = write_hnsw_buffer(index);
   CHECK(bytes.size() == hnsw_serialized_size(index));
-  std::unique_ptr<HierarchicalNsw> from_file = read_hnsw_file(path, built.space, 0, false);
-  std::unique_ptr<HierarchicalNsw> from_buffer = read_hnsw_buffer(bytes.data(), bytes.size(), built.space, 0, false);
+  std::unique_ptr<HierarchicalNsw> from_file = read_hnsw_file(path, built.space, false, 0, false);
+  std::unique_ptr<HierarchicalNsw> from_buffer = read_hnsw_buffer(bytes.data(), bytes.size(), built.space, false, 0,
+                                                                  false);
   CHECK(write_hnsw_buffer(*from_file) == bytes);
   CHECK(write_hnsw_buffer(*from_buffer) == bytes);
   CHECK(from_file->deleted_count() == 1);
@@ -52,13 +53,13 @@ void truncation_and_trailing_bytes() {
   std::unique_ptr<HierarchicalNsw> small = small_index(space, 300, 9);
   std::vector<std::uint8_t> bytes = write_hnsw_buffer(*small);
   for (std::size_t cut = 0; cut < bytes.size(); cut += (cut < 200 ? 1 : 37)) {
-    expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), cut, space, 0, false); });
+    expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), cut, space, false, 0, false); });
   }
   bytes.push_back(0);
-  expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), bytes.size(), space, 0, false); });
+  expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), bytes.size(), space, false, 0, false); });
   bytes.pop_back();
   Space wrong(Metric::kL2, 5);
-  expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), bytes.size(), wrong, 0, false); });
+  expect_error(ErrorCode::kCorruptFile, [&] { read_hnsw_buffer(bytes.data(), bytes.size(), wrong, false, 0, false); });
 }
 
 void byte_flips() {
@@ -73,7 +74,7 @@ void byte_flips() {
     const int flips = 1 + static_cast<int>(rng() % 4);
     for (int f = 0; f < flips; ++f) bad[rng() % bad.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
     try {
-      std::unique_ptr<HierarchicalNsw> loaded = read_hnsw_buffer(bad.data(), bad.size(), space, 0, false);
+      std::unique_ptr<HierarchicalNsw> loaded = read_hnsw_buffer(bad.data(), bad.size(), space, false, 0, false);
       ++accepted;
       for (int q = 0; q < 5; ++q) loaded->search(&v[q * 4], 5);
     } catch (const Error& e) {
@@ -89,7 +90,7 @@ constexpr std::size_t kFileCaseCount = 1000;
 
 void missing_and_unwritable() {
   const L2Index built = build_l2_index(2, kFileCaseCount);
-  expect_error(ErrorCode::kIo, [&] { read_hnsw_file("/nonexistent/dir/x.bin", built.space, 0, false); });
+  expect_error(ErrorCode::kIo, [&] { read_hnsw_file("/nonexistent/dir/x.bin", built.space, false, 0, false); });
   expect_error(ErrorCode::kIo, [&] { write_hnsw_file(*built.index, "/nonexistent/dir/x.bin"); });
 }
 
@@ -112,7 +113,7 @@ void fifos_links_modes_long_names() {
   CHECK(mkfifo(fifo.c_str(), 0600) == 0);
   // A read that waits for a writer ends the run with SIGALRM instead of hanging it.
   alarm(20);
-  expect_error(ErrorCode::kIo, [&] { read_hnsw_file(fifo, l2, 0, false); });
+  expect_error(ErrorCode::kIo, [&] { read_hnsw_file(fifo, l2, false, 0, false); });
   alarm(0);
   expect_error(ErrorCode::kIo, [&] { write_hnsw_file(index, fifo); });
   struct stat info;
@@ -124,10 +125,10 @@ void fifos_links_modes_long_names() {
   write_hnsw_file(index, link);
   CHECK(lstat(link.c_str(), &info) == 0 && S_ISLNK(info.st_mode));
   CHECK(stat(real.c_str(), &info) == 0 && (info.st_mode & 07777) == 0640);
-  CHECK(read_hnsw_file(link, l2, 0, false)->element_count() == index.element_count());
+  CHECK(read_hnsw_file(link, l2, false, 0, false)->element_count() == index.element_count());
 
   write_hnsw_file(index, long_name);
-  CHECK(read_hnsw_file(long_name, l2, 0, false)->element_count() == index.element_count());
+  CHECK(read_hnsw_file(long_name, l2, false, 0, false)->element_count() == index.element_count());
   clean();
 }
 #endif

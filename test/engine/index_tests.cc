@@ -165,12 +165,12 @@ void brute_force_basics() {
   CHECK(bf.count() == 3);
   std::vector<std::uint8_t> bytes = write_brute_force_buffer(bf);
   CHECK(bytes.size() == 24 + 4 * (2 * 4 + 8));
-  std::unique_ptr<BruteForce> loaded = read_brute_force_buffer(bytes.data(), bytes.size(), space);
+  std::unique_ptr<BruteForce> loaded = read_brute_force_buffer(bytes.data(), bytes.size(), space, false);
   CHECK(loaded->count() == 3);
   CHECK(loaded->remove(13));
   CHECK(loaded->search(d, 1)[0].label == 11);
   for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
-    expect_error(ErrorCode::kCorruptFile, [&] { read_brute_force_buffer(bytes.data(), cut, space); });
+    expect_error(ErrorCode::kCorruptFile, [&] { read_brute_force_buffer(bytes.data(), cut, space, false); });
   }
   expect_error(ErrorCode::kIndexFull, [&] {
     BruteForce tiny(space, 1);

@@ -1,9 +1,10 @@
 // Engine test: every distance kernel this machine can run against the scalar reference, one test per instruction
-// set (scripts/test-cpus.sh greps the "ok   kernels" lines to show which ran), and the f16 conversions against an
-// arithmetic reference that shares no code with them.
+// set (scripts/test-cpus.sh greps the "ok   kernels" lines to show which ran), the i8 kernels and the f16
+// conversions also against arithmetic references that share no code with them.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -140,6 +141,104 @@ void f16_ahead_kernels_match_plain(const KernelSet& set) {
   }
 }
 
+// The i8 dot product in 64-bit arithmetic, sharing no code with the kernels.
+std::int64_t reference_dot_i8(const std::int8_t* a, const std::int8_t* b, std::size_t n) {
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += static_cast<std::int64_t>(a[i]) * b[i];
+  return sum;
+}
+
+// Fills a and b with one of the i8 patterns: random bytes, or the extremes whose products are largest (-128 * -128,
+// 127 * 127), most negative (-128 * 127), or alternate in sign from one element to the next.
+void fill_i8(int pattern, std::mt19937& rng, std::int8_t* a, std::int8_t* b, std::size_t n) {
+  std::uniform_int_distribution<int> byte(-128, 127);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int8_t x = 0, y = 0;
+    switch (pattern) {
+      case 0:
+        x = static_cast<std::int8_t>(byte(rng));
+        y = static_cast<std::int8_t>(byte(rng));
+        break;
+      case 1:
+        x = y = -128;
+        break;
+      case 2:
+        x = y = 127;
+        break;
+      case 3:
+        x = -128;
+        y = 127;
+        break;
+      default:
+        x = static_cast<std::int8_t>(i % 2 == 0 ? -128 : 127);
+        y = static_cast<std::int8_t>(i % 3 == 0 ? 127 : -128);
+        break;
+    }
+    a[i] = x;
+    b[i] = y;
+  }
+}
+constexpr int kI8Patterns = 5;
+
+// The i8 kernel against the scalar set and the 64-bit reference, exactly, for every length 1..1100 and with each
+// vector starting 0, 1 or 3 bytes past an aligned block. Each vector ends at the end of its allocation, so a kernel
+// reading past it is caught by the sanitizers.
+void i8_kernels_match_scalar(const KernelSet& set) {
+  std::mt19937 rng(11);
+  const std::size_t offsets[] = {0, 1, 3};
+  for (std::size_t d = 1; d <= 1100; ++d) {
+    for (std::size_t offset_a : offsets) {
+      for (std::size_t offset_b : offsets) {
+        for (int pattern = 0; pattern < kI8Patterns; ++pattern) {
+          std::vector<std::int8_t> a(offset_a + d), b(offset_b + d);
+          const std::int8_t *pa = a.data() + offset_a, *pb = b.data() + offset_b;
+          fill_i8(pattern, rng, a.data() + offset_a, b.data() + offset_b, d);
+          const std::int64_t want = reference_dot_i8(pa, pb, d);
+          const std::int32_t scalar = kScalarKernels.dot_i8(pa, pb, d), got = set.dot_i8(pa, pb, d);
+          if (scalar != want || got != want) {
+            throw std::runtime_error("length " + std::to_string(d) + " offsets " + std::to_string(offset_a) + "," +
+                                     std::to_string(offset_b) + " pattern " + std::to_string(pattern) + ": " +
+                                     std::to_string(got) + " (scalar " + std::to_string(scalar) + "), want " +
+                                     std::to_string(want));
+          }
+        }
+      }
+    }
+  }
+}
+
+// At the largest length the contract allows, where the extremes reach +-2^30.
+void i8_kernels_exact_at_the_limit(const KernelSet& set) {
+  std::mt19937 rng(13);
+  const std::size_t lengths[] = {kMaxI8Elements, kMaxI8Elements - 1, kMaxI8Elements - 63};
+  for (std::size_t d : lengths) {
+    for (int pattern = 0; pattern < kI8Patterns; ++pattern) {
+      std::vector<std::int8_t> a(d), b(d);
+      fill_i8(pattern, rng, a.data(), b.data(), d);
+      const std::int64_t want = reference_dot_i8(a.data(), b.data(), d);
+      const std::int32_t got = set.dot_i8(a.data(), b.data(), d);
+      const std::int32_t got_ahead = set.dot_i8_ahead(a.data(), b.data(), d, b.data());
+      if (got != want || got_ahead != want) {
+        throw std::runtime_error("length " + std::to_string(d) + " pattern " + std::to_string(pattern) + ": " +
+                                 std::to_string(got) + " (ahead " + std::to_string(got_ahead) + "), want " +
+                                 std::to_string(want));
+      }
+    }
+  }
+}
+
+void i8_ahead_kernels_match_plain(const KernelSet& set) {
+  std::mt19937 rng(15);
+  for (std::size_t d = 1; d <= 1100; ++d) {
+    std::vector<std::int8_t> a(d), b(d), ahead(d);
+    fill_i8(0, rng, a.data(), b.data(), d);
+    fill_i8(0, rng, ahead.data(), ahead.data(), d);
+    if (set.dot_i8_ahead(a.data(), b.data(), d, ahead.data()) != set.dot_i8(a.data(), b.data(), d)) {
+      throw std::runtime_error("length " + std::to_string(d) + " differs");
+    }
+  }
+}
+
 std::uint32_t bits_of(float f) {
   std::uint32_t bits;
   std::memcpy(&bits, &f, sizeof bits);
@@ -268,23 +367,61 @@ void f16_narrowing_rounds_to_nearest_even(const KernelSet& set) {
 
 }  // namespace
 
+// Every level, the scalar one first; kernels_for() leaves out those this binary lacks or this CPU cannot run.
+constexpr SimdLevel kLevels[] = {SimdLevel::kScalar,     SimdLevel::kSse,  SimdLevel::kAvx2,   SimdLevel::kAvx512,
+                                 SimdLevel::kAvx512Vnni, SimdLevel::kNeon, SimdLevel::kNeonDot};
+
+// Whether HNSWKIT_SIMD names a level and the process uses it.
+bool simd_forced() {
+  const char* forced = std::getenv("HNSWKIT_SIMD");
+  return forced != nullptr && *forced != '\0' && *simd_warning() == '\0';
+}
+
+// Unless HNSWKIT_SIMD chose it, the process uses the first level of space/dispatch.cc's preference order that this
+// CPU runs (the test's name shows which, for scripts/test-cpus.sh).
+void active_kernels_are_the_best() {
+  const SimdLevel preference[] = {SimdLevel::kAvx512Vnni, SimdLevel::kAvx512, SimdLevel::kAvx2,  SimdLevel::kSse,
+                                  SimdLevel::kNeonDot,    SimdLevel::kNeon,   SimdLevel::kScalar};
+  const KernelSet& active = active_kernels();
+  if (kernels_for(active.level) != &active) throw std::runtime_error(std::string(active.name) + " is not runnable");
+  if (simd_forced()) return;
+  for (SimdLevel level : preference) {
+    if (const KernelSet* set = kernels_for(level)) {
+      if (set != &active) throw std::runtime_error(std::string("uses ") + active.name + ", not " + set->name);
+      return;
+    }
+  }
+}
+
 std::vector<TestCase> kernel_tests() {
   std::vector<TestCase> tests;
-  for (SimdLevel level : {SimdLevel::kSse, SimdLevel::kAvx2, SimdLevel::kAvx512, SimdLevel::kNeon}) {
+  tests.push_back({std::string("kernels in use: ") + active_kernels().name +
+                       (simd_forced() ? ", as HNSWKIT_SIMD asks" : ", the best level this CPU runs"),
+                   [] { active_kernels_are_the_best(); }});
+  for (SimdLevel level : kLevels) {
     const KernelSet* set = kernels_for(level);
-    if (set == nullptr) continue;
+    if (set == nullptr || level == SimdLevel::kScalar) continue;
     tests.push_back({std::string("kernels ") + set->name + " match scalar for every dimension 1..1100",
                      [set] { kernels_match_scalar(*set); }});
   }
-  for (SimdLevel level :
-       {SimdLevel::kScalar, SimdLevel::kSse, SimdLevel::kAvx2, SimdLevel::kAvx512, SimdLevel::kNeon}) {
+  for (SimdLevel level : kLevels) {
     const KernelSet* set = kernels_for(level);
     if (set == nullptr) continue;
     tests.push_back({std::string("kernels ") + set->name + " give the same bits with prefetch ahead, for 1..1100",
                      [set] { ahead_kernels_match_plain(*set); }});
   }
-  for (SimdLevel level :
-       {SimdLevel::kScalar, SimdLevel::kSse, SimdLevel::kAvx2, SimdLevel::kAvx512, SimdLevel::kNeon}) {
+  for (SimdLevel level : kLevels) {
+    const KernelSet* set = kernels_for(level);
+    if (set == nullptr) continue;
+    tests.push_back({std::string("kernels ") + set->name +
+                         " i8 match scalar exactly for 1..1100 at offsets 0, 1, 3, random and extreme bytes",
+                     [set] { i8_kernels_match_scalar(*set); }});
+    tests.push_back({std::string("kernels ") + set->name + " i8 stay exact at 65536 elements with extreme bytes",
+                     [set] { i8_kernels_exact_at_the_limit(*set); }});
+    tests.push_back({std::string("kernels ") + set->name + " i8 give the same sum with prefetch ahead, for 1..1100",
+                     [set] { i8_ahead_kernels_match_plain(*set); }});
+  }
+  for (SimdLevel level : kLevels) {
     const KernelSet* set = kernels_for(level);
     if (set == nullptr) continue;
     tests.push_back({std::string("kernels ") + set->name + " f16 match scalar for 1..1100 at offsets 0, 1, 3",

@@ -31,7 +31,8 @@ void f16_decodes_to_rounded_values() {
   CHECK(decoded(Space(Metric::kL2, exact.size(), Precision::kF16), exact) == exact);
 }
 
-// i8: each coordinate within half a step of its vector's range, the extremes kept, 8-bit data exactly.
+// i8: each coordinate within half a step of its vector's range, the extremes kept, data on a coarser grid (8-bit
+// pixels, binary vectors) exactly.
 void i8_decodes_within_half_a_step() {
   const std::size_t dim = 383;  // not a multiple of 4: padding
   Space space(Metric::kL2, dim, Precision::kI8);
@@ -48,6 +49,20 @@ void i8_decodes_within_half_a_step() {
   CHECK(decoded(space, pixels) == pixels);
   const std::vector<float> constant(dim, -3.25f);
   CHECK(decoded(space, constant) == constant);
+  // On a grid of fewer than 256 steps, scaled and shifted, or normalised by cosine: kept to float rounding.
+  std::vector<float> grid(dim), binary(dim);
+  for (std::size_t i = 0; i < dim; ++i) {
+    grid[i] = 0.37f * static_cast<float>((i * 11) % 200) - 5.0f;
+    binary[i] = static_cast<float>(i % 3 == 0);
+  }
+  const std::vector<float> grid_out = decoded(space, grid);
+  for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(grid_out[i] - grid[i]) <= 1e-5f * (1.0f + std::fabs(grid[i])));
+  CHECK(decoded(space, binary) == binary);
+  Space cosine(Metric::kCosine, dim, Precision::kI8);
+  std::vector<float> unit(dim);
+  cosine.prepare(pixels.data(), unit.data());
+  const std::vector<float> unit_out = decoded(cosine, pixels);
+  for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(unit_out[i] - unit[i]) <= 1e-6f);
 }
 
 // The i8 distance, computed from the headers and the integer dot product, against the float distance of the

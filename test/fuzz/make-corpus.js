@@ -1,6 +1,7 @@
 'use strict';
-// Writes the fuzzer's seed corpus: small valid index files from hnswkit and from Python hnswlib, each prefixed
-// with the selector byte fuzz_index_reader.cc reads (bit 0: brute force; bits 1-2: space l2/ip/cosine).
+// Writes the fuzzer's float32 seed corpus: small valid index files from hnswkit and from Python hnswlib, each
+// prefixed with the selector byte fuzz_index_reader.cc reads (bit 0: brute force; bits 1-2: space l2/ip/cosine;
+// bits 3-5, precision and conversion, are 0 here). The native-format seeds come from make_native_seeds.cc.
 // Run from the repository root after building: node test/fuzz/make-corpus.js
 
 const fs = require('fs');

@@ -1,121 +1,135 @@
-// hnswlib's HierarchicalNSW file format (docs/format.md 2): writing, and reading with full validation (4.1-4.5).
+// HierarchicalNSW files in both formats (docs/format.md 2 and 6): hnswlib's for float32 indexes, the native one for
+// f16 and i8, and reading either with full validation (4.1-4.5, 6.6) and conversion to another precision (6.7).
 //
-// Layout: a 96-byte header of fixed-width little-endian fields, the level-0 records of the used slots, then for
-// every element a u32 byte count and its upper-level link lists. Nothing names the space or the dimension, so the
-// reader checks the record geometry against the space it is given.
+// The two formats differ only in their headers: each is reduced to a GraphHeader, and one body reader serves both.
+// The body is the level-0 records of the used slots, then for every element a u32 byte count and its upper-level
+// link lists.
 #include <cmath>
 #include <cstring>
-#include <limits>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "index/hierarchical_nsw.h"
 #include "io/byte_io.h"
 #include "io/index_io.h"
+#include "io/native_header.h"
+#include "io/record_reader.h"
+#include "util/crc32c.h"
 #include "util/error.h"
 
 namespace hnswkit {
 namespace {
 
-constexpr std::size_t kHeaderBytes = 96;
+constexpr std::size_t kHnswlibHeaderBytes = 96;
+const char* const kHnswlibHeaderPart = "the 96-byte header";
 
-struct HnswHeader {
-  std::uint64_t offset_level0;
+// What a graph file's header says, whichever format it came in: the body reader's input.
+struct GraphHeader {
+  std::size_t header_bytes;  // where the body starts
   std::uint64_t max_elements;
   std::uint64_t element_count;
   std::uint64_t record_bytes;
-  std::uint64_t label_offset;
-  std::uint64_t vector_offset;
+  std::uint64_t m;
+  std::uint64_t ef_construction;
+  double level_mult;
   std::int32_t max_level;
   std::uint32_t entry_point;
-  std::uint64_t max_m;
-  std::uint64_t max_m0;
-  std::uint64_t m;
-  double level_mult;
-  std::uint64_t ef_construction;
 };
 
-[[noreturn]] void corrupt(const std::string& detail) {
-  throw Error(ErrorCode::kCorruptFile, "Index seems to be corrupted or unsupported: " + detail);
-}
-
-std::string num(std::uint64_t v) { return std::to_string(v); }
-
-bool host_is_little_endian() {
-  const std::uint16_t probe = 1;
-  std::uint8_t first;
-  std::memcpy(&first, &probe, 1);
-  return first == 1;
-}
-
-void require_little_endian() {
-  if (!host_is_little_endian()) {
-    throw Error(ErrorCode::kIo, "hnswlib index files are little-endian; this machine is big-endian");
+void check_m(std::uint64_t m) {
+  if (m < 2 || m > HierarchicalNsw::kMaxM) {
+    corrupt("header field M is " + num(m) + ", expected 2.." + num(HierarchicalNsw::kMaxM));
   }
 }
 
-HnswHeader read_header(ByteReader& in) {
-  HnswHeader h;
-  const char* what = "the 96-byte header";
-  h.offset_level0 = in.get<std::uint64_t>(what);
-  h.max_elements = in.get<std::uint64_t>(what);
-  h.element_count = in.get<std::uint64_t>(what);
-  h.record_bytes = in.get<std::uint64_t>(what);
-  h.label_offset = in.get<std::uint64_t>(what);
-  h.vector_offset = in.get<std::uint64_t>(what);
-  h.max_level = in.get<std::int32_t>(what);
-  h.entry_point = in.get<std::uint32_t>(what);
-  h.max_m = in.get<std::uint64_t>(what);
-  h.max_m0 = in.get<std::uint64_t>(what);
-  h.m = in.get<std::uint64_t>(what);
-  h.level_mult = in.get<double>(what);
-  h.ef_construction = in.get<std::uint64_t>(what);
-  return h;
-}
+// hnswlib's header (2.2), checked against the float32 space of the file and against itself (4.2). Its first field,
+// `offsetLevel0`, has been read already (as first_bytes), while telling the formats apart.
+GraphHeader read_hnswlib_header(ByteReader& in, std::uint64_t first_bytes, const Space& file_space) {
+  const char* what = kHnswlibHeaderPart;
+  const std::uint64_t offset_level0 = first_bytes;
+  GraphHeader g;
+  g.header_bytes = kHnswlibHeaderBytes;
+  g.max_elements = in.get<std::uint64_t>(what);
+  g.element_count = in.get<std::uint64_t>(what);
+  g.record_bytes = in.get<std::uint64_t>(what);
+  const std::uint64_t label_offset = in.get<std::uint64_t>(what);
+  const std::uint64_t vector_offset = in.get<std::uint64_t>(what);
+  g.max_level = in.get<std::int32_t>(what);
+  g.entry_point = in.get<std::uint32_t>(what);
+  const std::uint64_t max_m = in.get<std::uint64_t>(what);
+  const std::uint64_t max_m0 = in.get<std::uint64_t>(what);
+  g.m = in.get<std::uint64_t>(what);
+  g.level_mult = in.get<double>(what);
+  g.ef_construction = in.get<std::uint64_t>(what);
 
-// Checks the header against the space and against itself; every later size computation relies on these bounds.
-void validate_header(const HnswHeader& h, const Space& space, std::size_t input_size) {
-  if (h.offset_level0 != 0) corrupt("header field offsetLevel0 is " + num(h.offset_level0) + ", expected 0");
-  if (h.m < 2 || h.m > HierarchicalNsw::kMaxM) {
-    corrupt("header field M is " + num(h.m) + ", expected 2.." + num(HierarchicalNsw::kMaxM));
+  if (offset_level0 != 0) corrupt("header field offsetLevel0 is " + num(offset_level0) + ", expected 0");
+  check_m(g.m);
+  if (max_m != g.m) corrupt("header field maxM is " + num(max_m) + " but M is " + num(g.m));
+  if (max_m0 != 2 * g.m) corrupt("header field maxM0 is " + num(max_m0) + ", expected 2*M = " + num(2 * g.m));
+  const std::uint64_t links0 = 4 * max_m0 + 4;
+  if (vector_offset != links0) {
+    corrupt("header field offsetData is " + num(vector_offset) + ", expected 4*maxM0+4 = " + num(links0));
   }
-  if (h.max_m != h.m) corrupt("header field maxM is " + num(h.max_m) + " but M is " + num(h.m));
-  if (h.max_m0 != 2 * h.m) corrupt("header field maxM0 is " + num(h.max_m0) + ", expected 2*M = " + num(2 * h.m));
-  const std::uint64_t links0 = 4 * h.max_m0 + 4;
-  if (h.vector_offset != links0) {
-    corrupt("header field offsetData is " + num(h.vector_offset) + ", expected 4*maxM0+4 = " + num(links0));
-  }
-  if (h.label_offset < h.vector_offset || h.label_offset - h.vector_offset != space.vector_bytes()) {
-    const std::uint64_t bytes = h.label_offset >= h.vector_offset ? h.label_offset - h.vector_offset : 0;
+  const std::size_t vector_bytes = file_space.vector_bytes();
+  if (label_offset < vector_offset || label_offset - vector_offset != vector_bytes) {
+    const std::uint64_t bytes = label_offset >= vector_offset ? label_offset - vector_offset : 0;
     if (bytes % 4 == 0 && bytes > 0) {
       corrupt("the file holds " + num(bytes / 4) + "-dimensional vectors but the index was created with " +
-              num(space.dim()) + " dimensions");
+              num(file_space.dim()) + " dimensions");
     }
-    corrupt("header field label_offset is " + num(h.label_offset) +
-            ", expected offsetData + 4*dim = " + num(h.vector_offset + space.vector_bytes()));
+    corrupt("header field label_offset is " + num(label_offset) +
+            ", expected offsetData + 4*dim = " + num(vector_offset + vector_bytes));
   }
-  if (h.record_bytes != h.label_offset + 8) {
-    corrupt("header field size_data_per_element is " + num(h.record_bytes) +
-            ", expected label_offset+8 = " + num(h.label_offset + 8));
+  if (g.record_bytes != label_offset + 8) {
+    corrupt("header field size_data_per_element is " + num(g.record_bytes) +
+            ", expected label_offset+8 = " + num(label_offset + 8));
   }
-  if (h.max_elements > HierarchicalNsw::kNoEntry) corrupt("header field max_elements is " + num(h.max_elements));
-  if (h.element_count > h.max_elements) {
-    corrupt("the file holds " + num(h.element_count) + " elements but declares capacity " + num(h.max_elements));
+  return g;
+}
+
+// The native header's graph fields (6.2), checked against the geometry its M and precision give (6.6).
+GraphHeader graph_header_of(const NativeHeader& h, const Space& file_space) {
+  check_m(h.m);
+  const std::uint64_t record_bytes = 4 + 8 * h.m + file_space.vector_bytes() + 8;
+  if (h.record_bytes != record_bytes) {
+    corrupt("header field record_bytes is " + num(h.record_bytes) + ", expected 4 + 8*M + " +
+            num(file_space.vector_bytes()) + " + 8 = " + num(record_bytes));
   }
-  if (!std::isfinite(h.level_mult) || h.level_mult <= 0) corrupt("header field mult is not a positive number");
-  if (h.element_count == 0) {
-    if (h.entry_point != HierarchicalNsw::kNoEntry || h.max_level != -1) {
+  GraphHeader g;
+  g.header_bytes = kNativeHeaderBytes;
+  g.max_elements = h.capacity;
+  g.element_count = h.count;
+  g.record_bytes = h.record_bytes;
+  g.m = h.m;
+  g.ef_construction = h.ef_construction;
+  g.level_mult = h.level_mult;
+  g.max_level = h.max_level;
+  g.entry_point = h.entry_point;
+  return g;
+}
+
+// The checks both formats' headers need (4.2); every later size computation relies on these bounds.
+void validate_graph_header(const GraphHeader& g, std::size_t input_size) {
+  if (g.max_elements > HierarchicalNsw::kNoEntry) corrupt("header field max_elements is " + num(g.max_elements));
+  if (g.element_count > g.max_elements) {
+    corrupt("the file holds " + num(g.element_count) + " elements but declares capacity " + num(g.max_elements));
+  }
+  if (!std::isfinite(g.level_mult) || g.level_mult <= 0) corrupt("header field mult is not a positive number");
+  if (g.element_count == 0) {
+    if (g.entry_point != HierarchicalNsw::kNoEntry || g.max_level != -1) {
       corrupt("an empty index must have entry point 0xFFFFFFFF and max level -1");
     }
   } else {
-    if (h.entry_point >= h.element_count) {
-      corrupt("entry point " + num(h.entry_point) + " is not below the element count " + num(h.element_count));
+    if (g.entry_point >= g.element_count) {
+      corrupt("entry point " + num(g.entry_point) + " is not below the element count " + num(g.element_count));
     }
-    if (h.max_level < 0) corrupt("max level " + std::to_string(h.max_level) + " is negative");
+    if (g.max_level < 0) corrupt("max level " + std::to_string(g.max_level) + " is negative");
   }
   // The level-0 block must fit in the input before anything is allocated for it.
-  const std::size_t available = input_size - kHeaderBytes;
-  if (h.element_count > 0 && h.record_bytes > available / h.element_count) {
-    corrupt("the file declares " + num(h.element_count) + " elements of " + num(h.record_bytes) + " bytes but holds " +
+  const std::size_t available = input_size - g.header_bytes;
+  if (g.element_count > 0 && g.record_bytes > available / g.element_count) {
+    corrupt("the file declares " + num(g.element_count) + " elements of " + num(g.record_bytes) + " bytes but holds " +
             num(input_size) + " bytes");
   }
 }
@@ -123,53 +137,96 @@ void validate_header(const HnswHeader& h, const Space& space, std::size_t input_
 }  // namespace
 
 struct HnswCodec {
-  static std::size_t serialized_size(const HierarchicalNsw& index) {
-    std::size_t size = kHeaderBytes;
-    const std::size_t count = index.count_.load();
-    size += count * index.record_bytes_;
+  // Calls piece(bytes, n) for each run of the body (2.3, 2.4) in file order: the level-0 records of the first
+  // `count` elements, then each element's upper-level byte count and lists.
+  template <typename Piece>
+  static void for_each_body_piece(const HierarchicalNsw& index, std::size_t count, Piece&& piece) {
+    piece(index.level0_.data(), count * index.record_bytes_);
     for (std::size_t id = 0; id < count; ++id) {
-      size += 4 + static_cast<std::size_t>(index.levels_[id]) * index.upper_block_bytes_;
+      const std::uint32_t bytes = static_cast<std::uint32_t>(index.levels_[id]) *
+                                  static_cast<std::uint32_t>(index.upper_block_bytes_);
+      piece(&bytes, sizeof bytes);
+      if (bytes > 0) piece(index.upper_[id], bytes);
     }
+  }
+
+  static std::size_t body_size(const HierarchicalNsw& index, std::size_t count) {
+    std::size_t size = 0;
+    for_each_body_piece(index, count, [&](const void*, std::size_t n) { size += n; });
     return size;
+  }
+
+  // hnswlib's format holds float32 vectors only; f16 and i8 indexes are written in the native one (6.1).
+  static bool native(const HierarchicalNsw& index) { return index.space_.precision() != Precision::kF32; }
+
+  static std::size_t serialized_size(const HierarchicalNsw& index) {
+    return (native(index) ? kNativeHeaderBytes : kHnswlibHeaderBytes) + body_size(index, index.count_.load());
   }
 
   static void write(const HierarchicalNsw& index, ByteWriter& out) {
     require_little_endian();
     const std::size_t count = index.count_.load();
     const std::uint32_t entry = index.entry_.load();
-    out.put<std::uint64_t>(0);
-    out.put<std::uint64_t>(index.capacity_);
-    out.put<std::uint64_t>(count);
-    out.put<std::uint64_t>(index.record_bytes_);
-    out.put<std::uint64_t>(index.label_offset_);
-    out.put<std::uint64_t>(index.vector_offset_);
-    out.put<std::int32_t>(entry == HierarchicalNsw::kNoEntry ? -1 : index.levels_[entry]);
-    out.put<std::uint32_t>(entry);
-    out.put<std::uint64_t>(index.max_m_);
-    out.put<std::uint64_t>(index.max_m0_);
-    out.put<std::uint64_t>(index.m_);
-    out.put<double>(index.level_mult_);
-    out.put<std::uint64_t>(index.ef_construction_);
-    out.write(index.level0_.data(), count * index.record_bytes_);
-    for (std::size_t id = 0; id < count; ++id) {
-      const std::uint32_t bytes = static_cast<std::uint32_t>(index.levels_[id]) *
-                                  static_cast<std::uint32_t>(index.upper_block_bytes_);
-      out.put<std::uint32_t>(bytes);
-      if (bytes > 0) out.write(index.upper_[id], bytes);
+    const std::int32_t max_level = entry == HierarchicalNsw::kNoEntry ? -1 : index.levels_[entry];
+    if (native(index)) {
+      NativeHeader h = native_header_for(NativeKind::kGraph, index.space_, index.capacity_, count, index.record_bytes_);
+      h.m = index.m_;
+      h.ef_construction = index.ef_construction_;
+      h.level_mult = index.level_mult_;
+      h.entry_point = entry;
+      h.max_level = max_level;
+      h.body_bytes = body_size(index, count);
+      // The checksum goes before the body, so the body is read twice; writes are paused meanwhile.
+      Crc32c crc;
+      for_each_body_piece(index, count, [&](const void* bytes, std::size_t n) { crc.update(bytes, n); });
+      h.body_crc = crc.value();
+      write_native_header(h, out);
+    } else {
+      out.put<std::uint64_t>(0);
+      out.put<std::uint64_t>(index.capacity_);
+      out.put<std::uint64_t>(count);
+      out.put<std::uint64_t>(index.record_bytes_);
+      out.put<std::uint64_t>(index.label_offset_);
+      out.put<std::uint64_t>(index.vector_offset_);
+      out.put<std::int32_t>(max_level);
+      out.put<std::uint32_t>(entry);
+      out.put<std::uint64_t>(index.max_m_);
+      out.put<std::uint64_t>(index.max_m0_);
+      out.put<std::uint64_t>(index.m_);
+      out.put<double>(index.level_mult_);
+      out.put<std::uint64_t>(index.ef_construction_);
     }
+    for_each_body_piece(index, count, [&](const void* bytes, std::size_t n) { out.write(bytes, n); });
   }
 
-  static std::unique_ptr<HierarchicalNsw> read(ByteReader& in, const Space& space, std::size_t max_elements,
-                                               bool allow_replace_deleted) {
+  static std::unique_ptr<HierarchicalNsw> read(ByteReader& in, const Space& space, bool convert,
+                                               std::size_t max_elements, bool allow_replace_deleted) {
     require_little_endian();
-    const HnswHeader h = read_header(in);
-    validate_header(h, space, in.size());
-    const std::size_t count = static_cast<std::size_t>(h.element_count);
-    const std::size_t block = 4 + 4 * static_cast<std::size_t>(h.max_m);
+    const std::uint64_t first_bytes = in.get<std::uint64_t>(kHnswlibHeaderPart);
+    if (is_native_magic(first_bytes)) {
+      const NativeHeader h = read_native_header(in, NativeKind::kGraph, space);
+      const Space file_space(space.metric(), space.dim(), h.precision);
+      const GraphHeader g = graph_header_of(h, file_space);
+      return read_body(in, g, &h, file_space, convert ? space : file_space, max_elements, allow_replace_deleted);
+    }
+    const Space file_space(space.metric(), space.dim(), Precision::kF32);
+    const GraphHeader g = read_hnswlib_header(in, first_bytes, file_space);
+    return read_body(in, g, nullptr, file_space, convert ? space : file_space, max_elements, allow_replace_deleted);
+  }
+
+  // Reads the body after a header of either format (native: not null, and its body CRC is checked), whose vectors
+  // have the form of file_space, into an index of target_space (4.3-4.5, 6.6, 6.7).
+  static std::unique_ptr<HierarchicalNsw> read_body(ByteReader& in, const GraphHeader& g, const NativeHeader* native,
+                                                    const Space& file_space, const Space& target_space,
+                                                    std::size_t max_elements, bool allow_replace_deleted) {
+    validate_graph_header(g, in.size());
+    const std::size_t count = static_cast<std::size_t>(g.element_count);
+    const std::size_t block = 4 + 4 * static_cast<std::size_t>(g.m);
+    const std::size_t upper_start = g.header_bytes + count * g.record_bytes;
 
     // Pass 1, before any allocation: every element's upper-level size must be whole blocks, within the max
     // level, and the lists must end exactly at the end of the input.
-    in.seek(kHeaderBytes + count * h.record_bytes, "the level-0 block");
+    in.seek(upper_start, "the level-0 block");
     std::vector<std::int32_t> levels(count);
     for (std::size_t id = 0; id < count; ++id) {
       const std::uint32_t bytes = in.get<std::uint32_t>("the upper-level link list sizes");
@@ -178,47 +235,100 @@ struct HnswCodec {
                 num(block));
       }
       const std::size_t level = bytes / block;
-      if (level > static_cast<std::size_t>(h.max_level)) {
+      if (level > static_cast<std::size_t>(g.max_level)) {
         corrupt("element " + num(id) + " has level " + num(level) + " above the max level " +
-                std::to_string(h.max_level));
+                std::to_string(g.max_level));
       }
       levels[id] = static_cast<std::int32_t>(level);
       in.seek(in.position() + bytes, "the upper-level link lists");
     }
     if (in.remaining() != 0) corrupt(num(in.remaining()) + " unexpected bytes after the last element");
-    if (count > 0 && levels[h.entry_point] != h.max_level) {
-      corrupt("entry point " + num(h.entry_point) + " has level " + std::to_string(levels[h.entry_point]) +
-              " but the max level is " + std::to_string(h.max_level));
+    if (count > 0 && levels[g.entry_point] != g.max_level) {
+      corrupt("entry point " + num(g.entry_point) + " has level " + std::to_string(levels[g.entry_point]) +
+              " but the max level is " + std::to_string(g.max_level));
     }
 
     HnswParams params;
     params.max_elements = (max_elements > 0 && max_elements >= count) ? max_elements
-                                                                      : static_cast<std::size_t>(h.max_elements);
-    params.m = static_cast<std::size_t>(h.m);
-    params.ef_construction = static_cast<std::size_t>(h.ef_construction);
+                                                                      : static_cast<std::size_t>(g.max_elements);
+    params.m = static_cast<std::size_t>(g.m);
+    params.ef_construction = static_cast<std::size_t>(g.ef_construction);
     params.allow_replace_deleted = allow_replace_deleted;
-    std::unique_ptr<HierarchicalNsw> index(new HierarchicalNsw(space, params));
+    std::unique_ptr<HierarchicalNsw> index(new HierarchicalNsw(target_space, params));
     HierarchicalNsw& x = *index;
+    Crc32c crc;
+    Crc32c* body_crc = native != nullptr ? &crc : nullptr;
+    FirstProblem problem;
 
-    // Pass 2: level-0 records straight into the slab, then checked.
-    in.seek(kHeaderBytes, "the level-0 block");
-    in.read(x.level0_.data(), count * x.record_bytes_, "the level-0 block");
+    // Pass 2: the level-0 records into the slab, their vectors checked and, if asked, converted.
+    in.seek(g.header_bytes, "the level-0 block");
+    read_records(in,
+                 RecordCopy{count, x.links0_bytes_, file_space, target_space, x.level0_.data(), "element",
+                            "the level-0 block"},
+                 body_crc, problem);
+
+    // Pass 3: the upper-level lists. The sizes are read a second time here, and a file can change between two
+    // reads (another process saving over it in place), so everything below trusts only pass 1's levels: a size
+    // that differs now is a file that changed underneath.
+    in.seek(upper_start, "the upper-level link lists");
+    for (std::size_t id = 0; id < count; ++id) {
+      const std::uint32_t bytes = in.get<std::uint32_t>("the upper-level link list sizes");
+      const std::size_t expected = static_cast<std::size_t>(levels[id]) * block;
+      if (bytes != expected) {
+        corrupt("element " + num(id) + " had " + num(expected) + " bytes of upper-level links and now has " +
+                num(bytes) + ": the input changed while it was read");
+      }
+      if (body_crc != nullptr) body_crc->update(&bytes, sizeof bytes);
+      if (bytes == 0) continue;
+      x.set_upper(static_cast<std::uint32_t>(id), new std::uint8_t[expected]);
+      in.read(x.upper_[id], expected, "the upper-level link lists");
+      if (body_crc != nullptr) body_crc->update(x.upper_[id], expected);
+    }
+
+    // The body is all in memory now: a damaged one is reported as such before any of its fields.
+    if (native != nullptr) check_body_crc(crc.value(), *native);
+    problem.raise();
+    check_links(x, levels, allow_replace_deleted);
+    x.entry_.store(count == 0 ? HierarchicalNsw::kNoEntry : g.entry_point);
+    return index;
+  }
+
+  // Checks every link of the records and lists in memory (4.4, 4.5), and rebuilds what the file does not hold:
+  // levels, the label map, the deleted count and the free slots; then publishes the count.
+  static void check_links(HierarchicalNsw& x, const std::vector<std::int32_t>& levels, bool allow_replace_deleted) {
+    const std::size_t count = levels.size();
     std::size_t deleted = 0;
     for (std::size_t id = 0; id < count; ++id) {
-      const std::uint8_t* header = reinterpret_cast<const std::uint8_t*>(x.record(static_cast<std::uint32_t>(id)));
-      std::uint16_t n;
-      std::memcpy(&n, header, sizeof(n));
-      if (n > x.max_m0_) {
-        corrupt("element " + num(id) + " has " + num(n) + " level-0 links, more than maxM0 = " + num(x.max_m0_));
-      }
-      const std::uint32_t* ids = reinterpret_cast<const std::uint32_t*>(header + 4);
-      for (std::size_t i = 0; i < n; ++i) {
-        if (ids[i] >= count) {
-          corrupt("element " + num(id) + " links to " + num(ids[i]) + " on level 0, beyond the " + num(count) +
-                  " elements");
+      const std::uint32_t uid = static_cast<std::uint32_t>(id);
+      for (int level = 0; level <= levels[id]; ++level) {
+        const std::uint8_t* header = x.link_header(uid, level);
+        std::uint16_t n;
+        std::memcpy(&n, header, sizeof(n));
+        const std::uint32_t* ids = reinterpret_cast<const std::uint32_t*>(header + 4);
+        if (level == 0) {
+          if (n > x.max_m0_) {
+            corrupt("element " + num(id) + " has " + num(n) + " level-0 links, more than maxM0 = " + num(x.max_m0_));
+          }
+          for (std::size_t i = 0; i < n; ++i) {
+            if (ids[i] >= count) {
+              corrupt("element " + num(id) + " links to " + num(ids[i]) + " on level 0, beyond the " + num(count) +
+                      " elements");
+            }
+          }
+          continue;
+        }
+        if (n > x.max_m_) {
+          corrupt("element " + num(id) + " has " + num(n) + " links on level " + std::to_string(level) +
+                  ", more than maxM = " + num(x.max_m_));
+        }
+        // A link on level L must point at an element that has level L.
+        for (std::size_t i = 0; i < n; ++i) {
+          if (ids[i] >= count || levels[ids[i]] < level) {
+            corrupt("element " + num(id) + " links to " + num(ids[i]) + " on level " + std::to_string(level) +
+                    ", which is not an element of that level");
+          }
         }
       }
-      const std::uint32_t uid = static_cast<std::uint32_t>(id);
       x.levels_[id] = levels[id];
       // A label stored twice (possible after hnswlib's replace-deleted bug) maps to its later slot, as in hnswlib.
       x.map_label(x.label_of(uid), uid);
@@ -227,56 +337,21 @@ struct HnswCodec {
         if (allow_replace_deleted) x.free_slots_.push_back(uid);
       }
     }
-
-    // Pass 3: upper-level lists; a link on level L must point at an element that has level L. The sizes are read
-    // a second time here, and a file can change between two reads (another process saving over it in place), so
-    // everything below trusts only pass 1's levels: a size that differs now is a file that changed underneath.
-    in.seek(kHeaderBytes + count * h.record_bytes, "the upper-level link lists");
-    for (std::size_t id = 0; id < count; ++id) {
-      const std::uint32_t bytes = in.get<std::uint32_t>("the upper-level link list sizes");
-      const std::size_t expected = static_cast<std::size_t>(levels[id]) * block;
-      if (bytes != expected) {
-        corrupt("element " + num(id) + " had " + num(expected) + " bytes of upper-level links and now has " +
-                num(bytes) + ": the input changed while it was read");
-      }
-      if (bytes == 0) continue;
-      x.set_upper(static_cast<std::uint32_t>(id), new std::uint8_t[expected]);
-      in.read(x.upper_[id], expected, "the upper-level link lists");
-      for (int level = 1; level <= levels[id]; ++level) {
-        const std::uint8_t* header = x.link_header(static_cast<std::uint32_t>(id), level);
-        std::uint16_t n;
-        std::memcpy(&n, header, sizeof(n));
-        if (n > x.max_m_) {
-          corrupt("element " + num(id) + " has " + num(n) + " links on level " + std::to_string(level) +
-                  ", more than maxM = " + num(x.max_m_));
-        }
-        const std::uint32_t* ids = reinterpret_cast<const std::uint32_t*>(header + 4);
-        for (std::size_t i = 0; i < n; ++i) {
-          if (ids[i] >= count || levels[ids[i]] < level) {
-            corrupt("element " + num(id) + " links to " + num(ids[i]) + " on level " + std::to_string(level) +
-                    ", which is not an element of that level");
-          }
-        }
-      }
-    }
-
     x.count_.store(count);
     x.deleted_count_.store(deleted);
-    x.entry_.store(count == 0 ? HierarchicalNsw::kNoEntry : h.entry_point);
-    return index;
   }
 };
 
-std::unique_ptr<HierarchicalNsw> read_hnsw_file(const std::string& path, const Space& space, std::size_t max_elements,
-                                                bool allow_replace_deleted) {
+std::unique_ptr<HierarchicalNsw> read_hnsw_file(const std::string& path, const Space& space, bool convert,
+                                                std::size_t max_elements, bool allow_replace_deleted) {
   FileReader in(path);
-  return HnswCodec::read(in, space, max_elements, allow_replace_deleted);
+  return HnswCodec::read(in, space, convert, max_elements, allow_replace_deleted);
 }
 
 std::unique_ptr<HierarchicalNsw> read_hnsw_buffer(const std::uint8_t* data, std::size_t size, const Space& space,
-                                                  std::size_t max_elements, bool allow_replace_deleted) {
+                                                  bool convert, std::size_t max_elements, bool allow_replace_deleted) {
   MemoryReader in(data, size);
-  return HnswCodec::read(in, space, max_elements, allow_replace_deleted);
+  return HnswCodec::read(in, space, convert, max_elements, allow_replace_deleted);
 }
 
 void write_hnsw_file(const HierarchicalNsw& index, const std::string& path) {

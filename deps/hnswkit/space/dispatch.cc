@@ -16,13 +16,32 @@
 #include <cpuid.h>
 #endif
 
+// How each arm64 OS tells whether the CPU has the dot-product instructions (the neondot level).
+#if defined(__aarch64__) || defined(_M_ARM64)
+#if defined(_WIN32)
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#elif defined(__APPLE__)
+#include <sys/sysctl.h>
+#include <sys/types.h>
+#elif defined(__linux__)
+#include <sys/auxv.h>
+#endif
+#endif
+
 namespace hnswkit {
 namespace {
 
 #if defined(__x86_64__) || defined(_M_X64)
 struct X86Features {
-  bool avx2_fma = false;  // with F16C, which every AVX2 CPU has and the avx2 level's f16 kernels use
-  bool avx512f = false;
+  bool avx2_fma = false;     // with F16C, which every AVX2 CPU has and the avx2 level's f16 kernels use
+  bool avx512 = false;       // F, BW and VL (every AVX-512 CPU since Skylake-SP), on top of avx2_fma
+  bool avx512_vnni = false;  // on top of avx512
 };
 
 void cpuid(unsigned leaf, unsigned subleaf, unsigned regs[4]) {
@@ -65,9 +84,34 @@ X86Features detect_x86() {
   cpuid(7, 0, regs);
   const bool avx2 = (regs[1] >> 5) & 1u;
   const bool avx512f = (regs[1] >> 16) & 1u;
+  const bool avx512bw = (regs[1] >> 30) & 1u;  // the i8 kernel's byte widening and the masked 8- and 16-bit loads
+  const bool avx512vl = (regs[1] >> 31) & 1u;  // those masked loads into 256-bit registers
+  const bool avx512vnni = (regs[2] >> 11) & 1u;
   f.avx2_fma = ymm_state && avx2 && fma && f16c;
-  f.avx512f = zmm_state && avx512f && f.avx2_fma;
+  f.avx512 = zmm_state && avx512f && avx512bw && avx512vl && f.avx2_fma;
+  f.avx512_vnni = f.avx512 && avx512vnni;
   return f;
+}
+#elif defined(__aarch64__) || defined(_M_ARM64)
+// SDOT and UDOT (FEAT_DotProd, optional from Armv8.2), as the OS reports them; false where it cannot say.
+bool detect_arm_dotprod() {
+#if defined(_WIN32)
+#ifndef PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE
+#define PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE 43
+#endif
+  return IsProcessorFeaturePresent(PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE) != 0;
+#elif defined(__APPLE__)
+  int value = 0;
+  std::size_t size = sizeof value;
+  return sysctlbyname("hw.optional.arm.FEAT_DotProd", &value, &size, nullptr, 0) == 0 && value != 0;
+#elif defined(__linux__)
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1UL << 20)
+#endif
+  return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+#else
+  return false;
+#endif
 }
 #endif
 
@@ -82,9 +126,15 @@ const KernelSet* compiled_kernels(SimdLevel level) {
       return &kAvx2Kernels;
     case SimdLevel::kAvx512:
       return &kAvx512Kernels;
+    case SimdLevel::kAvx512Vnni:
+      return &kAvx512VnniKernels;
 #elif defined(__aarch64__) || defined(_M_ARM64)
     case SimdLevel::kNeon:
       return &kNeonKernels;
+#ifdef HNSWKIT_NEON_DOT_KERNELS
+    case SimdLevel::kNeonDot:
+      return &kNeonDotKernels;
+#endif
 #endif
     default:
       return nullptr;
@@ -101,29 +151,42 @@ bool cpu_supports(SimdLevel level) {
     case SimdLevel::kAvx2:
       return features.avx2_fma;
     case SimdLevel::kAvx512:
-      return features.avx512f;
+      return features.avx512;
+    case SimdLevel::kAvx512Vnni:
+      return features.avx512_vnni;
     default:
       return false;
   }
 #elif defined(__aarch64__) || defined(_M_ARM64)
-  return level == SimdLevel::kScalar || level == SimdLevel::kNeon;  // NEON is part of AArch64
+  static const bool dotprod = detect_arm_dotprod();
+  switch (level) {
+    case SimdLevel::kScalar:
+    case SimdLevel::kNeon:
+      return true;  // NEON is part of AArch64
+    case SimdLevel::kNeonDot:
+      return dotprod;
+    default:
+      return false;
+  }
 #else
   return level == SimdLevel::kScalar;
 #endif
 }
 
-const char* const kLevelNames[] = {"scalar", "sse", "avx2", "avx512", "neon"};
+// By level number (SimdLevel).
+const char* const kLevelNames[] = {"scalar", "sse", "avx2", "avx512", "neon", "avx512vnni", "neondot"};
 
 // The kernels in use, and why they are not the ones HNSWKIT_SIMD asked for ("" if they are, or if it asked for
 // none). Trivially destructible, so it stays valid while the process exits. The engine prints nothing: the binding
 // hands the warning to its host (lib/ emits a process warning).
 struct Choice {
   const KernelSet* kernels;
-  char warning[160];
+  char warning[192];  // holds the longest sentence: a 64-character value, the list of names, "avx512vnni"
 };
 
 Choice choose() {
-  static const SimdLevel kPreference[] = {SimdLevel::kAvx512, SimdLevel::kAvx2, SimdLevel::kSse, SimdLevel::kNeon,
+  static const SimdLevel kPreference[] = {SimdLevel::kAvx512Vnni, SimdLevel::kAvx512,  SimdLevel::kAvx2,
+                                          SimdLevel::kSse,        SimdLevel::kNeonDot, SimdLevel::kNeon,
                                           SimdLevel::kScalar};
   Choice choice{nullptr, ""};
   for (SimdLevel level : kPreference) {
@@ -131,7 +194,7 @@ Choice choose() {
   }
   const char* forced = std::getenv("HNSWKIT_SIMD");
   if (forced == nullptr || *forced == '\0') return choice;
-  const char* problem = "is not one of scalar, sse, avx2, avx512, neon";
+  const char* problem = "is not one of scalar, sse, avx2, avx512, avx512vnni, neon, neondot";
   for (SimdLevel level : kPreference) {
     if (std::strcmp(forced, kLevelNames[static_cast<int>(level)]) != 0) continue;
     if (const KernelSet* set = kernels_for(level)) {

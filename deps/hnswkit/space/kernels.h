@@ -63,7 +63,7 @@ struct KernelSet {
 };
 
 // The kernels in use by every Space. Chosen on first call from the CPU's features, lowered by the environment
-// variable HNSWKIT_SIMD (scalar|sse|avx2|avx512|neon) when it names a level this CPU can run.
+// variable HNSWKIT_SIMD (scalar|sse|avx2|avx512|avx512vnni|neon|neondot) when it names a level this CPU can run.
 const KernelSet& active_kernels();
 
 // Why the kernels in use are not the ones HNSWKIT_SIMD names, in one sentence that names the value and the level used
@@ -82,8 +82,14 @@ extern const KernelSet kScalarKernels;
 extern const KernelSet kSseKernels;
 extern const KernelSet kAvx2Kernels;
 extern const KernelSet kAvx512Kernels;
+extern const KernelSet kAvx512VnniKernels;
 #elif defined(__aarch64__) || defined(_M_ARM64)
 extern const KernelSet kNeonKernels;
+// MSVC-style compilers build arm64 without kernels_neon_dot.cc (CMakeLists.txt), so without the neondot level.
+#if !defined(_MSC_VER)
+#define HNSWKIT_NEON_DOT_KERNELS 1
+extern const KernelSet kNeonDotKernels;
+#endif
 #endif
 
 }  // namespace hnswkit

@@ -1,12 +1,23 @@
 // NEON kernels: the arm64 baseline, four floats per instruction with fused multiply-add; f16 values are widened and
-// narrowed four at a time (FCVTL and FCVTN are baseline AArch64).
+// narrowed four at a time (FCVTL and FCVTN are baseline AArch64), i8 vectors multiplied eight bytes at a time into
+// int16 products (SMULL) that are added in pairs into int32 lanes (SADALP).
+//
+// space/kernels_neon_dot.cc defines HNSWKIT_NEON_DOT and includes this file, which then compiles, with the Armv8.2
+// dot-product instructions enabled, as the neondot set: the same float32 and f16 kernels, and an i8 kernel on SDOT.
 #include <arm_neon.h>
 
+#ifdef HNSWKIT_NEON_DOT
+#ifndef __ARM_FEATURE_DOTPROD
+#error "space/kernels_neon_dot.cc needs the dot-product instructions enabled (-march=armv8.2-a+dotprod, CMakeLists.txt)"
+#endif
+#define HNSWKIT_KERNEL_NS neon_dot
+#else
 #define HNSWKIT_KERNEL_NS neon
+#endif
 #include "space/kernels-inl.h"
 
 namespace hnswkit {
-namespace neon {
+namespace HNSWKIT_KERNEL_NS {
 namespace {
 
 // Four accumulator chains hide the FMA latency (see kernels_avx512.cc); what the vectors leave goes one float at a
@@ -52,6 +63,18 @@ float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead)
 
 inline float32x4_t load_f16x4(const std::uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
 
+// Lanes [4 - remaining, 4) set, for remaining in [1, 4]: the f16 tails read the last four values of each vector,
+// of which only the last n - i are new, and clear the other lanes after the arithmetic (so not even an infinity
+// minus itself gets through); nothing past a vector is read.
+inline uint32x4_t last_lanes(std::size_t remaining) {
+  static const std::uint32_t kLanes[8] = {0, 0, 0, 0, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu};
+  return vld1q_u32(kLanes + remaining);
+}
+
+inline float32x4_t and_lanes(float32x4_t v, uint32x4_t mask) {
+  return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(v), mask));
+}
+
 // As l2_squared_impl: the same chains; a step of 16 f16 values is half a cache line.
 template <bool kAhead>
 float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
@@ -73,6 +96,11 @@ float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::s
     float32x4_t d = vsubq_f32(load_f16x4(a + i), load_f16x4(b + i));
     acc0 = vfmaq_f32(acc0, d, d);
   }
+  if (i < n && n >= 4) {
+    const float32x4_t d = and_lanes(vsubq_f32(load_f16x4(a + n - 4), load_f16x4(b + n - 4)), last_lanes(n - i));
+    acc1 = vfmaq_f32(acc1, d, d);
+    i = n;
+  }
   return l2_squared_f16_tail(a, b, i, n, vaddvq_f32(vaddq_f32(vaddq_f32(acc0, acc1), vaddq_f32(acc2, acc3))));
 }
 
@@ -89,6 +117,11 @@ float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   for (; i + 4 <= n; i += 4) acc0 = vfmaq_f32(acc0, load_f16x4(a + i), load_f16x4(b + i));
+  if (i < n && n >= 4) {
+    const float32x4_t products = vmulq_f32(load_f16x4(a + n - 4), load_f16x4(b + n - 4));
+    acc1 = vaddq_f32(acc1, and_lanes(products, last_lanes(n - i)));
+    i = n;
+  }
   return dot_f16_tail(a, b, i, n, vaddvq_f32(vaddq_f32(vaddq_f32(acc0, acc1), vaddq_f32(acc2, acc3))));
 }
 
@@ -106,15 +139,58 @@ void from_f16(const std::uint16_t* in, float* out, std::size_t n) {
   for (; i < n; ++i) out[i] = f16_to_float(in[i]);
 }
 
+// Bytes [16 - remaining, 16) set, for remaining in [1, 16]: the i8 tail reads the last sixteen bytes of each
+// vector and zeroes those of a that were counted already, so their products vanish and nothing past either vector
+// is read.
+inline int8x16_t last_bytes(std::size_t remaining) {
+  static const std::uint8_t kBytes[32] = {0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+                                          0,    0,    0,    0,    0,    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                          0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  return vreinterpretq_s8_u8(vld1q_u8(kBytes + remaining));
+}
+
+#ifndef HNSWKIT_NEON_DOT
+// acc plus the sixteen products a[k] * b[k], added in pairs into its four lanes. A byte product fits int16
+// (at most 128 * 128 = 2^14), but two of them may not, so each SMULL result goes straight into SADALP, which widens
+// as it adds pairs.
+inline int32x4_t dot_i8x16(int32x4_t acc, int8x16_t a, int8x16_t b) {
+  acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(a), vget_low_s8(b)));
+  return vpadalq_s16(acc, vmull_high_s8(a, b));
+}
+#else
+// acc plus the sixteen products a[k] * b[k], four into each lane (SDOT, exact: at most 4 * 2^14 per lane per step).
+inline int32x4_t dot_i8x16(int32x4_t acc, int8x16_t a, int8x16_t b) { return vdotq_s32(acc, a, b); }
+#endif
+
+// Four accumulator chains over a step of 64 bytes, one cache line. Every partial sum is a sum of some of the n
+// products, so within +-2^30 for n <= kMaxI8Elements: no lane overflows, whatever the order.
 template <bool kAhead>
 std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead) {
-  prefetch_rest<kAhead, std::int8_t>(ahead, 0, n);
-  return dot_i8_tail(a, b, 0, n, 0);
+  int32x4_t acc0 = vdupq_n_s32(0), acc1 = vdupq_n_s32(0), acc2 = vdupq_n_s32(0), acc3 = vdupq_n_s32(0);
+  std::size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    prefetch_step<kAhead, 64, std::int8_t>(ahead, i);
+    acc0 = dot_i8x16(acc0, vld1q_s8(a + i), vld1q_s8(b + i));
+    acc1 = dot_i8x16(acc1, vld1q_s8(a + i + 16), vld1q_s8(b + i + 16));
+    acc2 = dot_i8x16(acc2, vld1q_s8(a + i + 32), vld1q_s8(b + i + 32));
+    acc3 = dot_i8x16(acc3, vld1q_s8(a + i + 48), vld1q_s8(b + i + 48));
+  }
+  prefetch_rest<kAhead, std::int8_t>(ahead, i, n);
+  for (; i + 16 <= n; i += 16) acc0 = dot_i8x16(acc0, vld1q_s8(a + i), vld1q_s8(b + i));
+  if (i < n && n >= 16) {
+    acc1 = dot_i8x16(acc1, vandq_s8(vld1q_s8(a + n - 16), last_bytes(n - i)), vld1q_s8(b + n - 16));
+    i = n;
+  }
+  return dot_i8_tail(a, b, i, n, vaddvq_s32(vaddq_s32(vaddq_s32(acc0, acc1), vaddq_s32(acc2, acc3))));
 }
 
 }  // namespace
-}  // namespace neon
+}  // namespace HNSWKIT_KERNEL_NS
 
+#ifdef HNSWKIT_NEON_DOT
+const KernelSet kNeonDotKernels = neon_dot::kernel_set(SimdLevel::kNeonDot, "neondot");
+#else
 const KernelSet kNeonKernels = neon::kernel_set(SimdLevel::kNeon, "neon");
+#endif
 
 }  // namespace hnswkit

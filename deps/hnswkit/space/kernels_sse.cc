@@ -1,4 +1,4 @@
-// SSE kernels: the x86-64 baseline (every x86-64 CPU has SSE2), four floats per instruction.
+// SSE kernels: the x86-64 baseline (every x86-64 CPU has SSE2), four floats or sixteen bytes per instruction.
 #include <emmintrin.h>
 #include <xmmintrin.h>
 
@@ -76,6 +76,13 @@ inline __m128 load_f16x4(const std::uint16_t* p) {
   return f16x4_to_float(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
 
+// Lanes [4 - remaining, 4) set, for remaining in [1, 4]: the lanes of a vector's last four values that its main
+// loop did not reach.
+inline __m128 last_lanes(std::size_t remaining) {
+  static const std::int32_t kLanes[8] = {0, 0, 0, 0, -1, -1, -1, -1};
+  return _mm_castsi128_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kLanes + remaining)));
+}
+
 template <bool kAhead>
 float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
@@ -95,6 +102,13 @@ float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::s
     __m128 d = _mm_sub_ps(load_f16x4(a + i), load_f16x4(b + i));
     acc0 = _mm_add_ps(acc0, _mm_mul_ps(d, d));
     i += 4;
+  }
+  if (i < n && n >= 4) {
+    // The last four values of each vector, of which only the last n - i are new: the others' lanes are cleared
+    // after the subtraction (so not even an infinity minus itself gets through) and nothing past a vector is read.
+    const __m128 d = _mm_and_ps(_mm_sub_ps(load_f16x4(a + n - 4), load_f16x4(b + n - 4)), last_lanes(n - i));
+    acc1 = _mm_add_ps(acc1, _mm_mul_ps(d, d));
+    i = n;
   }
   return l2_squared_f16_tail(a, b, i, n, horizontal_sum(_mm_add_ps(acc0, acc1)));
 }
@@ -116,6 +130,11 @@ float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n
     acc0 = _mm_add_ps(acc0, _mm_mul_ps(load_f16x4(a + i), load_f16x4(b + i)));
     i += 4;
   }
+  if (i < n && n >= 4) {
+    const __m128 products = _mm_mul_ps(load_f16x4(a + n - 4), load_f16x4(b + n - 4));
+    acc1 = _mm_add_ps(acc1, _mm_and_ps(products, last_lanes(n - i)));
+    i = n;
+  }
   return dot_f16_tail(a, b, i, n, horizontal_sum(_mm_add_ps(acc0, acc1)));
 }
 
@@ -130,10 +149,57 @@ void from_f16(const std::uint16_t* in, float* out, std::size_t n) {
   for (; i < n; ++i) out[i] = f16_to_float(in[i]);
 }
 
+inline __m128i load_i8x16(const std::int8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+
+// The sixteen products a[k] * b[k], summed in pairs into four int32 lanes. SSE2 has no byte multiply and no
+// sign extension (PMOVSXBW is SSE4.1), so each vector is split into its odd bytes, which an arithmetic shift right
+// by 8 sign-extends in place, and its even bytes, shifted up first; PMADDWD then multiplies the int16 values and
+// adds neighbouring products. A sum of two products is at most 2 * 128 * 128 = 2^15 in magnitude, and PMADDWD only
+// overflows when all four of its inputs are -32768, which no widened byte is: every lane is exact.
+inline __m128i dot_i8x16(__m128i a, __m128i b) {
+  const __m128i odd = _mm_madd_epi16(_mm_srai_epi16(a, 8), _mm_srai_epi16(b, 8));
+  const __m128i even = _mm_madd_epi16(_mm_srai_epi16(_mm_slli_epi16(a, 8), 8), _mm_srai_epi16(_mm_slli_epi16(b, 8), 8));
+  return _mm_add_epi32(odd, even);
+}
+
+inline std::int32_t horizontal_sum_i32(__m128i v) {
+  v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2)));
+  v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(v);
+}
+
+// Bytes [16 - remaining, 16) set, for remaining in [1, 16].
+inline __m128i last_bytes(std::size_t remaining) {
+  static const std::uint8_t kBytes[32] = {0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+                                          0,    0,    0,    0,    0,    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                          0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(kBytes + remaining));
+}
+
+// Every partial sum is a sum of some of the n products, so within +-2^30 for n <= kMaxI8Elements: no lane can
+// overflow, and the order of the adds does not change the result.
 template <bool kAhead>
 std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead) {
-  prefetch_rest<kAhead, std::int8_t>(ahead, 0, n);
-  return dot_i8_tail(a, b, 0, n, 0);
+  __m128i acc0 = _mm_setzero_si128(), acc1 = _mm_setzero_si128();
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    prefetch_step<kAhead, 32, std::int8_t>(ahead, i);
+    acc0 = _mm_add_epi32(acc0, dot_i8x16(load_i8x16(a + i), load_i8x16(b + i)));
+    acc1 = _mm_add_epi32(acc1, dot_i8x16(load_i8x16(a + i + 16), load_i8x16(b + i + 16)));
+  }
+  prefetch_rest<kAhead, std::int8_t>(ahead, i, n);
+  if (i + 16 <= n) {
+    acc0 = _mm_add_epi32(acc0, dot_i8x16(load_i8x16(a + i), load_i8x16(b + i)));
+    i += 16;
+  }
+  if (i < n && n >= 16) {
+    // The last sixteen bytes of each vector, with those of a that were counted already zeroed: their products
+    // vanish, and nothing past either vector is read.
+    const __m128i tail_a = _mm_and_si128(load_i8x16(a + n - 16), last_bytes(n - i));
+    acc1 = _mm_add_epi32(acc1, dot_i8x16(tail_a, load_i8x16(b + n - 16)));
+    i = n;
+  }
+  return dot_i8_tail(a, b, i, n, horizontal_sum_i32(_mm_add_epi32(acc0, acc1)));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "util/error.h"
 
@@ -114,6 +115,25 @@ inline float prepared(const float* in, std::size_t i, float divisor) {
   return divisor > 0.0f ? in[i] / divisor : in[i];
 }
 
+// The i8 step of a vector whose coordinates all lie on a grid of at most 256 levels from its minimum: the smallest
+// positive distance of a coordinate from the minimum, if every coordinate is within a thousandth of a step of a
+// whole number of steps and the maximum within 255 steps. 8-bit data (image pixels, even scaled or normalised),
+// binary vectors and small integers are then stored exactly. 0 when there is no such grid; the grid, when found,
+// errs by less than the 255-step default would.
+double grid_step(const float* v, std::size_t dim, float low, float high) {
+  double step = 0.0;
+  for (std::size_t i = 0; i < dim; ++i) {
+    const double gap = static_cast<double>(v[i]) - low;
+    if (gap > 0.0 && (step == 0.0 || gap < step)) step = gap;
+  }
+  if (step == 0.0 || (static_cast<double>(high) - low) / step > 255.5) return 0.0;
+  for (std::size_t i = 0; i < dim; ++i) {
+    const double steps = (static_cast<double>(v[i]) - low) / step;
+    if (std::fabs(steps - std::round(steps)) > 1e-3) return 0.0;
+  }
+  return step;
+}
+
 }  // namespace
 
 void Space::prepare(const float* in, float* out) const {
@@ -133,48 +153,50 @@ void Space::narrow(const float* in, float divisor, void* out) const {
     for (std::size_t i = 0; i < dim_; ++i) values[i] = prepared(in, i, divisor);
     return;
   }
+  // f16 and i8 read every coordinate more than once: the divisions are done once, here.
+  std::vector<float> normalised;
+  const float* v = in;
+  if (divisor > 0.0f) {
+    normalised.resize(dim_);
+    for (std::size_t i = 0; i < dim_; ++i) normalised[i] = in[i] / divisor;
+    v = normalised.data();
+  }
   if (precision_ == Precision::kF16) {
-    // Narrowed a block at a time through the stack, after the whole vector is checked.
     for (std::size_t i = 0; i < dim_; ++i) {
-      const float v = prepared(in, i, divisor);
-      if (std::fabs(v) > kF16Max) {
+      if (std::fabs(v[i]) > kF16Max) {
         char value[32];
-        std::snprintf(value, sizeof value, "%.9g", static_cast<double>(v));
+        std::snprintf(value, sizeof value, "%.9g", static_cast<double>(v[i]));
         throw Error(ErrorCode::kOutOfRange, "precision 'f16' holds coordinates up to 65504 in magnitude, but " +
                                                 std::string(normalizes() ? "normalised " : "") + "element " +
                                                 std::to_string(i) + " is " + value);
       }
     }
-    auto* halves = static_cast<std::uint16_t*>(out);
-    constexpr std::size_t kBlock = 64;
-    float block[kBlock];
-    for (std::size_t start = 0; start < dim_; start += kBlock) {
-      const std::size_t n = std::min(kBlock, dim_ - start);
-      for (std::size_t i = 0; i < n; ++i) block[i] = prepared(in, start + i, divisor);
-      to_f16_(block, halves + start, n);
-    }
+    to_f16_(v, static_cast<std::uint16_t*>(out), dim_);
     std::memset(bytes + dim_ * sizeof(std::uint16_t), 0, vector_bytes_ - dim_ * sizeof(std::uint16_t));
     return;
   }
-  // i8: the vector's own range over the 256 codes, min -> -128 and max -> 127 (see Precision).
-  float low = prepared(in, 0, divisor), high = low;
+  // i8: the vector's own range over the 256 codes, min -> -128 and max -> 127, or the grid its coordinates lie on
+  // (see Precision).
+  float low = v[0], high = v[0];
   for (std::size_t i = 1; i < dim_; ++i) {
-    const float v = prepared(in, i, divisor);
-    low = std::min(low, v);
-    high = std::max(high, v);
+    low = std::min(low, v[i]);
+    high = std::max(high, v[i]);
   }
-  const float scale = static_cast<float>((static_cast<double>(high) - low) / 255.0);
+  const double grid = grid_step(v, dim_, low, high);
+  const float scale = static_cast<float>(grid > 0.0 ? grid : (static_cast<double>(high) - low) / 255.0);
   I8Header header{low, 0.0f, 0, 0};
   auto* codes = reinterpret_cast<std::int8_t*>(bytes + sizeof(I8Header));
   if (scale > 0.0f) {
     header.offset = static_cast<float>(low + 128.0 * scale);
     header.scale = scale;
+    const double inverse = 1.0 / scale;
     for (std::size_t i = 0; i < dim_; ++i) {
-      const double step = (static_cast<double>(prepared(in, i, divisor)) - low) / scale;
-      const long code = std::lround(std::min(255.0, std::max(0.0, step))) - 128;
+      // steps >= 0 (low is the minimum); + 0.5 and truncation round it to nearest.
+      const double steps = std::min(255.0, (static_cast<double>(v[i]) - low) * inverse);
+      const int code = static_cast<int>(steps + 0.5) - 128;
       codes[i] = static_cast<std::int8_t>(code);
-      header.sum += static_cast<std::int32_t>(code);
-      header.sum_squares += static_cast<std::int32_t>(code * code);
+      header.sum += code;
+      header.sum_squares += code * code;
     }
   } else {
     std::memset(codes, 0, dim_);  // a constant vector: every coordinate is the offset

@@ -25,8 +25,9 @@ const char* metric_name(Metric metric);
 //   kF16: dim IEEE 754 binary16 values, rounded to nearest even; magnitudes above 65504 are refused.
 //   kI8:  a 16-byte header {f32 offset, f32 scale, i32 sum of codes, i32 sum of squared codes} and dim signed bytes:
 //         coordinate i is offset + scale * code[i]. Each vector's own minimum and maximum span the 256 codes
-//         (-128 for the minimum, 127 for the maximum), so no coordinate is ever clipped; 8-bit source data is kept
-//         exactly. At most kMaxI8Elements dimensions.
+//         (-128 for the minimum, 127 for the maximum), so no coordinate is ever clipped. Coordinates that lie on a
+//         grid of at most 256 steps (8-bit data such as pixels, even scaled or normalised; binary vectors) take the
+//         grid's step instead and are kept exactly. At most kMaxI8Elements dimensions.
 // Every form is padded to a multiple of 4 bytes.
 enum class Precision { kF32 = 0, kF16 = 1, kI8 = 2 };
 

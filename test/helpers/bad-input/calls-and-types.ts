@@ -76,7 +76,7 @@ export const CALLS_AND_TYPES: Group[] = [
         input: 'too many arguments to a fixed-arity method',
         outcome: err('Error', 'ERR_INVALID_ARG_COUNT', 'Expected {n} arguments, but got {got}.'),
         calls: [
-          { method: 'new HierarchicalNSW', vars: { n: '2', got: '3' }, run: () => new H('l2', 3, 16) },
+          { method: 'new HierarchicalNSW', vars: { n: '2', got: '4' }, run: () => new H('l2', 3, {}, 16) },
           { method: 'new InnerProductSpace', vars: { n: '1', got: '2' }, run: () => new IP(3, 4) },
           { method: 'BruteforceSearch#addPoint', vars: { n: '2', got: '3' }, run: (e) => e.brute().addPoint(vec(9), 9, true) },
           { method: 'BruteforceSearch#initIndex', vars: { n: '1', got: '2' }, run: (e) => e.bareBrute().initIndex(10, 16) },
@@ -149,6 +149,35 @@ export const CALLS_AND_TYPES: Group[] = [
           { method: 'new HierarchicalNSW', variant: 'L2', run: () => new H('L2', 3) },
           { method: 'new BruteforceSearch', variant: 'euclidean', run: () => new B('euclidean', 3) },
           { method: 'new HierarchicalNSW', variant: 'empty', run: () => new H('', 3) },
+        ],
+      },
+      {
+        id: 'constructor-options-not-object',
+        input: "the constructors' third argument (hnswkit's options) not an object: a number, `null`, a string",
+        outcome: err('TypeError', 'ERR_INVALID_ARG_TYPE', 'Expected `options` to be an object but received {got}'),
+        calls: [
+          { method: 'new HierarchicalNSW', vars: { got: 'number' }, run: () => new H('l2', 3, 16) },
+          { method: 'new BruteforceSearch', vars: { got: 'null' }, run: () => new B('l2', 3, null) },
+          { method: 'new HierarchicalNSW', vars: { got: 'string' }, run: () => new H('l2', 3, 'f16') },
+        ],
+      },
+      {
+        id: 'precision-not-string',
+        input: '`options.precision` not a string',
+        outcome: err('TypeError', 'ERR_INVALID_ARG_TYPE', 'Expected `options.precision` to be "f32", "f16" or "i8" but received {got}'),
+        calls: [
+          { method: 'new BruteforceSearch', vars: { got: 'number' }, run: () => new B('l2', 3, { precision: 16 }) },
+          { method: 'new HierarchicalNSW', vars: { got: 'null' }, run: () => new H('l2', 3, { precision: null }) },
+        ],
+      },
+      {
+        id: 'precision-unknown',
+        input: 'an unknown `options.precision` (`"f64"`, `"F16"`, `""`)',
+        outcome: err('RangeError', 'ERR_INVALID_ARG_VALUE', 'Expected `options.precision` to be "f32", "f16" or "i8" but received {got}'),
+        calls: [
+          { method: 'new HierarchicalNSW', vars: { got: '"f64"' }, run: () => new H('l2', 3, { precision: 'f64' }) },
+          { method: 'new BruteforceSearch', vars: { got: '"F16"' }, run: () => new B('l2', 3, { precision: 'F16' }) },
+          { method: 'new HierarchicalNSW', vars: { got: '""' }, run: () => new H('cosine', 3, { precision: '' }) },
         ],
       },
       {

@@ -87,6 +87,8 @@ export interface IndexOptions {
   dim?: number;
   allowReplaceDeleted?: boolean;
   deleted?: number[];
+  /** The index's precision (default f32). */
+  precision?: 'f32' | 'f16' | 'i8';
 }
 
 type LooseClass = new (...args: unknown[]) => Loose;
@@ -107,8 +109,8 @@ export class Env {
 
   /** An l2 HierarchicalNSW of dimension 3 (default), capacity 10, labels 0..3 holding vec(label). */
   hnsw(options: IndexOptions = {}): Loose {
-    const { capacity = 10, count = 4, dim = DIM, allowReplaceDeleted = false, deleted = [] } = options;
-    const index = new H('l2', dim);
+    const { capacity = 10, count = 4, dim = DIM, allowReplaceDeleted = false, deleted = [], precision } = options;
+    const index = new H('l2', dim, { precision });
     index.initIndex(capacity, 16, 200, 100, allowReplaceDeleted);
     for (let i = 0; i < count; i++) index.addPoint(vec(i, dim), i);
     for (const label of deleted) index.markDelete(label);
@@ -117,8 +119,8 @@ export class Env {
 
   /** An l2 BruteforceSearch of dimension 3 (default), capacity 10, labels 0..3 holding vec(label). */
   brute(options: IndexOptions = {}): Loose {
-    const { capacity = 10, count = 4, dim = DIM } = options;
-    const index = new B('l2', dim);
+    const { capacity = 10, count = 4, dim = DIM, precision } = options;
+    const index = new B('l2', dim, { precision });
     index.initIndex(capacity);
     for (let i = 0; i < count; i++) index.addPoint(vec(i, dim), i);
     return this.track(index);

@@ -3,10 +3,11 @@
 //
 //   node bench/case-node.js '<json>'
 //
-// The JSON object names the library ("hnswkit" or "hnswlib-node") and the command: "build" (timed build with
-// `threads` threads, then save) or "search" (load a file, then time searchKnn one query per call on this thread
-// at each ef, or, for hnswkit, searchKnnBatch over all queries on `threads` threads). Vectors are raw float32
-// files; result labels go to a raw int32 file (ef x queries x k); the reply is one JSON line on stdout.
+// The JSON object names the library ("hnswkit" or "hnswlib-node"), for hnswkit its storage `precision` (f32, f16,
+// i8), and the command: "build" (timed build with `threads` threads, then save) or "search" (load a file, then time
+// searchKnn one query per call on this thread at each ef, or, for hnswkit, searchKnnBatch over all queries on
+// `threads` threads). Vectors are raw float32 files; result labels go to a raw int32 file (ef x queries x k); the
+// reply is one JSON line on stdout.
 
 const fs = require('fs');
 const path = require('path');
@@ -20,6 +21,31 @@ function loadLibrary(name) {
   if (name === 'hnswkit') return require(ROOT);
   if (name === 'hnswlib-node') return require('hnswlib-node');
   throw new Error(`unknown library ${name}`);
+}
+
+/**
+ * A new index of the library; hnswkit stores vectors at `precision` when one is given. A file loaded into it keeps
+ * its own precision, which `checkPrecision` then compares with the one expected.
+ */
+function newIndex(args, HierarchicalNSW) {
+  if (args.library === 'hnswkit' && args.precision && args.command === 'build') {
+    return new HierarchicalNSW(args.space, args.dim, { precision: args.precision });
+  }
+  return new HierarchicalNSW(args.space, args.dim);
+}
+
+function checkPrecision(args, index) {
+  if (args.library !== 'hnswkit' || !args.precision) return {};
+  if (typeof index.getPrecision !== 'function') {
+    // An hnswkit from before precisions: float32 only, and getStats may be missing too.
+    if (args.precision !== 'f32') throw new Error(`this hnswkit cannot store ${args.precision} vectors`);
+    return {};
+  }
+  const precision = index.getPrecision();
+  if (precision !== args.precision) {
+    throw new Error(`the index stores ${precision} vectors, expected ${args.precision}`);
+  }
+  return { precision, memoryBytes: index.getStats().memoryBytes };
 }
 
 function maxRssBytes() {
@@ -53,7 +79,7 @@ async function build(args) {
   const row = rowReader(args.library, data, dim);
   const rssBefore = await settledRssBytes();
   const started = performance.now();
-  const index = new HierarchicalNSW(args.space, dim);
+  const index = newIndex(args, HierarchicalNSW);
   index.initIndex(count, args.M, args.efConstruction, args.seed);
   let method;
   if (typeof index.addItems === 'function') {
@@ -73,6 +99,8 @@ async function build(args) {
     count: index.getCurrentCount(),
     indexBytes: (await settledRssBytes()) - rssBefore,
     maxRssBytes: maxRssBytes(),
+    // hnswkit's own account of the index's bytes (getStats().memoryBytes), and the precision it stores.
+    ...checkPrecision(args, index),
   };
   // Used after the measurement on purpose: the data was resident in `rssBefore`, so it must not be collected
   // before the second reading (optimised code may drop it once the insert loop is done).
@@ -90,12 +118,13 @@ async function search(args) {
   const { HierarchicalNSW } = loadLibrary(args.library);
   const { dim, k, queryCount: n, efs, threads } = args;
   const queries = readVectors(args.queries, n, dim);
-  const index = new HierarchicalNSW(args.space, dim);
+  const index = newIndex(args, HierarchicalNSW);
   const rssBefore = await settledRssBytes();
   const t0 = performance.now();
   index.readIndexSync(args.index);
   const loadSeconds = (performance.now() - t0) / 1000;
   const loadBytes = (await settledRssBytes()) - rssBefore;
+  const loaded = checkPrecision(args, index);
   const labels = new Int32Array(efs.length * n * k).fill(-1);
   const timings = [];
 
@@ -145,7 +174,7 @@ async function search(args) {
     throw new Error(`unknown mode ${args.mode}`);
   }
   fs.writeFileSync(args.out, Buffer.from(labels.buffer));
-  return { loadSeconds, loadBytes, maxRssBytes: maxRssBytes(), timings };
+  return { loadSeconds, loadBytes, maxRssBytes: maxRssBytes(), ...loaded, timings };
 }
 
 const COMMANDS = { build, search };

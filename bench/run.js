@@ -4,7 +4,8 @@
 //
 //   npm run bench                       the full run: 60,000 train rows, 10,000 queries, both data sets, 3 rounds,
 //                                       f32, f16 and i8; writes docs/benchmark.md, docs/benchmark.svg and README.md's
-//                                       table. About 25 minutes on 2 cores, plus about 5 the first time (ground truth)
+//                                       table. About 25 minutes on 2 cores (28 when other jobs share them), plus 5
+//                                       to 10 the first time (ground truth)
 //   npm run bench:ci                    the reduced run CI does (--ci): 20,000 rows, 1,000 queries, ef 10/40/120,
 //                                       2 rounds; about 2.5 minutes on 2 busy cores (1.5 of them without f16 and i8,
 //                                       --precisions f32), plus about 45 s the first time (ground truth)

@@ -7,7 +7,7 @@
 #   - the x64 prebuild again under qemu-x86_64-static -cpu qemu64 (plain x86-64: proves the baseline build, "sse"
 #     kernels) and -cpu Haswell ("avx2");
 #   - the arm64 prebuild under qemu-aarch64-static with an arm64 Node unpacked into a private sysroot (Debian's
-#     nodejs:arm64 .debs; see scripts/packaging-lib.sh), expecting the "neon" kernels;
+#     nodejs:arm64 .debs; see scripts/packaging-lib.sh), expecting the "neon" or "neondot" kernels;
 #   - with the prebuilds hidden and no compiler, the install script fails and says what to install;
 #   - `npm rebuild hnswkit --build-from-source` compiles from the shipped sources, and the result runs.
 # Needs qemu-user-static on Debian (scripts/setup.sh installs it). Exits non-zero on the first failed check.
@@ -187,10 +187,10 @@ fi
 if [ "$arm64" -eq 1 ]; then
   qemu_arm64=$(command -v qemu-aarch64-static)
   for script in smoke.cjs smoke.mjs; do
-    emulated "$work/arm64.log" prebuilds/linux-arm64/hnswkit.glibc.node neon \
+    emulated "$work/arm64.log" prebuilds/linux-arm64/hnswkit.glibc.node neon,neondot \
       "$qemu_arm64" -L "$ARM64_SYSROOT" "$ARM64_SYSROOT/usr/bin/node" "$script"
   done
-  passed "arm64 prebuild under qemu-aarch64-static with Debian's arm64 Node, CommonJS and ESM: neon kernels"
+  passed "arm64 prebuild under qemu-aarch64-static with Debian's arm64 Node, CommonJS and ESM: neon or neondot kernels"
 fi
 
 # ---- no prebuild for this machine and no compiler: a clear error ---------------------------------------------

@@ -58,6 +58,21 @@ void i8_decodes_within_half_a_step() {
   const std::vector<float> grid_out = decoded(space, grid);
   for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(grid_out[i] - grid[i]) <= 1e-5f * (1.0f + std::fabs(grid[i])));
   CHECK(decoded(space, binary) == binary);
+  // A grid as coarse as float's range would overflow the offset: the 255-step mapping is used, and stays finite.
+  std::vector<float> huge(dim, 0.0f);
+  huge[5] = 3e38f;
+  huge[6] = 3e36f;  // a grid of 100 steps of 3e36, whose code 127 would be 7.6e38
+  const std::vector<float> huge_out = decoded(space, huge);
+  for (float x : huge_out) CHECK(std::isfinite(x));
+  CHECK(huge_out[5] >= 2.9e38f && std::fabs(huge_out[0]) <= 3e38f / 510.0f);
+  // At float's very limits the rounded offset and scale must still decode every code, -128 and 127 included.
+  std::vector<float> extreme(dim, -3.4e38f);
+  extreme[7] = 3.4028234e38f;
+  std::vector<float> stored(space.vector_words());
+  space.encode(extreme.data(), stored.data());
+  I8Header header;
+  std::memcpy(&header, stored.data(), sizeof header);
+  CHECK(std::isfinite(header.offset + header.scale * -128.0f) && std::isfinite(header.offset + header.scale * 127.0f));
   Space cosine(Metric::kCosine, dim, Precision::kI8);
   std::vector<float> unit(dim);
   cosine.prepare(pixels.data(), unit.data());

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,15 @@ float divisor_of(const float* in, std::size_t dim, bool normalizes) {
   return std::sqrt(std::fabs(sum));
 }
 
+// d as a float, or an infinity of its sign beyond float's range, as float32 arithmetic would give (a plain
+// conversion of an out-of-range double is undefined).
+inline float saturate_to_float(double d) {
+  constexpr double kMax = std::numeric_limits<float>::max();
+  if (d > kMax) return std::numeric_limits<float>::infinity();
+  if (d < -kMax) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(d);
+}
+
 inline float prepared(const float* in, std::size_t i, float divisor) {
   return divisor > 0.0f ? in[i] / divisor : in[i];
 }
@@ -182,14 +192,26 @@ void Space::narrow(const float* in, float divisor, void* out) const {
     low = std::min(low, v[i]);
     high = std::max(high, v[i]);
   }
-  const double grid = grid_step(v, dim_, low, high);
+  double grid = grid_step(v, dim_, low, high);
+  // Every code, 127 included, must decode to a float: a grid as coarse as float's range (coordinates 0, 3e36 and
+  // 3e38, say) would not, and then the 255-step mapping, which ends at the maximum, is used.
+  if (grid > 0.0 && !std::isfinite(static_cast<float>(low + 255.0 * grid))) grid = 0.0;
   const float scale = static_cast<float>(grid > 0.0 ? grid : (static_cast<double>(high) - low) / 255.0);
   I8Header header{low, 0.0f, 0, 0};
   auto* codes = reinterpret_cast<std::int8_t*>(bytes + sizeof(I8Header));
   if (scale > 0.0f) {
     header.offset = static_cast<float>(low + 128.0 * scale);
     header.scale = scale;
-    const double inverse = 1.0 / scale;
+    // Every code must decode (offset + scale * code, in float, as Space::decode and the readers compute it) to a
+    // finite value. Near float's limits the rounded offset and scale can overshoot; the scale then gives up a
+    // little until they do not, and the top codes clamp to 127 below.
+    for (int tries = 0; tries < 64 && !(std::isfinite(header.offset + header.scale * -128.0f) &&
+                                        std::isfinite(header.offset + header.scale * 127.0f));
+         ++tries) {
+      header.scale *= 0.999f;
+      header.offset = static_cast<float>(low + 128.0 * header.scale);
+    }
+    const double inverse = 1.0 / header.scale;
     for (std::size_t i = 0; i < dim_; ++i) {
       // steps >= 0 (low is the minimum); + 0.5 and truncation round it to nearest.
       const double steps = std::min(255.0, (static_cast<double>(v[i]) - low) * inverse);
@@ -229,11 +251,11 @@ float Space::i8_distance(const void* a, const void* b, std::int32_t code_dot) co
   const double d = static_cast<double>(dim_);
   const double oa = x.offset, sa = x.scale, ob = y.offset, sb = y.scale;
   const double dot = d * oa * ob + oa * sb * y.sum + ob * sa * x.sum + sa * sb * code_dot;
-  if (metric_ != Metric::kL2) return static_cast<float>(1.0 - dot);
+  if (metric_ != Metric::kL2) return saturate_to_float(1.0 - dot);
   const double norm_a = d * oa * oa + 2.0 * oa * sa * x.sum + sa * sa * x.sum_squares;
   const double norm_b = d * ob * ob + 2.0 * ob * sb * y.sum + sb * sb * y.sum_squares;
   const double l2 = norm_a + norm_b - 2.0 * dot;
-  return l2 > 0.0 ? static_cast<float>(l2) : 0.0f;
+  return l2 > 0.0 ? saturate_to_float(l2) : 0.0f;
 }
 
 }  // namespace hnswkit

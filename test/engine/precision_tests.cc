@@ -80,6 +80,51 @@ void i8_decodes_within_half_a_step() {
   for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(unit_out[i] - unit[i]) <= 1e-6f);
 }
 
+// i8 data on a grid whose smallest gap from the minimum is several steps (an image with no pixel one level above its
+// darkest) is kept exactly too; data on no grid, or almost on one, keeps the 255-step mapping.
+void i8_finds_grids_with_wider_gaps() {
+  const std::size_t dim = 383;
+  Space space(Metric::kL2, dim, Precision::kI8);
+  Space cosine(Metric::kCosine, dim, Precision::kI8);
+  // Levels 0 and gap..254: 254 steps, which the 255-step mapping would round.
+  const std::size_t gaps[] = {2, 3, 100};
+  for (std::size_t gap : gaps) {
+    std::vector<float> pixels(dim), scaled(dim), unit(dim);
+    for (std::size_t i = 0; i < dim; ++i) {
+      pixels[i] = i == 0 ? 0.0f : static_cast<float>(gap + i % (255 - gap));
+      scaled[i] = 0.37f * pixels[i] - 5.0f;
+    }
+    CHECK(decoded(space, pixels) == pixels);
+    const std::vector<float> scaled_out = decoded(space, scaled);
+    for (std::size_t i = 0; i < dim; ++i) {
+      CHECK(std::fabs(scaled_out[i] - scaled[i]) <= 1e-5f * (1.0f + std::fabs(scaled[i])));
+    }
+    cosine.prepare(pixels.data(), unit.data());
+    const std::vector<float> unit_out = decoded(cosine, pixels);
+    for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(unit_out[i] - unit[i]) <= 1e-6f);
+  }
+  // Square roots, and the levels 0 and 2..254 with one coordinate 0.3 off its level: the 255-step scale, and each
+  // coordinate within half a step.
+  std::vector<float> roots(dim), almost(dim);
+  for (std::size_t i = 0; i < dim; ++i) {
+    roots[i] = std::sqrt(static_cast<float>(i + 2));
+    almost[i] = i == 0 ? 0.0f : static_cast<float>(2 + i % 253);
+  }
+  almost[100] += 0.3f;
+  for (const std::vector<float>& data : {roots, almost}) {
+    float low = data[0], high = data[0];
+    for (float x : data) low = std::min(low, x), high = std::max(high, x);
+    std::vector<float> stored(space.vector_words());
+    space.encode(data.data(), stored.data());
+    I8Header header;
+    std::memcpy(&header, stored.data(), sizeof header);
+    CHECK(header.scale == static_cast<float>((static_cast<double>(high) - low) / 255.0));
+    const float step = (high - low) / 255.0f;
+    const std::vector<float> out = decoded(space, data);
+    for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(out[i] - data[i]) <= step * 0.5001f + 1e-6f);
+  }
+}
+
 // The i8 distance, computed from the headers and the integer dot product, against the float distance of the
 // decoded vectors.
 void i8_distance_matches_decoded() {
@@ -162,6 +207,7 @@ std::vector<TestCase> precision_tests() {
   return {
       {"f16 vectors decode to their rounded values", f16_decodes_to_rounded_values},
       {"i8 vectors decode within half a step; 8-bit data exactly", i8_decodes_within_half_a_step},
+      {"i8 keeps grids whose smallest gap is several steps", i8_finds_grids_with_wider_gaps},
       {"i8 distances match those of the decoded vectors", i8_distance_matches_decoded},
       {"f16 values beyond 65504 and i8 dimensions beyond 65536 are refused", bad_values_and_dimensions},
       {"f16 and i8 graphs keep the float32 graph's recall", recall_per_precision},

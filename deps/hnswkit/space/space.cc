@@ -125,23 +125,37 @@ inline float prepared(const float* in, std::size_t i, float divisor) {
   return divisor > 0.0f ? in[i] / divisor : in[i];
 }
 
-// The i8 step of a vector whose coordinates all lie on a grid of at most 256 levels from its minimum: the smallest
-// positive distance of a coordinate from the minimum, if every coordinate is within a thousandth of a step of a
-// whole number of steps and the maximum within 255 steps. 8-bit data (image pixels, even scaled or normalised),
-// binary vectors and small integers are then stored exactly. 0 when there is no such grid; the grid, when found,
-// errs by less than the 255-step default would.
+// The i8 step of a vector whose coordinates all lie on a grid of at most 256 levels from its minimum, so that 8-bit
+// data (image pixels, even scaled or normalised), binary vectors and small integers are stored exactly. The step
+// divides the smallest positive distance g of a coordinate from the minimum (an image may have no pixel one level
+// above its darkest): it is the first of g, g/2, g/3, ... that reaches the maximum within 255 steps and puts every
+// coordinate within a thousandth of a step of a whole number of steps. A candidate stops at the first coordinate off
+// its grid, which the next candidate tries first, so data on no grid costs a few reads per candidate. 0 when there
+// is no such grid; the grid, when found, errs by less than the 255-step default would.
 double grid_step(const float* v, std::size_t dim, float low, float high) {
-  double step = 0.0;
+  double smallest = 0.0;
   for (std::size_t i = 0; i < dim; ++i) {
     const double gap = static_cast<double>(v[i]) - low;
-    if (gap > 0.0 && (step == 0.0 || gap < step)) step = gap;
+    if (gap > 0.0 && (smallest == 0.0 || gap < smallest)) smallest = gap;
   }
-  if (step == 0.0 || (static_cast<double>(high) - low) / step > 255.5) return 0.0;
-  for (std::size_t i = 0; i < dim; ++i) {
-    const double steps = (static_cast<double>(v[i]) - low) / step;
-    if (std::fabs(steps - std::round(steps)) > 1e-3) return 0.0;
+  if (smallest == 0.0) return 0.0;
+  const double range = static_cast<double>(high) - low;
+  std::size_t last_off = 0;  // the coordinate that ruled out the last candidate
+  for (int parts = 1;; ++parts) {
+    const double step = smallest / parts;
+    if (range / step > 255.5) return 0.0;
+    const auto off_grid = [&](std::size_t i) {
+      // At most 255.5 (std::min turns a NaN, which callers refuse, into 256, as in narrow): + 0.5 and truncation
+      // round it to nearest without std::round's library call.
+      const double steps = std::min(256.0, (static_cast<double>(v[i]) - low) / step);
+      return std::fabs(steps - static_cast<int>(steps + 0.5)) > 1e-3;
+    };
+    if (off_grid(last_off)) continue;
+    std::size_t i = 0;
+    while (i < dim && !off_grid(i)) ++i;
+    if (i == dim) return step;
+    last_off = i;
   }
-  return step;
 }
 
 }  // namespace

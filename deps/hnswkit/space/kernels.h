@@ -28,6 +28,13 @@ using F16KernelFn = float (*)(const std::uint16_t* a, const std::uint16_t* b, st
 using F16AheadKernelFn = float (*)(const std::uint16_t* a, const std::uint16_t* b, std::size_t n,
                                    const std::uint16_t* ahead);
 
+// The same with a float32 vector a (a query) and an f16 vector b (a stored vector): the sum over i < n of
+// (a[i] - float(b[i]))^2, or of a[i] * float(b[i]). Searches compare the query unrounded, and widen one operand,
+// not two.
+using F32F16KernelFn = float (*)(const float* a, const std::uint16_t* b, std::size_t n);
+using F32F16AheadKernelFn = float (*)(const float* a, const std::uint16_t* b, std::size_t n,
+                                      const std::uint16_t* ahead);
+
 // The exact sum over i < n of a[i] * b[i] for signed 8-bit vectors, n <= kMaxI8Elements, which keeps every partial
 // sum within int32 (n * 128 * 128 <= 2^30). Every set returns the same value; the _ahead form prefetches n bytes.
 constexpr std::size_t kMaxI8Elements = 65536;
@@ -56,6 +63,10 @@ struct KernelSet {
   F16KernelFn dot_f16;
   F16AheadKernelFn l2_squared_f16_ahead;  // prefetches an f16 vector: n * 2 bytes
   F16AheadKernelFn dot_f16_ahead;
+  F32F16KernelFn l2_squared_f32_f16;
+  F32F16KernelFn dot_f32_f16;
+  F32F16AheadKernelFn l2_squared_f32_f16_ahead;  // prefetches an f16 vector: n * 2 bytes
+  F32F16AheadKernelFn dot_f32_f16_ahead;
   I8DotFn dot_i8;
   I8DotAheadFn dot_i8_ahead;
   ToF16Fn to_f16;  // the same bits in every set

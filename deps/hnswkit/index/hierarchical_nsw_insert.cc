@@ -132,7 +132,7 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
   }
 
   Candidate nearest{space_.distance(v, vector_of(start)), start};
-  if (top_level < start_level) nearest = greedy_descent(v, start, start_level, top_level, nullptr);
+  if (top_level < start_level) nearest = greedy_descent({v, false}, start, start_level, top_level, nullptr);
   if (nearest.second == id) nearest = {space_.distance(v, vector_of(start)), start};
 
   std::vector<Candidate> seeds{nearest};

@@ -173,15 +173,30 @@ class HierarchicalNsw {
                                     std::vector<std::uint32_t>& fresh);
   // Asks the CPU to start loading every cache line of id's vector.
   void prefetch_vector(std::uint32_t id) const;
-  // What the searches below walk the graph towards: a stored vector (construction links an element) or a query in
-  // the space's query form (Space::encode_query), compared with the stored vectors by Space::query_distance.
+  // What the searches below walk the graph towards: a query in the space's query form (Space::encode_query),
+  // compared by Space::query_distance, or a stored vector (construction links an element), compared by
+  // Space::distance; for f16 with its values widened once (`widened`, see Space::widen_f16).
   struct Probe {
     const void* vector;
     bool is_query;
+    const float* widened = nullptr;
   };
-  float probe_distance(Probe probe, const char* vector) const {
-    return probe.is_query ? space_.query_distance(static_cast<const float*>(probe.vector), vector)
-                          : space_.distance(probe.vector, vector);
+  // The probe for linking the stored vector v; `widened` holds what an f16 probe points to.
+  Probe stored_probe(const char* v, std::vector<float>& widened) const {
+    if (space_.precision() != Precision::kF16) return {v, false};
+    widened.resize(space_.dim());
+    space_.widen_f16(v, widened.data());
+    return {v, false, widened.data()};
+  }
+  float probe_distance(Probe probe, const char* vector, const char* ahead = nullptr) const {
+    if (probe.widened != nullptr) return space_.widened_f16_distance(probe.widened, probe.vector, vector, ahead);
+    if (probe.is_query) {
+      const auto* query = static_cast<const float*>(probe.vector);
+      return ahead != nullptr ? space_.query_distance_ahead(query, vector, ahead)
+                              : space_.query_distance(query, vector);
+    }
+    return ahead != nullptr ? space_.distance_ahead(probe.vector, vector, ahead)
+                            : space_.distance(probe.vector, vector);
   }
   // Calls visit(id, distance from probe) for the ids id_at(0..count) in order, with the vectors two places ahead on
   // their way to the cache meanwhile.
@@ -196,8 +211,8 @@ class HierarchicalNsw {
   BeamWork beam_search(Probe probe, std::size_t ef, int level, VisitedList& visited, SearchScratch& scratch,
                        Admit&& admit) const;
   // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
-  std::vector<Candidate> search_layer(const void* vector, const std::vector<Candidate>& seeds, std::size_t ef,
-                                      int level, std::uint32_t exclude) const;
+  std::vector<Candidate> search_layer(Probe probe, const std::vector<Candidate>& seeds, std::size_t ef, int level,
+                                      std::uint32_t exclude) const;
   // Greedy descent (ef = 1) from the entry point down to level stop_level + 1.
   Candidate greedy_descent(Probe probe, std::uint32_t entry, int from_level, int stop_level, SearchStats* stats) const;
   // Alg. 2 at level 0 for queries: only live, allowed elements enter the result set, left in scratch.result.

@@ -58,13 +58,7 @@ void HierarchicalNsw::for_each_distance(Probe probe, std::size_t count, IdAt&& i
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint32_t id = id_at(i);
     const char* vector = vector_of(id);
-    if (i + kAhead >= count) {
-      visit(id, probe_distance(probe, vector));
-      continue;
-    }
-    const char* ahead = vector_of(id_at(i + kAhead));
-    visit(id, probe.is_query ? space_.query_distance_ahead(static_cast<const float*>(probe.vector), vector, ahead)
-                             : space_.distance_ahead(probe.vector, vector, ahead));
+    visit(id, probe_distance(probe, vector, i + kAhead < count ? vector_of(id_at(i + kAhead)) : nullptr));
   }
 }
 
@@ -127,8 +121,8 @@ BeamWork HierarchicalNsw::beam_search(Probe probe, std::size_t ef, int level, Vi
   return work;
 }
 
-std::vector<Candidate> HierarchicalNsw::search_layer(const void* vector, const std::vector<Candidate>& seeds,
-                                                     std::size_t ef, int level, std::uint32_t exclude) const {
+std::vector<Candidate> HierarchicalNsw::search_layer(Probe probe, const std::vector<Candidate>& seeds, std::size_t ef,
+                                                     int level, std::uint32_t exclude) const {
   VisitedPool::Lease visited = visited_->acquire();
   ScratchLease scratch;
   CandidateHeap<true>& candidates = scratch->candidates;
@@ -143,7 +137,7 @@ std::vector<Candidate> HierarchicalNsw::search_layer(const void* vector, const s
   if (exclude != kNoEntry) visited->mark(exclude);
   while (found.size() > ef) found.pop();
 
-  beam_search({vector, false}, ef, level, *visited, *scratch, [](std::uint32_t) { return true; });
+  beam_search(probe, ef, level, *visited, *scratch, [](std::uint32_t) { return true; });
 
   std::vector<Candidate> result;
   found.drain_sorted(result);

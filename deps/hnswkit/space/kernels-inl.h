@@ -128,24 +128,17 @@ inline std::uint16_t float_to_f16(float f) {
   return static_cast<std::uint16_t>(sign | units);
 }
 
-// An element of either operand of the f16 kernels as a float: a float32 query's as it is, an f16 value widened.
-inline float as_float(float x) { return x; }
-inline float as_float(std::uint16_t h) { return f16_to_float(h); }
-
-// Elements [i, n) of an f16 vector b and of a, another f16 vector or a float32 query, one at a time, added to `sum`
-// in order.
-template <typename A>
-inline float l2_squared_f16_tail(const A* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
+// Elements [i, n) of a float32 vector a and an f16 vector b, one at a time, added to `sum` in order.
+inline float l2_squared_f16_tail(const float* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
   for (; i < n; ++i) {
-    const float d = as_float(a[i]) - f16_to_float(b[i]);
+    const float d = a[i] - f16_to_float(b[i]);
     sum += d * d;
   }
   return sum;
 }
 
-template <typename A>
-inline float dot_f16_tail(const A* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
-  for (; i < n; ++i) sum += as_float(a[i]) * f16_to_float(b[i]);
+inline float dot_f16_tail(const float* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
+  for (; i < n; ++i) sum += a[i] * f16_to_float(b[i]);
   return sum;
 }
 
@@ -163,12 +156,11 @@ template <bool kAhead>
 float l2_squared_impl(const float* a, const float* b, std::size_t n, const char* ahead);
 template <bool kAhead>
 float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead);
-// The same with b a vector of n f16 values and a another (A = std::uint16_t) or a float32 query (A = float);
-// prefetch_step and prefetch_rest with T = std::uint16_t. One body serves both forms of a.
-template <bool kAhead, typename A>
-float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead);
-template <bool kAhead, typename A>
-float dot_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead);
+// The same with b a vector of n f16 values (prefetch_step and prefetch_rest with T = std::uint16_t).
+template <bool kAhead>
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead);
+template <bool kAhead>
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead);
 // I8DotFn (space/kernels.h), n <= kMaxI8Elements (prefetch_step and prefetch_rest with T = std::int8_t).
 template <bool kAhead>
 std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead);
@@ -184,18 +176,6 @@ float l2_squared_ahead(const float* a, const float* b, std::size_t n, const floa
 }
 float dot_ahead(const float* a, const float* b, std::size_t n, const float* ahead) {
   return dot_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
-}
-float l2_squared_f16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
-  return l2_squared_f16_impl<false>(a, b, n, nullptr);
-}
-float dot_f16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
-  return dot_f16_impl<false>(a, b, n, nullptr);
-}
-float l2_squared_f16_ahead(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
-  return l2_squared_f16_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
-}
-float dot_f16_ahead(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
-  return dot_f16_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
 }
 float l2_squared_f32_f16(const float* a, const std::uint16_t* b, std::size_t n) {
   return l2_squared_f16_impl<false>(a, b, n, nullptr);
@@ -225,10 +205,6 @@ constexpr KernelSet kernel_set(SimdLevel level, const char* name) {
           dot,
           l2_squared_ahead,
           dot_ahead,
-          l2_squared_f16,
-          dot_f16,
-          l2_squared_f16_ahead,
-          dot_f16_ahead,
           l2_squared_f32_f16,
           dot_f32_f16,
           l2_squared_f32_f16_ahead,

@@ -116,7 +116,7 @@ inline __m256 load_f16_short(const std::uint16_t* p, std::size_t n) {
 inline __m256 last_lanes(std::size_t remaining) { return _mm256_castsi256_ps(last_lanes_mask(remaining)); }
 
 // Eight values as floats, or a whole vector of n < 8 zero-padded: float32 as they are, f16 widened. The f16
-// kernels compare a stored vector with another or with a float32 query.
+// kernels load their float32 operand and their f16 one alike.
 inline __m256 load_x8(const float* p) { return _mm256_loadu_ps(p); }
 inline __m256 load_x8(const std::uint16_t* p) { return load_f16x8(p); }
 inline __m256 load_short(const float* p, std::size_t n) {
@@ -127,8 +127,8 @@ inline __m256 load_short(const float* p, std::size_t n) {
 inline __m256 load_short(const std::uint16_t* p, std::size_t n) { return load_f16_short(p, n); }
 
 // As l2_squared_impl: the same chains and steps; a step of 32 f16 values is one cache line.
-template <bool kAhead, typename A>
-float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+template <bool kAhead>
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
@@ -159,8 +159,8 @@ float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, con
   return horizontal_sum(_mm256_add_ps(acc0, acc1));
 }
 
-template <bool kAhead, typename A>
-float dot_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+template <bool kAhead>
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {

@@ -101,7 +101,7 @@ inline __m512 load_f16_tail(const std::uint16_t* p, std::size_t remaining) {
 }
 
 // Sixteen values as floats, or the last `remaining` (< 16) zero-padded: float32 as they are, f16 widened. The f16
-// kernels compare a stored vector with another or with a float32 query.
+// kernels load their float32 operand and their f16 one alike.
 inline __m512 load_x16(const float* p) { return _mm512_loadu_ps(p); }
 inline __m512 load_x16(const std::uint16_t* p) { return load_f16x16(p); }
 inline __m512 load_tail(const float* p, std::size_t remaining) {
@@ -110,8 +110,8 @@ inline __m512 load_tail(const float* p, std::size_t remaining) {
 inline __m512 load_tail(const std::uint16_t* p, std::size_t remaining) { return load_f16_tail(p, remaining); }
 
 // As l2_squared_impl: the same chains; a step of 64 f16 values is two cache lines.
-template <bool kAhead, typename A>
-float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+template <bool kAhead>
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(), acc3 = _mm512_setzero_ps();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
@@ -139,8 +139,8 @@ float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, con
   return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
 
-template <bool kAhead, typename A>
-float dot_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+template <bool kAhead>
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(), acc3 = _mm512_setzero_ps();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {

@@ -75,14 +75,14 @@ inline float32x4_t and_lanes(float32x4_t v, uint32x4_t mask) {
   return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(v), mask));
 }
 
-// Four values as floats: float32 as they are, f16 widened. The f16 kernels compare a stored vector with another or
-// with a float32 query.
+// Four values as floats: float32 as they are, f16 widened. The f16 kernels load their float32 operand and
+// their f16 one alike.
 inline float32x4_t load_x4(const float* p) { return vld1q_f32(p); }
 inline float32x4_t load_x4(const std::uint16_t* p) { return load_f16x4(p); }
 
 // As l2_squared_impl: the same chains; a step of 16 f16 values is half a cache line.
-template <bool kAhead, typename A>
-float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+template <bool kAhead>
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f), acc2 = vdupq_n_f32(0.0f), acc3 = vdupq_n_f32(0.0f);
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -109,8 +109,8 @@ float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, con
   return l2_squared_f16_tail(a, b, i, n, vaddvq_f32(vaddq_f32(vaddq_f32(acc0, acc1), vaddq_f32(acc2, acc3))));
 }
 
-template <bool kAhead, typename A>
-float dot_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+template <bool kAhead>
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f), acc2 = vdupq_n_f32(0.0f), acc3 = vdupq_n_f32(0.0f);
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {

@@ -84,7 +84,7 @@ inline __m128 last_lanes(std::size_t remaining) {
 }
 
 // Four values, or eight as two vectors of four, as floats: float32 as they are, f16 widened (eight with one load).
-// The f16 kernels compare a stored vector with another or with a float32 query.
+// The f16 kernels load their float32 operand and their f16 one alike.
 inline __m128 load_x4(const float* p) { return _mm_loadu_ps(p); }
 inline __m128 load_x4(const std::uint16_t* p) { return load_f16x4(p); }
 inline void load_x8(const float* p, __m128& low, __m128& high) {
@@ -97,8 +97,8 @@ inline void load_x8(const std::uint16_t* p, __m128& low, __m128& high) {
   high = f16x4_to_float(_mm_unpackhi_epi64(halves, halves));
 }
 
-template <bool kAhead, typename A>
-float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+template <bool kAhead>
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -126,8 +126,8 @@ float l2_squared_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, con
   return l2_squared_f16_tail(a, b, i, n, horizontal_sum(_mm_add_ps(acc0, acc1)));
 }
 
-template <bool kAhead, typename A>
-float dot_f16_impl(const A* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+template <bool kAhead>
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {

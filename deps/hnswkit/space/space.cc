@@ -98,10 +98,6 @@ Space::Space(Metric metric, std::size_t dim, Precision precision)
   dot_ = kernels.dot;
   l2_ahead_ = kernels.l2_squared_ahead;
   dot_ahead_ = kernels.dot_ahead;
-  l2_f16_ = kernels.l2_squared_f16;
-  dot_f16_ = kernels.dot_f16;
-  l2_f16_ahead_ = kernels.l2_squared_f16_ahead;
-  dot_f16_ahead_ = kernels.dot_f16_ahead;
   l2_f32_f16_ = kernels.l2_squared_f32_f16;
   dot_f32_f16_ = kernels.dot_f32_f16;
   l2_f32_f16_ahead_ = kernels.l2_squared_f32_f16_ahead;
@@ -300,6 +296,22 @@ void Space::narrow_scaled_f16(const float* in, float divisor, void* out) const {
   to_f16_(values.data(), reinterpret_cast<std::uint16_t*>(bytes + f16_offset_), dim_);
   const std::size_t used = f16_offset_ + dim_ * sizeof(std::uint16_t);
   std::memset(bytes + used, 0, vector_bytes_ - used);
+}
+
+float Space::f16_distance(const void* a, const void* b, const void* ahead) const {
+  thread_local std::vector<float> widened;
+  if (widened.size() < dim_) widened.resize(dim_);
+  widen_f16(a, widened.data());
+  return widened_f16_distance(widened.data(), a, b, ahead);
+}
+
+float Space::widened_f16_distance(const float* x, const void* a, const void* b, const void* ahead) const {
+  const std::uint16_t* y = f16_values(b);
+  if (metric_ == Metric::kL2) {
+    return ahead != nullptr ? l2_f32_f16_ahead_(x, y, dim_, f16_values(ahead)) : l2_f32_f16_(x, y, dim_);
+  }
+  const float dot = ahead != nullptr ? dot_f32_f16_ahead_(x, y, dim_, f16_values(ahead)) : dot_f32_f16_(x, y, dim_);
+  return 1.0f - f16_scaled(b, f16_scaled(a, dot));
 }
 
 void Space::decode(const void* in, float* out) const {

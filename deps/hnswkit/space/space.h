@@ -95,6 +95,12 @@ class Space {
     return 1.0f - f16_scaled(b, dot_f32_f16_ahead_(query, y, dim_, z));
   }
 
+  // For comparing one stored f16 vector a with many: widen_f16 writes its dim values as float32 (before its scale,
+  // for cosine) once, and widened_f16_distance compares them with a stored vector b, with `ahead` prefetched when
+  // not null. Every f16 value widens exactly, so this is distance(a, b), bit for bit.
+  void widen_f16(const void* a, float* out) const { from_f16_(f16_values(a), out, dim_); }
+  float widened_f16_distance(const float* widened, const void* a, const void* b, const void* ahead) const;
+
   // Distance between two stored vectors.
   float distance(const void* a, const void* b) const {
     switch (precision_) {
@@ -102,11 +108,8 @@ class Space {
         const float *x = static_cast<const float*>(a), *y = static_cast<const float*>(b);
         return metric_ == Metric::kL2 ? l2_(x, y, dim_) : 1.0f - dot_(x, y, dim_);
       }
-      case Precision::kF16: {
-        const std::uint16_t *x = f16_values(a), *y = f16_values(b);
-        if (metric_ == Metric::kL2) return l2_f16_(x, y, dim_);
-        return 1.0f - f16_scaled(b, f16_scaled(a, dot_f16_(x, y, dim_)));
-      }
+      case Precision::kF16:
+        return f16_distance(a, b, nullptr);
       default:
         return i8_distance(a, b, dot_i8_(i8_codes(a), i8_codes(b), dim_));
     }
@@ -120,11 +123,8 @@ class Space {
         const float* z = static_cast<const float*>(ahead);
         return metric_ == Metric::kL2 ? l2_ahead_(x, y, dim_, z) : 1.0f - dot_ahead_(x, y, dim_, z);
       }
-      case Precision::kF16: {
-        const std::uint16_t *x = f16_values(a), *y = f16_values(b), *z = f16_values(ahead);
-        if (metric_ == Metric::kL2) return l2_f16_ahead_(x, y, dim_, z);
-        return 1.0f - f16_scaled(b, f16_scaled(a, dot_f16_ahead_(x, y, dim_, z)));
-      }
+      case Precision::kF16:
+        return f16_distance(a, b, ahead);
       default:
         return i8_distance(a, b, dot_i8_ahead_(i8_codes(a), i8_codes(b), dim_, i8_codes(ahead)));
     }
@@ -135,6 +135,9 @@ class Space {
   const std::uint16_t* f16_values(const void* v) const {
     return reinterpret_cast<const std::uint16_t*>(static_cast<const char*>(v) + f16_offset_);
   }
+  // The distance of two stored f16 vectors: a widened into a per-thread buffer, then widened_f16_distance. Callers
+  // that compare one vector with many widen it once themselves.
+  float f16_distance(const void* a, const void* b, const void* ahead) const;
   // x times the scale of the f16 vector v, or x itself when v has none.
   float f16_scaled(const void* v, float x) const {
     if (f16_offset_ == 0) return x;
@@ -160,10 +163,6 @@ class Space {
   KernelFn dot_;
   AheadKernelFn l2_ahead_;
   AheadKernelFn dot_ahead_;
-  F16KernelFn l2_f16_;
-  F16KernelFn dot_f16_;
-  F16AheadKernelFn l2_f16_ahead_;
-  F16AheadKernelFn dot_f16_ahead_;
   F32F16KernelFn l2_f32_f16_;
   F32F16KernelFn dot_f32_f16_;
   F32F16AheadKernelFn l2_f32_f16_ahead_;

@@ -705,6 +705,25 @@ void damaged_i8_vectors() {
   reseal(exact, true);
   check_contains(exact_error(exact), "slot 7 has i8 scale nan");
   check_contains(error_of(ErrorCode::kCorruptFile, [&] { read_exact(exact, kSmallSpace, true); }), "slot 7 has i8");
+  // Cosine f16: each vector's scale, and the scheme tied to the metric.
+  const Space cosine(Metric::kCosine, kSmallDim, Precision::kF16);
+  const Bytes cosine_good = write_hnsw_buffer(*small_graph(cosine, 60, 44));
+  const std::size_t scale = kHeaderBytes + 5 * get<std::uint64_t>(cosine_good, kRecordBytes) + links;
+  const std::vector<HeaderEdit> scale_edits = {
+      {"NaN scale", edit_to<float>(scale, nan), "element 5 has f16 scale nan, expected a finite number >= 0"},
+      {"negative scale", edit_to<float>(scale, -1.0f), "element 5 has f16 scale -1"},
+      {"scale overflowing 65504", edit_to<float>(scale, 1e36f), "element 5 has f16 scale 9.99999962e+35"},
+  };
+  check_edits(cosine_good, scale_edits, true, [&](const Bytes& bad) { return graph_error(bad, cosine); });
+  const Space cosine_f32(Metric::kCosine, kSmallDim);
+  check_edits(cosine_good, scale_edits, true, [&](const Bytes& bad) {
+    return error_of(ErrorCode::kCorruptFile, [&] { read_graph(bad, cosine_f32, true); });
+  });
+  Bytes plain_scheme = cosine_good;
+  put<std::uint32_t>(plain_scheme, kScheme, 1);
+  reseal(plain_scheme);
+  check_contains(graph_error(plain_scheme, cosine),
+                 "quantisation scheme is 1, expected 3 for precision 'f16' and metric 'cosine'");
   // A flipped bit in an i8 header without a new CRC is reported as the damage it is.
   Bytes flipped = good;
   flipped[vector + 7] ^= 0x40;

@@ -1,5 +1,6 @@
 // Engine test: f16 and i8 storage: what a stored vector decodes to, the i8 distance against the one of its decoded
 // vectors, bad values, and recall of each precision against exact float32 search.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -29,6 +30,53 @@ void f16_decodes_to_rounded_values() {
   for (std::size_t i = 0; i < data.size(); ++i) CHECK(std::fabs(out[i] - data[i]) <= std::fabs(data[i]) / 2048.0f);
   const std::vector<float> exact = {0.5f, -2.0f, 65504.0f, -65504.0f, 1.0f / 1024.0f, 0.0f};
   CHECK(decoded(Space(Metric::kL2, exact.size(), Precision::kF16), exact) == exact);
+}
+
+// Cosine f16 scales each vector by a power of two before rounding and keeps a float32 scale: 8-bit data (pixels)
+// decodes to the float32 index's normalised vector to float rounding, not to f16's 11 bits, and any finite vector fits.
+void f16_cosine_keeps_8bit_data() {
+  const std::size_t dim = 784;
+  Space f16(Metric::kCosine, dim, Precision::kF16), f32(Metric::kCosine, dim);
+  CHECK(f16.vector_bytes() == 4 + 2 * dim);
+  std::vector<float> pixels(dim), bigger(dim), normalised(dim), shifted(dim), off_grid(dim);
+  for (std::size_t i = 0; i < dim; ++i) {
+    pixels[i] = static_cast<float>((i * 37 + 11) % 256);
+    bigger[i] = pixels[i] * 3e30f;
+    shifted[i] = (pixels[i] - 100.0f) * 0.25f;  // a grid through zero, negative values included
+    off_grid[i] = std::sqrt(static_cast<float>(i + 2)) - 20.0f;
+  }
+  f32.prepare(pixels.data(), normalised.data());  // as data sets ship unit vectors: no longer whole numbers
+  for (const std::vector<float>* v : {&pixels, &bigger, &normalised, &shifted}) {
+    std::vector<float> want(dim);
+    f32.prepare(v->data(), want.data());
+    const std::vector<float> got = decoded(f16, *v);
+    // Rounding to f16 alone would err by up to 1/2048 of a value; here only float rounding shows.
+    for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(got[i] - want[i]) <= 1e-6f * std::fabs(want[i]) + 1e-12f);
+  }
+  // Off any grid: f16 rounding of the vector scaled to [2^14, 2^15), at most 2^-11 of the largest magnitude.
+  std::vector<float> want(dim);
+  f32.prepare(off_grid.data(), want.data());
+  const std::vector<float> got = decoded(f16, off_grid);
+  float largest = 0.0f;
+  for (float x : want) largest = std::max(largest, std::fabs(x));
+  for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(got[i] - want[i]) <= largest / 2048.0f);
+  // Distances of stored vectors and of a float32 query match the float32 index's.
+  std::vector<float> a(f16.vector_words()), b(f16.vector_words()), fa(dim), fb(dim), query(f16.query_words());
+  std::vector<float> other(dim);
+  for (std::size_t i = 0; i < dim; ++i) other[i] = static_cast<float>((i * 91 + 5) % 256);
+  f16.encode(pixels.data(), a.data());
+  f16.encode(other.data(), b.data());
+  f32.encode(pixels.data(), fa.data());
+  f32.encode(other.data(), fb.data());
+  f16.encode_query(pixels.data(), query.data());
+  CHECK(std::fabs(f16.distance(a.data(), b.data()) - f32.distance(fa.data(), fb.data())) <= 1e-6f);
+  CHECK(std::fabs(f16.query_distance(query.data(), b.data()) - f32.distance(fa.data(), fb.data())) <= 1e-6f);
+  // A zero vector stays zero, at distance 1 from everything, as in float32.
+  const std::vector<float> zero(dim, 0.0f);
+  CHECK(decoded(f16, zero) == zero);
+  std::vector<float> z(f16.vector_words());
+  f16.encode(zero.data(), z.data());
+  CHECK(f16.distance(z.data(), b.data()) == 1.0f);
 }
 
 // i8: each coordinate within half a step of its vector's range, the extremes kept, data on a coarser grid (8-bit
@@ -78,6 +126,51 @@ void i8_decodes_within_half_a_step() {
   cosine.prepare(pixels.data(), unit.data());
   const std::vector<float> unit_out = decoded(cosine, pixels);
   for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(unit_out[i] - unit[i]) <= 1e-6f);
+}
+
+// i8 data on a grid whose smallest gap from the minimum is several steps (an image with no pixel one level above its
+// darkest) is kept exactly too; data on no grid, or almost on one, keeps the 255-step mapping.
+void i8_finds_grids_with_wider_gaps() {
+  const std::size_t dim = 383;
+  Space space(Metric::kL2, dim, Precision::kI8);
+  Space cosine(Metric::kCosine, dim, Precision::kI8);
+  // Levels 0 and gap..254: 254 steps, which the 255-step mapping would round.
+  const std::size_t gaps[] = {2, 3, 100};
+  for (std::size_t gap : gaps) {
+    std::vector<float> pixels(dim), scaled(dim), unit(dim);
+    for (std::size_t i = 0; i < dim; ++i) {
+      pixels[i] = i == 0 ? 0.0f : static_cast<float>(gap + i % (255 - gap));
+      scaled[i] = 0.37f * pixels[i] - 5.0f;
+    }
+    CHECK(decoded(space, pixels) == pixels);
+    const std::vector<float> scaled_out = decoded(space, scaled);
+    for (std::size_t i = 0; i < dim; ++i) {
+      CHECK(std::fabs(scaled_out[i] - scaled[i]) <= 1e-5f * (1.0f + std::fabs(scaled[i])));
+    }
+    cosine.prepare(pixels.data(), unit.data());
+    const std::vector<float> unit_out = decoded(cosine, pixels);
+    for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(unit_out[i] - unit[i]) <= 1e-6f);
+  }
+  // Square roots, and the levels 0 and 2..254 with one coordinate 0.3 off its level: the 255-step scale, and each
+  // coordinate within half a step.
+  std::vector<float> roots(dim), almost(dim);
+  for (std::size_t i = 0; i < dim; ++i) {
+    roots[i] = std::sqrt(static_cast<float>(i + 2));
+    almost[i] = i == 0 ? 0.0f : static_cast<float>(2 + i % 253);
+  }
+  almost[100] += 0.3f;
+  for (const std::vector<float>& data : {roots, almost}) {
+    float low = data[0], high = data[0];
+    for (float x : data) low = std::min(low, x), high = std::max(high, x);
+    std::vector<float> stored(space.vector_words());
+    space.encode(data.data(), stored.data());
+    I8Header header;
+    std::memcpy(&header, stored.data(), sizeof header);
+    CHECK(header.scale == static_cast<float>((static_cast<double>(high) - low) / 255.0));
+    const float step = (high - low) / 255.0f;
+    const std::vector<float> out = decoded(space, data);
+    for (std::size_t i = 0; i < dim; ++i) CHECK(std::fabs(out[i] - data[i]) <= step * 0.5001f + 1e-6f);
+  }
 }
 
 // The i8 distance, computed from the headers and the integer dot product, against the float distance of the
@@ -161,7 +254,9 @@ void recall_per_precision() {
 std::vector<TestCase> precision_tests() {
   return {
       {"f16 vectors decode to their rounded values", f16_decodes_to_rounded_values},
+      {"cosine f16 keeps 8-bit data to float rounding, and any finite vector", f16_cosine_keeps_8bit_data},
       {"i8 vectors decode within half a step; 8-bit data exactly", i8_decodes_within_half_a_step},
+      {"i8 keeps grids whose smallest gap is several steps", i8_finds_grids_with_wider_gaps},
       {"i8 distances match those of the decoded vectors", i8_distance_matches_decoded},
       {"f16 values beyond 65504 and i8 dimensions beyond 65536 are refused", bad_values_and_dimensions},
       {"f16 and i8 graphs keep the float32 graph's recall", recall_per_precision},

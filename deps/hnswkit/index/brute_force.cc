@@ -98,8 +98,8 @@ bool BruteForce::remove(std::uint64_t label) {
 }
 
 SearchHits BruteForce::search(const float* query, std::size_t k, const LabelFilter* filter) const {
-  std::vector<float> encoded(space_.vector_words());
-  space_.encode(query, encoded.data());
+  std::vector<float> encoded(space_.query_words());
+  space_.encode_query(query, encoded.data());
   std::shared_lock<std::shared_mutex> lock(mutex_);
   SearchHits hits;
   k = std::min(k, count_);
@@ -111,7 +111,7 @@ SearchHits BruteForce::search(const float* query, std::size_t k, const LabelFilt
   };
   std::priority_queue<Neighbor, std::vector<Neighbor>, decltype(worse)> best(worse);
   for (std::size_t slot = 0; slot < count_; ++slot) {
-    const float d = space_.distance(encoded.data(), vector_of(slot));
+    const float d = space_.query_distance(encoded.data(), vector_of(slot));
     const std::uint64_t label = label_at(slot);
     if (best.size() == k && !worse(Neighbor{d, label}, best.top())) continue;
     // The filter runs only for slots that would enter the result, and the scan never stops early, so an

@@ -173,26 +173,50 @@ class HierarchicalNsw {
                                     std::vector<std::uint32_t>& fresh);
   // Asks the CPU to start loading every cache line of id's vector.
   void prefetch_vector(std::uint32_t id) const;
-  // Calls visit(id, distance from query) for the ids id_at(0..count) in order, with the vectors two places ahead on
+  // What the searches below walk the graph towards: a query in the space's query form (Space::encode_query),
+  // compared by Space::query_distance, or a stored vector (construction links an element), compared by
+  // Space::distance; for f16 with its values widened once (`widened`, see Space::widen_f16).
+  struct Probe {
+    const void* vector;
+    bool is_query;
+    const float* widened = nullptr;
+  };
+  // The probe for linking the stored vector v; `widened` holds what an f16 probe points to.
+  Probe stored_probe(const char* v, std::vector<float>& widened) const {
+    if (space_.precision() != Precision::kF16) return {v, false};
+    widened.resize(space_.dim());
+    space_.widen_f16(v, widened.data());
+    return {v, false, widened.data()};
+  }
+  float probe_distance(Probe probe, const char* vector, const char* ahead = nullptr) const {
+    if (probe.widened != nullptr) return space_.widened_f16_distance(probe.widened, probe.vector, vector, ahead);
+    if (probe.is_query) {
+      const auto* query = static_cast<const float*>(probe.vector);
+      return ahead != nullptr ? space_.query_distance_ahead(query, vector, ahead)
+                              : space_.query_distance(query, vector);
+    }
+    return ahead != nullptr ? space_.distance_ahead(probe.vector, vector, ahead)
+                            : space_.distance(probe.vector, vector);
+  }
+  // Calls visit(id, distance from probe) for the ids id_at(0..count) in order, with the vectors two places ahead on
   // their way to the cache meanwhile.
   template <typename IdAt, typename Visit>
-  void for_each_distance(const void* query, std::size_t count, IdAt&& id_at, Visit&& visit) const;
+  void for_each_distance(Probe probe, std::size_t count, IdAt&& id_at, Visit&& visit) const;
 
   // Alg. 2's loop, the one step both searches share (hierarchical_nsw_search.cc): expands the closest candidate
   // of scratch.candidates on `level` until scratch.found holds ef elements none farther than the closest left.
   // The caller seeds both heaps and marks the seeds visited; admit(id) says whether a reached element may enter
   // found (it is walked through either way). Returns the elements expanded and the distances computed.
   template <typename Admit>
-  BeamWork beam_search(const void* query, std::size_t ef, int level, VisitedList& visited, SearchScratch& scratch,
+  BeamWork beam_search(Probe probe, std::size_t ef, int level, VisitedList& visited, SearchScratch& scratch,
                        Admit&& admit) const;
   // Alg. 2 for construction: beam search on one level from seeds, deleted elements included.
-  std::vector<Candidate> search_layer(const void* query, const std::vector<Candidate>& seeds, std::size_t ef, int level,
+  std::vector<Candidate> search_layer(Probe probe, const std::vector<Candidate>& seeds, std::size_t ef, int level,
                                       std::uint32_t exclude) const;
   // Greedy descent (ef = 1) from the entry point down to level stop_level + 1.
-  Candidate greedy_descent(const void* query, std::uint32_t entry, int from_level, int stop_level,
-                           SearchStats* stats) const;
+  Candidate greedy_descent(Probe probe, std::uint32_t entry, int from_level, int stop_level, SearchStats* stats) const;
   // Alg. 2 at level 0 for queries: only live, allowed elements enter the result set, left in scratch.result.
-  void search_base_for_query(const void* query, Candidate entry, std::size_t ef, const LabelFilter* filter,
+  void search_base_for_query(const float* query, Candidate entry, std::size_t ef, const LabelFilter* filter,
                              SearchStats* stats, SearchScratch& scratch) const;
   // Alg. 4: keeps at most m of candidates (sorted closest first) that are closer to the base than to any kept one.
   void select_neighbors(std::vector<Candidate>& candidates, std::size_t m) const;

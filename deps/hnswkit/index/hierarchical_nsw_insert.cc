@@ -59,14 +59,17 @@ void HierarchicalNsw::select_neighbors(std::vector<Candidate>& candidates, std::
   if (candidates.size() <= m) return;
   std::vector<Candidate> kept;
   kept.reserve(m);
+  std::vector<float> widened;
   for (const Candidate& c : candidates) {
     if (kept.size() >= m) break;
-    const char* v = vector_of(c.second);
     bool good = true;
-    for (const Candidate& k : kept) {
-      if (space_.distance(v, vector_of(k.second)) < c.first) {
-        good = false;
-        break;
+    if (!kept.empty()) {
+      const Probe probe = stored_probe(vector_of(c.second), widened);
+      for (const Candidate& k : kept) {
+        if (probe_distance(probe, vector_of(k.second)) < c.first) {
+          good = false;
+          break;
+        }
       }
     }
     if (good) kept.push_back(c);
@@ -98,11 +101,12 @@ void HierarchicalNsw::connect(std::uint32_t from, std::uint32_t to, float distan
   // The ids are rewritten in place while searches read them (see link_list.h).
   std::vector<Candidate> pool;
   pool.reserve(n + 1);
-  const char* base = vector_of(from);
+  std::vector<float> widened;
+  const Probe base = stored_probe(vector_of(from), widened);
   pool.push_back({distance, to});
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t id = load_id_locked(header, i);
-    pool.push_back({space_.distance(base, vector_of(id)), id});
+    pool.push_back({probe_distance(base, vector_of(id)), id});
   }
   std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) { return a.first < b.first; });
   select_neighbors(pool, cap);
@@ -131,16 +135,18 @@ void HierarchicalNsw::link_element(std::uint32_t id, int top_level, bool skip_se
     if (start == kNoEntry) return;
   }
 
-  Candidate nearest{space_.distance(v, vector_of(start)), start};
-  if (top_level < start_level) nearest = greedy_descent(v, start, start_level, top_level, nullptr);
-  if (nearest.second == id) nearest = {space_.distance(v, vector_of(start)), start};
+  std::vector<float> widened;
+  const Probe probe = stored_probe(v, widened);
+  Candidate nearest{probe_distance(probe, vector_of(start)), start};
+  if (top_level < start_level) nearest = greedy_descent(probe, start, start_level, top_level, nullptr);
+  if (nearest.second == id) nearest = {probe_distance(probe, vector_of(start)), start};
 
   std::vector<Candidate> seeds{nearest};
   const std::uint32_t exclude = skip_self ? id : kNoEntry;
   const int first_level = std::min(top_level, start_level);
   std::vector<std::vector<Candidate>> chosen(static_cast<std::size_t>(first_level) + 1);
   for (int level = first_level; level >= 0; --level) {
-    std::vector<Candidate> found = search_layer(v, seeds, ef_construction_, level, exclude);
+    std::vector<Candidate> found = search_layer(probe, seeds, ef_construction_, level, exclude);
     std::vector<Candidate>& mine = chosen[static_cast<std::size_t>(level)];
     mine.reserve(found.size());
     for (const Candidate& c : found) {
@@ -235,7 +241,9 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const void* encoded) {
       pool.erase(std::unique(pool.begin(), pool.end(),
                              [](const Candidate& a, const Candidate& b) { return a.second == b.second; }),
                  pool.end());
-      for (Candidate& c : pool) c.first = space_.distance(base, vector_of(c.second));
+      std::vector<float> widened;
+      const Probe probe = stored_probe(base, widened);
+      for (Candidate& c : pool) c.first = probe_distance(probe, vector_of(c.second));
       std::sort(pool.begin(), pool.end(), [](const Candidate& a, const Candidate& b) { return a.first < b.first; });
       select_neighbors(pool, max_links(l));
       set_links(n, l, pool);

@@ -52,20 +52,19 @@ void HierarchicalNsw::prefetch_vector(std::uint32_t id) const {
 // kAhead places before it, spread over its loop (AheadKernelFn); one place ahead leaves much of each vector's
 // latency exposed, three gain nothing over two.
 template <typename IdAt, typename Visit>
-void HierarchicalNsw::for_each_distance(const void* query, std::size_t count, IdAt&& id_at, Visit&& visit) const {
+void HierarchicalNsw::for_each_distance(Probe probe, std::size_t count, IdAt&& id_at, Visit&& visit) const {
   constexpr std::size_t kAhead = 2;
   for (std::size_t i = 0; i < count && i < kAhead; ++i) prefetch_vector(id_at(i));
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint32_t id = id_at(i);
     const char* vector = vector_of(id);
-    visit(id, i + kAhead < count ? space_.distance_ahead(query, vector, vector_of(id_at(i + kAhead)))
-                                 : space_.distance(query, vector));
+    visit(id, probe_distance(probe, vector, i + kAhead < count ? vector_of(id_at(i + kAhead)) : nullptr));
   }
 }
 
-Candidate HierarchicalNsw::greedy_descent(const void* query, std::uint32_t entry, int from_level, int stop_level,
+Candidate HierarchicalNsw::greedy_descent(Probe probe, std::uint32_t entry, int from_level, int stop_level,
                                           SearchStats* stats) const {
-  Candidate best{space_.distance(query, vector_of(entry)), entry};
+  Candidate best{probe_distance(probe, vector_of(entry)), entry};
   std::uint64_t evaluations = 1;
   for (int level = from_level; level > stop_level; --level) {
     bool improved = true;
@@ -76,7 +75,7 @@ Candidate HierarchicalNsw::greedy_descent(const void* query, std::uint32_t entry
       // Straight from the list: an upper list is short, and an id read twice (once to prefetch) may differ
       // between the reads if the list changes, which costs a wasted prefetch and nothing else.
       const auto id_at = [header](std::size_t i) { return load_id(header, i); };
-      for_each_distance(query, n, id_at, [&](std::uint32_t candidate, float d) {
+      for_each_distance(probe, n, id_at, [&](std::uint32_t candidate, float d) {
         if (d < best.first) {
           best = {d, candidate};
           improved = true;
@@ -93,7 +92,7 @@ Candidate HierarchicalNsw::greedy_descent(const void* query, std::uint32_t entry
 // above, and the link list of whichever candidate is now closest, which is the one expanded next unless a closer
 // one turns up first. admit is a lambda the compiler inlines; for construction it is a constant true.
 template <typename Admit>
-BeamWork HierarchicalNsw::beam_search(const void* query, std::size_t ef, int level, VisitedList& visited,
+BeamWork HierarchicalNsw::beam_search(Probe probe, std::size_t ef, int level, VisitedList& visited,
                                       SearchScratch& scratch, Admit&& admit) const {
   CandidateHeap<true>& candidates = scratch.candidates;
   CandidateHeap<false>& found = scratch.found;
@@ -107,7 +106,7 @@ BeamWork HierarchicalNsw::beam_search(const void* query, std::size_t ef, int lev
     ++work.expanded;
 
     const std::size_t count = take_unvisited(link_header(current.second, level), visited, fresh);
-    for_each_distance(query, count, fresh_at, [&](std::uint32_t next, float d) {
+    for_each_distance(probe, count, fresh_at, [&](std::uint32_t next, float d) {
       if (found.size() < ef || d < found.top().first) {
         candidates.push({d, next});
         prefetch(link_header(candidates.top().second, level));
@@ -122,8 +121,8 @@ BeamWork HierarchicalNsw::beam_search(const void* query, std::size_t ef, int lev
   return work;
 }
 
-std::vector<Candidate> HierarchicalNsw::search_layer(const void* query, const std::vector<Candidate>& seeds,
-                                                     std::size_t ef, int level, std::uint32_t exclude) const {
+std::vector<Candidate> HierarchicalNsw::search_layer(Probe probe, const std::vector<Candidate>& seeds, std::size_t ef,
+                                                     int level, std::uint32_t exclude) const {
   VisitedPool::Lease visited = visited_->acquire();
   ScratchLease scratch;
   CandidateHeap<true>& candidates = scratch->candidates;
@@ -138,14 +137,14 @@ std::vector<Candidate> HierarchicalNsw::search_layer(const void* query, const st
   if (exclude != kNoEntry) visited->mark(exclude);
   while (found.size() > ef) found.pop();
 
-  beam_search(query, ef, level, *visited, *scratch, [](std::uint32_t) { return true; });
+  beam_search(probe, ef, level, *visited, *scratch, [](std::uint32_t) { return true; });
 
   std::vector<Candidate> result;
   found.drain_sorted(result);
   return result;  // closest first
 }
 
-void HierarchicalNsw::search_base_for_query(const void* query, Candidate entry, std::size_t ef,
+void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry, std::size_t ef,
                                             const LabelFilter* filter, SearchStats* stats,
                                             SearchScratch& scratch) const {
   VisitedPool::Lease visited = visited_->acquire();
@@ -163,7 +162,7 @@ void HierarchicalNsw::search_base_for_query(const void* query, Candidate entry, 
   // Deleted and filtered-out elements are still walked through (they keep the graph connected) but never enter
   // `found`; so the search cannot stop just because `found` is short, only once it is full and nothing closer is
   // left to expand.
-  const BeamWork work = beam_search(query, ef, 0, *visited, scratch, admissible);
+  const BeamWork work = beam_search({query, true}, ef, 0, *visited, scratch, admissible);
   if (stats != nullptr) {
     stats->distance_evaluations += work.evaluations;
     stats->visited_nodes += work.expanded;
@@ -179,12 +178,12 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   if (entry == kNoEntry) return hits;
 
   ScratchLease scratch;
-  scratch->query.resize(space_.vector_words());
-  space_.encode(query, scratch->query.data());
+  scratch->query.resize(space_.query_words());
+  space_.encode_query(query, scratch->query.data());
   const float* q = scratch->query.data();
 
   SearchStats stats;
-  const Candidate start = greedy_descent(q, entry, level_of(entry), 0, &stats);
+  const Candidate start = greedy_descent({q, true}, entry, level_of(entry), 0, &stats);
   const std::size_t width = std::max(ef == 0 ? this->ef() : ef, k);
   search_base_for_query(q, start, width, filter, &stats, *scratch);
 

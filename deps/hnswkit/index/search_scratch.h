@@ -49,7 +49,7 @@ class CandidateHeap {
 };
 
 struct SearchScratch {
-  std::vector<float> query;          // the query in the stored form (floats only for their 4-byte alignment)
+  std::vector<float> query;          // the query in its search form (Space::encode_query)
   CandidateHeap<true> candidates;    // to expand, closest on top
   CandidateHeap<false> found;        // best so far, farthest on top
   std::vector<Candidate> result;     // the last search's result, closest first

@@ -352,10 +352,11 @@ void FileReader::read_at(std::size_t position, void* out, std::size_t n) {
 // ---- writers ------------------------------------------------------------------------------------------------
 
 void ByteWriter::zeros(std::size_t n) {
-  static const char kZeros[4096] = {};
+  // Allocated, not a static array of zeros, which every binary would have to carry.
+  const std::vector<char> block(n < 65536 ? n : 65536, 0);
   while (n > 0) {
-    const std::size_t chunk = n < sizeof(kZeros) ? n : sizeof(kZeros);
-    write(kZeros, chunk);
+    const std::size_t chunk = n < block.size() ? n : block.size();
+    write(block.data(), chunk);
     n -= chunk;
   }
 }

@@ -21,8 +21,18 @@ using namespace native_field;
 // The numbers the file gives metrics (6.2), independent of the order of the Metric enumerators.
 constexpr Metric kMetricOfCode[] = {Metric::kL2, Metric::kInnerProduct, Metric::kCosine};
 // Quantisation schemes: 0 none (float32), 1 binary16 rounded to nearest even, 2 per-vector affine i8 with the
-// 16-byte I8Header. Version 1 ties each precision to one scheme.
-constexpr std::uint32_t kSchemeOfPrecision[] = {0, 1, 2};
+// 16-byte I8Header, 3 binary16 after a float32 per-vector scale (cosine). Version 1 ties each precision and metric to
+// one scheme.
+std::uint32_t scheme_of(Precision precision, Metric metric) {
+  switch (precision) {
+    case Precision::kF32:
+      return 0;
+    case Precision::kF16:
+      return metric == Metric::kCosine ? 3 : 1;
+    default:
+      return 2;
+  }
+}
 
 std::uint32_t metric_code(Metric metric) {
   for (std::uint32_t code = 0; code < 3; ++code) {
@@ -85,7 +95,7 @@ void write_native_header(const NativeHeader& h, ByteWriter& out) {
   store<std::uint32_t>(header, kKind, static_cast<std::uint32_t>(h.kind));
   store<std::uint32_t>(header, kMetric, metric_code(h.metric));
   store<std::uint32_t>(header, kPrecision, static_cast<std::uint32_t>(h.precision));
-  store<std::uint32_t>(header, kScheme, kSchemeOfPrecision[static_cast<int>(h.precision)]);
+  store<std::uint32_t>(header, kScheme, scheme_of(h.precision, h.metric));
   store<std::uint32_t>(header, kReserved, 0);
   store<std::uint64_t>(header, kDim, h.dim);
   store<std::uint64_t>(header, kCapacity, h.capacity);
@@ -134,9 +144,11 @@ NativeHeader read_native_header(ByteReader& in, NativeKind kind, const Space& sp
   const std::uint32_t precision = load<std::uint32_t>(header, kPrecision);
   if (precision > 2) corrupt("header field precision is " + num(precision) + ", expected 0 (f32), 1 (f16) or 2 (i8)");
   const std::uint32_t scheme = load<std::uint32_t>(header, kScheme);
-  if (scheme != kSchemeOfPrecision[precision]) {
-    corrupt("header field quantisation scheme is " + num(scheme) + ", expected " + num(kSchemeOfPrecision[precision]) +
-            " for precision '" + precision_name(static_cast<Precision>(precision)) + "'");
+  const std::uint32_t expected_scheme = scheme_of(static_cast<Precision>(precision), kMetricOfCode[metric]);
+  if (scheme != expected_scheme) {
+    corrupt("header field quantisation scheme is " + num(scheme) + ", expected " + num(expected_scheme) +
+            " for precision '" + precision_name(static_cast<Precision>(precision)) + "' and metric '" +
+            metric_name(kMetricOfCode[metric]) + "'");
   }
   const std::uint32_t reserved = load<std::uint32_t>(header, kReserved);
   if (reserved != 0) corrupt("header field reserved is " + num(reserved) + ", expected 0");

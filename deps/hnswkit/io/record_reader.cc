@@ -54,12 +54,25 @@ std::string i8_problem(const char* v, std::size_t dim) {
   return "";
 }
 
-// Why the float32 values cannot be stored at this precision, or "".
-std::string conversion_problem(const std::vector<float>& values, Precision precision) {
+// Why the scale of the cosine f16 vector at v cannot be used, or "": it must be finite, not negative, and keep every
+// f16 value finite (65504 * scale).
+std::string f16_scale_problem(const char* v) {
+  float scale;
+  std::memcpy(&scale, v, sizeof scale);
+  if (!std::isfinite(scale) || scale < 0.0f || !std::isfinite(scale * 65504.0f)) {
+    return "has f16 scale " + float_text(scale) + ", expected a finite number >= 0 that keeps 65504 finite";
+  }
+  return "";
+}
+
+// Why the float32 values cannot be stored in the space `to`, or "". A cosine f16 space scales each vector, so it
+// holds any finite one.
+std::string conversion_problem(const std::vector<float>& values, const Space& to) {
   constexpr float kF16Max = 65504.0f;
+  const bool limited = to.precision() == Precision::kF16 && to.metric() != Metric::kCosine;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) return "coordinate " + num(i) + " is " + float_text(values[i]);
-    if (precision == Precision::kF16 && std::fabs(values[i]) > kF16Max) {
+    if (limited && std::fabs(values[i]) > kF16Max) {
       return "coordinate " + num(i) + " is " + float_text(values[i]) + ", beyond 65504 in magnitude";
     }
   }
@@ -95,9 +108,11 @@ void read_records(ByteReader& in, const RecordCopy& copy, Crc32c* crc, FirstProb
   const std::size_t in_record = copy.prefix_bytes + in_vector + 8;
   const std::size_t out_record = copy.prefix_bytes + out_vector + 8;
   const bool check_i8 = copy.from.precision() == Precision::kI8;
+  const bool check_scale = copy.from.precision() == Precision::kF16 && copy.from.metric() == Metric::kCosine;
   const auto check = [&](const char* record, std::size_t i) {
-    if (!check_i8) return;
-    const std::string why = i8_problem(record + copy.prefix_bytes, copy.from.dim());
+    if (!check_i8 && !check_scale) return;
+    const char* v = record + copy.prefix_bytes;
+    const std::string why = check_i8 ? i8_problem(v, copy.from.dim()) : f16_scale_problem(v);
     if (!why.empty()) problem.note(ErrorCode::kCorruptFile, corrupt_message(copy.noun + (" " + num(i) + " ") + why));
   };
 
@@ -126,7 +141,7 @@ void read_records(ByteReader& in, const RecordCopy& copy, Crc32c* crc, FirstProb
       check(from, i);
       if (problem.found()) continue;  // nothing is thrown before the caller's checksum test; nothing more is needed
       copy.from.decode(from + copy.prefix_bytes, values.data());
-      const std::string why = conversion_problem(values, copy.to.precision());
+      const std::string why = conversion_problem(values, copy.to);
       if (!why.empty()) {
         problem.note(ErrorCode::kOutOfRange, std::string("cannot convert the index to precision '") +
                                                  precision_name(copy.to.precision()) + "': " + copy.noun + " " +

@@ -49,10 +49,10 @@ struct RecordCopy {
 };
 
 // Reads the records at the input's position into copy.out, adding every byte read to crc (if not null). Checks
-// each stored i8 vector (6.6) and, when from and to differ in precision, converts each vector: decoded with `from`,
-// checked to fit `to` (finite, and within 65504 for f16), then stored with to.encode_prepared. A vector that fails
-// is noted in `problem` (kCorruptFile for a damaged i8 header, kOutOfRange for a value `to` cannot hold) and
-// the copy goes on; only a short input throws at once.
+// each stored i8 vector and cosine f16 scale (6.6) and, when from and to differ in precision, converts each vector:
+// decoded with `from`, checked to fit `to` (finite, and within 65504 for f16 but cosine), then stored with
+// to.encode_prepared. A vector that fails is noted in `problem` (kCorruptFile for a damaged i8 header, kOutOfRange for
+// a value `to` cannot hold) and the copy goes on; only a short input throws at once.
 void read_records(ByteReader& in, const RecordCopy& copy, Crc32c* crc, FirstProblem& problem);
 
 }  // namespace hnswkit

@@ -128,18 +128,17 @@ inline std::uint16_t float_to_f16(float f) {
   return static_cast<std::uint16_t>(sign | units);
 }
 
-// f16 elements [i, n) one at a time, added to `sum` in order.
-inline float l2_squared_f16_tail(const std::uint16_t* a, const std::uint16_t* b, std::size_t i, std::size_t n,
-                                 float sum) {
+// Elements [i, n) of a float32 vector a and an f16 vector b, one at a time, added to `sum` in order.
+inline float l2_squared_f16_tail(const float* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
   for (; i < n; ++i) {
-    const float d = f16_to_float(a[i]) - f16_to_float(b[i]);
+    const float d = a[i] - f16_to_float(b[i]);
     sum += d * d;
   }
   return sum;
 }
 
-inline float dot_f16_tail(const std::uint16_t* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
-  for (; i < n; ++i) sum += f16_to_float(a[i]) * f16_to_float(b[i]);
+inline float dot_f16_tail(const float* a, const std::uint16_t* b, std::size_t i, std::size_t n, float sum) {
+  for (; i < n; ++i) sum += a[i] * f16_to_float(b[i]);
   return sum;
 }
 
@@ -157,11 +156,11 @@ template <bool kAhead>
 float l2_squared_impl(const float* a, const float* b, std::size_t n, const char* ahead);
 template <bool kAhead>
 float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead);
-// The same over two vectors of n f16 values (prefetch_step and prefetch_rest with T = std::uint16_t).
+// The same with b a vector of n f16 values (prefetch_step and prefetch_rest with T = std::uint16_t).
 template <bool kAhead>
-float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead);
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead);
 template <bool kAhead>
-float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead);
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead);
 // I8DotFn (space/kernels.h), n <= kMaxI8Elements (prefetch_step and prefetch_rest with T = std::int8_t).
 template <bool kAhead>
 std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead);
@@ -178,16 +177,16 @@ float l2_squared_ahead(const float* a, const float* b, std::size_t n, const floa
 float dot_ahead(const float* a, const float* b, std::size_t n, const float* ahead) {
   return dot_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
 }
-float l2_squared_f16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
+float l2_squared_f32_f16(const float* a, const std::uint16_t* b, std::size_t n) {
   return l2_squared_f16_impl<false>(a, b, n, nullptr);
 }
-float dot_f16(const std::uint16_t* a, const std::uint16_t* b, std::size_t n) {
+float dot_f32_f16(const float* a, const std::uint16_t* b, std::size_t n) {
   return dot_f16_impl<false>(a, b, n, nullptr);
 }
-float l2_squared_f16_ahead(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
+float l2_squared_f32_f16_ahead(const float* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
   return l2_squared_f16_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
 }
-float dot_f16_ahead(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
+float dot_f32_f16_ahead(const float* a, const std::uint16_t* b, std::size_t n, const std::uint16_t* ahead) {
   return dot_f16_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
 }
 std::int32_t dot_i8(const std::int8_t* a, const std::int8_t* b, std::size_t n) {
@@ -200,9 +199,20 @@ std::int32_t dot_i8_ahead(const std::int8_t* a, const std::int8_t* b, std::size_
 // The table the including file exports as k<Set>Kernels. constexpr, so that table is filled at compile time and
 // is complete before any code runs.
 constexpr KernelSet kernel_set(SimdLevel level, const char* name) {
-  return {level,          name,    l2_squared,           dot,           l2_squared_ahead, dot_ahead,
-          l2_squared_f16, dot_f16, l2_squared_f16_ahead, dot_f16_ahead, dot_i8,           dot_i8_ahead,
-          to_f16,         from_f16};
+  return {level,
+          name,
+          l2_squared,
+          dot,
+          l2_squared_ahead,
+          dot_ahead,
+          l2_squared_f32_f16,
+          dot_f32_f16,
+          l2_squared_f32_f16_ahead,
+          dot_f32_f16_ahead,
+          dot_i8,
+          dot_i8_ahead,
+          to_f16,
+          from_f16};
 }
 
 }  // namespace

@@ -20,13 +20,14 @@ using KernelFn = float (*)(const float* a, const float* b, std::size_t n);
 // KernelFn of the same set; `ahead` is never read, only prefetched.
 using AheadKernelFn = float (*)(const float* a, const float* b, std::size_t n, const float* ahead);
 
-// As KernelFn and AheadKernelFn over two vectors of n IEEE 754 binary16 values ("f16"), given as their bit
-// patterns: the sum over i < n of (float(a[i]) - float(b[i]))^2, or of float(a[i]) * float(b[i]), accumulated in
+// As KernelFn and AheadKernelFn with a float32 vector a and a vector b of n IEEE 754 binary16 values ("f16"), given
+// as their bit patterns: the sum over i < n of (a[i] - float(b[i]))^2, or of a[i] * float(b[i]), accumulated in
 // float32. Every f16 value is exact as a float, so only the sum's order and rounding differ from the float32 kernel
-// on the widened vectors.
-using F16KernelFn = float (*)(const std::uint16_t* a, const std::uint16_t* b, std::size_t n);
-using F16AheadKernelFn = float (*)(const std::uint16_t* a, const std::uint16_t* b, std::size_t n,
-                                   const std::uint16_t* ahead);
+// on the widened vector. Every f16 distance has a float32 side: a query, or a stored vector widened once
+// (space/space.h), so one operand is converted per element, not two.
+using F32F16KernelFn = float (*)(const float* a, const std::uint16_t* b, std::size_t n);
+using F32F16AheadKernelFn = float (*)(const float* a, const std::uint16_t* b, std::size_t n,
+                                      const std::uint16_t* ahead);
 
 // The exact sum over i < n of a[i] * b[i] for signed 8-bit vectors, n <= kMaxI8Elements, which keeps every partial
 // sum within int32 (n * 128 * 128 <= 2^30). Every set returns the same value; the _ahead form prefetches n bytes.
@@ -52,10 +53,10 @@ struct KernelSet {
   KernelFn dot;
   AheadKernelFn l2_squared_ahead;
   AheadKernelFn dot_ahead;
-  F16KernelFn l2_squared_f16;
-  F16KernelFn dot_f16;
-  F16AheadKernelFn l2_squared_f16_ahead;  // prefetches an f16 vector: n * 2 bytes
-  F16AheadKernelFn dot_f16_ahead;
+  F32F16KernelFn l2_squared_f32_f16;
+  F32F16KernelFn dot_f32_f16;
+  F32F16AheadKernelFn l2_squared_f32_f16_ahead;  // prefetches an f16 vector: n * 2 bytes
+  F32F16AheadKernelFn dot_f32_f16_ahead;
   I8DotFn dot_i8;
   I8DotAheadFn dot_i8_ahead;
   ToF16Fn to_f16;  // the same bits in every set

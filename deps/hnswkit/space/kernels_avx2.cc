@@ -115,17 +115,28 @@ inline __m256 load_f16_short(const std::uint16_t* p, std::size_t n) {
 // eight values is copied instead.
 inline __m256 last_lanes(std::size_t remaining) { return _mm256_castsi256_ps(last_lanes_mask(remaining)); }
 
+// Eight values as floats, or a whole vector of n < 8 zero-padded: float32 as they are, f16 widened. The f16
+// kernels load their float32 operand and their f16 one alike.
+inline __m256 load_x8(const float* p) { return _mm256_loadu_ps(p); }
+inline __m256 load_x8(const std::uint16_t* p) { return load_f16x8(p); }
+inline __m256 load_short(const float* p, std::size_t n) {
+  float padded[8] = {};
+  std::memcpy(padded, p, n * sizeof(float));
+  return _mm256_loadu_ps(padded);
+}
+inline __m256 load_short(const std::uint16_t* p, std::size_t n) { return load_f16_short(p, n); }
+
 // As l2_squared_impl: the same chains and steps; a step of 32 f16 values is one cache line.
 template <bool kAhead>
-float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     prefetch_step<kAhead, 32, std::uint16_t>(ahead, i);
-    __m256 d0 = _mm256_sub_ps(load_f16x8(a + i), load_f16x8(b + i));
-    __m256 d1 = _mm256_sub_ps(load_f16x8(a + i + 8), load_f16x8(b + i + 8));
-    __m256 d2 = _mm256_sub_ps(load_f16x8(a + i + 16), load_f16x8(b + i + 16));
-    __m256 d3 = _mm256_sub_ps(load_f16x8(a + i + 24), load_f16x8(b + i + 24));
+    __m256 d0 = _mm256_sub_ps(load_x8(a + i), load_x8(b + i));
+    __m256 d1 = _mm256_sub_ps(load_x8(a + i + 8), load_x8(b + i + 8));
+    __m256 d2 = _mm256_sub_ps(load_x8(a + i + 16), load_x8(b + i + 16));
+    __m256 d3 = _mm256_sub_ps(load_x8(a + i + 24), load_x8(b + i + 24));
     acc0 = _mm256_fmadd_ps(d0, d0, acc0);
     acc1 = _mm256_fmadd_ps(d1, d1, acc1);
     acc2 = _mm256_fmadd_ps(d2, d2, acc2);
@@ -135,39 +146,39 @@ float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::s
   acc0 = _mm256_add_ps(acc0, acc2);
   acc1 = _mm256_add_ps(acc1, acc3);
   for (; i + 8 <= n; i += 8) {
-    __m256 d = _mm256_sub_ps(load_f16x8(a + i), load_f16x8(b + i));
+    __m256 d = _mm256_sub_ps(load_x8(a + i), load_x8(b + i));
     acc0 = _mm256_fmadd_ps(d, d, acc0);
   }
   if (i < n && n >= 8) {
-    const __m256 d = _mm256_and_ps(_mm256_sub_ps(load_f16x8(a + n - 8), load_f16x8(b + n - 8)), last_lanes(n - i));
+    const __m256 d = _mm256_and_ps(_mm256_sub_ps(load_x8(a + n - 8), load_x8(b + n - 8)), last_lanes(n - i));
     acc1 = _mm256_fmadd_ps(d, d, acc1);
   } else if (i < n) {
-    const __m256 d = _mm256_sub_ps(load_f16_short(a, n), load_f16_short(b, n));
+    const __m256 d = _mm256_sub_ps(load_short(a, n), load_short(b, n));
     acc1 = _mm256_fmadd_ps(d, d, acc1);
   }
   return horizontal_sum(_mm256_add_ps(acc0, acc1));
 }
 
 template <bool kAhead>
-float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 32 <= n; i += 32) {
     prefetch_step<kAhead, 32, std::uint16_t>(ahead, i);
-    acc0 = _mm256_fmadd_ps(load_f16x8(a + i), load_f16x8(b + i), acc0);
-    acc1 = _mm256_fmadd_ps(load_f16x8(a + i + 8), load_f16x8(b + i + 8), acc1);
-    acc2 = _mm256_fmadd_ps(load_f16x8(a + i + 16), load_f16x8(b + i + 16), acc2);
-    acc3 = _mm256_fmadd_ps(load_f16x8(a + i + 24), load_f16x8(b + i + 24), acc3);
+    acc0 = _mm256_fmadd_ps(load_x8(a + i), load_x8(b + i), acc0);
+    acc1 = _mm256_fmadd_ps(load_x8(a + i + 8), load_x8(b + i + 8), acc1);
+    acc2 = _mm256_fmadd_ps(load_x8(a + i + 16), load_x8(b + i + 16), acc2);
+    acc3 = _mm256_fmadd_ps(load_x8(a + i + 24), load_x8(b + i + 24), acc3);
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   acc0 = _mm256_add_ps(acc0, acc2);
   acc1 = _mm256_add_ps(acc1, acc3);
-  for (; i + 8 <= n; i += 8) acc0 = _mm256_fmadd_ps(load_f16x8(a + i), load_f16x8(b + i), acc0);
+  for (; i + 8 <= n; i += 8) acc0 = _mm256_fmadd_ps(load_x8(a + i), load_x8(b + i), acc0);
   if (i < n && n >= 8) {
-    const __m256 products = _mm256_mul_ps(load_f16x8(a + n - 8), load_f16x8(b + n - 8));
+    const __m256 products = _mm256_mul_ps(load_x8(a + n - 8), load_x8(b + n - 8));
     acc1 = _mm256_add_ps(acc1, _mm256_and_ps(products, last_lanes(n - i)));
   } else if (i < n) {
-    acc1 = _mm256_fmadd_ps(load_f16_short(a, n), load_f16_short(b, n), acc1);
+    acc1 = _mm256_fmadd_ps(load_short(a, n), load_short(b, n), acc1);
   }
   return horizontal_sum(_mm256_add_ps(acc0, acc1));
 }

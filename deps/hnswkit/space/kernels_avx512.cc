@@ -100,17 +100,26 @@ inline __m512 load_f16_tail(const std::uint16_t* p, std::size_t remaining) {
   return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask, p));
 }
 
+// Sixteen values as floats, or the last `remaining` (< 16) zero-padded: float32 as they are, f16 widened. The f16
+// kernels load their float32 operand and their f16 one alike.
+inline __m512 load_x16(const float* p) { return _mm512_loadu_ps(p); }
+inline __m512 load_x16(const std::uint16_t* p) { return load_f16x16(p); }
+inline __m512 load_tail(const float* p, std::size_t remaining) {
+  return _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << remaining) - 1u), p);
+}
+inline __m512 load_tail(const std::uint16_t* p, std::size_t remaining) { return load_f16_tail(p, remaining); }
+
 // As l2_squared_impl: the same chains; a step of 64 f16 values is two cache lines.
 template <bool kAhead>
-float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(), acc3 = _mm512_setzero_ps();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
     prefetch_step<kAhead, 64, std::uint16_t>(ahead, i);
-    __m512 d0 = _mm512_sub_ps(load_f16x16(a + i), load_f16x16(b + i));
-    __m512 d1 = _mm512_sub_ps(load_f16x16(a + i + 16), load_f16x16(b + i + 16));
-    __m512 d2 = _mm512_sub_ps(load_f16x16(a + i + 32), load_f16x16(b + i + 32));
-    __m512 d3 = _mm512_sub_ps(load_f16x16(a + i + 48), load_f16x16(b + i + 48));
+    __m512 d0 = _mm512_sub_ps(load_x16(a + i), load_x16(b + i));
+    __m512 d1 = _mm512_sub_ps(load_x16(a + i + 16), load_x16(b + i + 16));
+    __m512 d2 = _mm512_sub_ps(load_x16(a + i + 32), load_x16(b + i + 32));
+    __m512 d3 = _mm512_sub_ps(load_x16(a + i + 48), load_x16(b + i + 48));
     acc0 = _mm512_fmadd_ps(d0, d0, acc0);
     acc1 = _mm512_fmadd_ps(d1, d1, acc1);
     acc2 = _mm512_fmadd_ps(d2, d2, acc2);
@@ -120,32 +129,32 @@ float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::s
   acc0 = _mm512_add_ps(acc0, acc2);
   acc1 = _mm512_add_ps(acc1, acc3);
   for (; i + 16 <= n; i += 16) {
-    __m512 d = _mm512_sub_ps(load_f16x16(a + i), load_f16x16(b + i));
+    __m512 d = _mm512_sub_ps(load_x16(a + i), load_x16(b + i));
     acc0 = _mm512_fmadd_ps(d, d, acc0);
   }
   if (i < n) {
-    __m512 d = _mm512_sub_ps(load_f16_tail(a + i, n - i), load_f16_tail(b + i, n - i));
+    __m512 d = _mm512_sub_ps(load_tail(a + i, n - i), load_tail(b + i, n - i));
     acc1 = _mm512_fmadd_ps(d, d, acc1);
   }
   return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
 
 template <bool kAhead>
-float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps(), acc2 = _mm512_setzero_ps(), acc3 = _mm512_setzero_ps();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
     prefetch_step<kAhead, 64, std::uint16_t>(ahead, i);
-    acc0 = _mm512_fmadd_ps(load_f16x16(a + i), load_f16x16(b + i), acc0);
-    acc1 = _mm512_fmadd_ps(load_f16x16(a + i + 16), load_f16x16(b + i + 16), acc1);
-    acc2 = _mm512_fmadd_ps(load_f16x16(a + i + 32), load_f16x16(b + i + 32), acc2);
-    acc3 = _mm512_fmadd_ps(load_f16x16(a + i + 48), load_f16x16(b + i + 48), acc3);
+    acc0 = _mm512_fmadd_ps(load_x16(a + i), load_x16(b + i), acc0);
+    acc1 = _mm512_fmadd_ps(load_x16(a + i + 16), load_x16(b + i + 16), acc1);
+    acc2 = _mm512_fmadd_ps(load_x16(a + i + 32), load_x16(b + i + 32), acc2);
+    acc3 = _mm512_fmadd_ps(load_x16(a + i + 48), load_x16(b + i + 48), acc3);
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   acc0 = _mm512_add_ps(acc0, acc2);
   acc1 = _mm512_add_ps(acc1, acc3);
-  for (; i + 16 <= n; i += 16) acc0 = _mm512_fmadd_ps(load_f16x16(a + i), load_f16x16(b + i), acc0);
-  if (i < n) acc1 = _mm512_fmadd_ps(load_f16_tail(a + i, n - i), load_f16_tail(b + i, n - i), acc1);
+  for (; i + 16 <= n; i += 16) acc0 = _mm512_fmadd_ps(load_x16(a + i), load_x16(b + i), acc0);
+  if (i < n) acc1 = _mm512_fmadd_ps(load_tail(a + i, n - i), load_tail(b + i, n - i), acc1);
   return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
 }
 

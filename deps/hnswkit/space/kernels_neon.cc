@@ -75,17 +75,22 @@ inline float32x4_t and_lanes(float32x4_t v, uint32x4_t mask) {
   return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(v), mask));
 }
 
+// Four values as floats: float32 as they are, f16 widened. The f16 kernels load their float32 operand and
+// their f16 one alike.
+inline float32x4_t load_x4(const float* p) { return vld1q_f32(p); }
+inline float32x4_t load_x4(const std::uint16_t* p) { return load_f16x4(p); }
+
 // As l2_squared_impl: the same chains; a step of 16 f16 values is half a cache line.
 template <bool kAhead>
-float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f), acc2 = vdupq_n_f32(0.0f), acc3 = vdupq_n_f32(0.0f);
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     prefetch_step<kAhead, 16, std::uint16_t>(ahead, i);
-    float32x4_t d0 = vsubq_f32(load_f16x4(a + i), load_f16x4(b + i));
-    float32x4_t d1 = vsubq_f32(load_f16x4(a + i + 4), load_f16x4(b + i + 4));
-    float32x4_t d2 = vsubq_f32(load_f16x4(a + i + 8), load_f16x4(b + i + 8));
-    float32x4_t d3 = vsubq_f32(load_f16x4(a + i + 12), load_f16x4(b + i + 12));
+    float32x4_t d0 = vsubq_f32(load_x4(a + i), load_x4(b + i));
+    float32x4_t d1 = vsubq_f32(load_x4(a + i + 4), load_x4(b + i + 4));
+    float32x4_t d2 = vsubq_f32(load_x4(a + i + 8), load_x4(b + i + 8));
+    float32x4_t d3 = vsubq_f32(load_x4(a + i + 12), load_x4(b + i + 12));
     acc0 = vfmaq_f32(acc0, d0, d0);
     acc1 = vfmaq_f32(acc1, d1, d1);
     acc2 = vfmaq_f32(acc2, d2, d2);
@@ -93,11 +98,11 @@ float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::s
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   for (; i + 4 <= n; i += 4) {
-    float32x4_t d = vsubq_f32(load_f16x4(a + i), load_f16x4(b + i));
+    float32x4_t d = vsubq_f32(load_x4(a + i), load_x4(b + i));
     acc0 = vfmaq_f32(acc0, d, d);
   }
   if (i < n && n >= 4) {
-    const float32x4_t d = and_lanes(vsubq_f32(load_f16x4(a + n - 4), load_f16x4(b + n - 4)), last_lanes(n - i));
+    const float32x4_t d = and_lanes(vsubq_f32(load_x4(a + n - 4), load_x4(b + n - 4)), last_lanes(n - i));
     acc1 = vfmaq_f32(acc1, d, d);
     i = n;
   }
@@ -105,20 +110,20 @@ float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::s
 }
 
 template <bool kAhead>
-float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f), acc2 = vdupq_n_f32(0.0f), acc3 = vdupq_n_f32(0.0f);
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     prefetch_step<kAhead, 16, std::uint16_t>(ahead, i);
-    acc0 = vfmaq_f32(acc0, load_f16x4(a + i), load_f16x4(b + i));
-    acc1 = vfmaq_f32(acc1, load_f16x4(a + i + 4), load_f16x4(b + i + 4));
-    acc2 = vfmaq_f32(acc2, load_f16x4(a + i + 8), load_f16x4(b + i + 8));
-    acc3 = vfmaq_f32(acc3, load_f16x4(a + i + 12), load_f16x4(b + i + 12));
+    acc0 = vfmaq_f32(acc0, load_x4(a + i), load_x4(b + i));
+    acc1 = vfmaq_f32(acc1, load_x4(a + i + 4), load_x4(b + i + 4));
+    acc2 = vfmaq_f32(acc2, load_x4(a + i + 8), load_x4(b + i + 8));
+    acc3 = vfmaq_f32(acc3, load_x4(a + i + 12), load_x4(b + i + 12));
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
-  for (; i + 4 <= n; i += 4) acc0 = vfmaq_f32(acc0, load_f16x4(a + i), load_f16x4(b + i));
+  for (; i + 4 <= n; i += 4) acc0 = vfmaq_f32(acc0, load_x4(a + i), load_x4(b + i));
   if (i < n && n >= 4) {
-    const float32x4_t products = vmulq_f32(load_f16x4(a + n - 4), load_f16x4(b + n - 4));
+    const float32x4_t products = vmulq_f32(load_x4(a + n - 4), load_x4(b + n - 4));
     acc1 = vaddq_f32(acc1, and_lanes(products, last_lanes(n - i)));
     i = n;
   }

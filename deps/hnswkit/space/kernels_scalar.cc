@@ -41,15 +41,16 @@ float dot_impl(const float* a, const float* b, std::size_t n, const char* ahead)
   return (s0 + s1) + (s2 + s3);
 }
 
-// The f16 kernels keep the float32 kernels' four accumulators and final order, converting each element on the way.
+// The f16 kernels keep the float32 kernels' four accumulators and final order, converting each f16 element on the
+// way.
 template <bool kAhead>
-float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
     prefetch_step<kAhead, 4, std::uint16_t>(ahead, i);
-    float d0 = f16_to_float(a[i]) - f16_to_float(b[i]), d1 = f16_to_float(a[i + 1]) - f16_to_float(b[i + 1]);
-    float d2 = f16_to_float(a[i + 2]) - f16_to_float(b[i + 2]), d3 = f16_to_float(a[i + 3]) - f16_to_float(b[i + 3]);
+    float d0 = a[i] - f16_to_float(b[i]), d1 = a[i + 1] - f16_to_float(b[i + 1]);
+    float d2 = a[i + 2] - f16_to_float(b[i + 2]), d3 = a[i + 3] - f16_to_float(b[i + 3]);
     s0 += d0 * d0;
     s1 += d1 * d1;
     s2 += d2 * d2;
@@ -61,15 +62,15 @@ float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::s
 }
 
 template <bool kAhead>
-float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
     prefetch_step<kAhead, 4, std::uint16_t>(ahead, i);
-    s0 += f16_to_float(a[i]) * f16_to_float(b[i]);
-    s1 += f16_to_float(a[i + 1]) * f16_to_float(b[i + 1]);
-    s2 += f16_to_float(a[i + 2]) * f16_to_float(b[i + 2]);
-    s3 += f16_to_float(a[i + 3]) * f16_to_float(b[i + 3]);
+    s0 += a[i] * f16_to_float(b[i]);
+    s1 += a[i + 1] * f16_to_float(b[i + 1]);
+    s2 += a[i + 2] * f16_to_float(b[i + 2]);
+    s3 += a[i + 3] * f16_to_float(b[i + 3]);
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   s0 = dot_f16_tail(a, b, i, n, s0);

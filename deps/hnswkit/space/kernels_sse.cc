@@ -83,30 +83,43 @@ inline __m128 last_lanes(std::size_t remaining) {
   return _mm_castsi128_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kLanes + remaining)));
 }
 
+// Four values, or eight as two vectors of four, as floats: float32 as they are, f16 widened (eight with one load).
+// The f16 kernels load their float32 operand and their f16 one alike.
+inline __m128 load_x4(const float* p) { return _mm_loadu_ps(p); }
+inline __m128 load_x4(const std::uint16_t* p) { return load_f16x4(p); }
+inline void load_x8(const float* p, __m128& low, __m128& high) {
+  low = _mm_loadu_ps(p);
+  high = _mm_loadu_ps(p + 4);
+}
+inline void load_x8(const std::uint16_t* p, __m128& low, __m128& high) {
+  const __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  low = f16x4_to_float(halves);
+  high = f16x4_to_float(_mm_unpackhi_epi64(halves, halves));
+}
+
 template <bool kAhead>
-float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     prefetch_step<kAhead, 8, std::uint16_t>(ahead, i);
-    const __m128i halves_a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
-    const __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-    __m128 d0 = _mm_sub_ps(f16x4_to_float(halves_a), f16x4_to_float(halves));
-    __m128 d1 = _mm_sub_ps(f16x4_to_float(_mm_unpackhi_epi64(halves_a, halves_a)),
-                           f16x4_to_float(_mm_unpackhi_epi64(halves, halves)));
+    __m128 a0, a1, b0, b1;
+    load_x8(a + i, a0, a1);
+    load_x8(b + i, b0, b1);
+    __m128 d0 = _mm_sub_ps(a0, b0), d1 = _mm_sub_ps(a1, b1);
     acc0 = _mm_add_ps(acc0, _mm_mul_ps(d0, d0));
     acc1 = _mm_add_ps(acc1, _mm_mul_ps(d1, d1));
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   if (i + 4 <= n) {
-    __m128 d = _mm_sub_ps(load_f16x4(a + i), load_f16x4(b + i));
+    __m128 d = _mm_sub_ps(load_x4(a + i), load_x4(b + i));
     acc0 = _mm_add_ps(acc0, _mm_mul_ps(d, d));
     i += 4;
   }
   if (i < n && n >= 4) {
     // The last four values of each vector, of which only the last n - i are new: the others' lanes are cleared
     // after the subtraction (so not even an infinity minus itself gets through) and nothing past a vector is read.
-    const __m128 d = _mm_and_ps(_mm_sub_ps(load_f16x4(a + n - 4), load_f16x4(b + n - 4)), last_lanes(n - i));
+    const __m128 d = _mm_and_ps(_mm_sub_ps(load_x4(a + n - 4), load_x4(b + n - 4)), last_lanes(n - i));
     acc1 = _mm_add_ps(acc1, _mm_mul_ps(d, d));
     i = n;
   }
@@ -114,24 +127,24 @@ float l2_squared_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::s
 }
 
 template <bool kAhead>
-float dot_f16_impl(const std::uint16_t* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
+float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead) {
   __m128 acc0 = _mm_setzero_ps(), acc1 = _mm_setzero_ps();
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     prefetch_step<kAhead, 8, std::uint16_t>(ahead, i);
-    const __m128i halves_a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
-    const __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-    acc0 = _mm_add_ps(acc0, _mm_mul_ps(f16x4_to_float(halves_a), f16x4_to_float(halves)));
-    acc1 = _mm_add_ps(acc1, _mm_mul_ps(f16x4_to_float(_mm_unpackhi_epi64(halves_a, halves_a)),
-                                       f16x4_to_float(_mm_unpackhi_epi64(halves, halves))));
+    __m128 a0, a1, b0, b1;
+    load_x8(a + i, a0, a1);
+    load_x8(b + i, b0, b1);
+    acc0 = _mm_add_ps(acc0, _mm_mul_ps(a0, b0));
+    acc1 = _mm_add_ps(acc1, _mm_mul_ps(a1, b1));
   }
   prefetch_rest<kAhead, std::uint16_t>(ahead, i, n);
   if (i + 4 <= n) {
-    acc0 = _mm_add_ps(acc0, _mm_mul_ps(load_f16x4(a + i), load_f16x4(b + i)));
+    acc0 = _mm_add_ps(acc0, _mm_mul_ps(load_x4(a + i), load_x4(b + i)));
     i += 4;
   }
   if (i < n && n >= 4) {
-    const __m128 products = _mm_mul_ps(load_f16x4(a + n - 4), load_f16x4(b + n - 4));
+    const __m128 products = _mm_mul_ps(load_x4(a + n - 4), load_x4(b + n - 4));
     acc1 = _mm_add_ps(acc1, _mm_and_ps(products, last_lanes(n - i)));
     i = n;
   }

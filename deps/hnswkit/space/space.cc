@@ -33,12 +33,16 @@ constexpr float kF16Max = 65504.0f;
 
 std::size_t round_up4(std::size_t bytes) { return (bytes + 3) / 4 * 4; }
 
-std::size_t stored_bytes(std::size_t dim, Precision precision) {
+std::size_t f16_scale_bytes(Metric metric, Precision precision) {
+  return precision == Precision::kF16 && metric == Metric::kCosine ? sizeof(float) : 0;
+}
+
+std::size_t stored_bytes(Metric metric, std::size_t dim, Precision precision) {
   switch (precision) {
     case Precision::kF32:
       return dim * sizeof(float);
     case Precision::kF16:
-      return round_up4(dim * sizeof(std::uint16_t));
+      return f16_scale_bytes(metric, precision) + round_up4(dim * sizeof(std::uint16_t));
     default:
       return sizeof(I8Header) + round_up4(dim);
   }
@@ -79,7 +83,11 @@ const char* precision_name(Precision precision) {
 }
 
 Space::Space(Metric metric, std::size_t dim, Precision precision)
-    : metric_(metric), dim_(dim), precision_(precision), vector_bytes_(stored_bytes(dim, precision)) {
+    : metric_(metric),
+      dim_(dim),
+      precision_(precision),
+      f16_offset_(f16_scale_bytes(metric, precision)),
+      vector_bytes_(stored_bytes(metric, dim, precision)) {
   if (dim == 0) throw Error(ErrorCode::kInvalidArgument, "dimension must be at least 1");
   if (precision == Precision::kI8 && dim > kMaxI8Elements) {
     throw Error(ErrorCode::kInvalidArgument, "precision 'i8' holds at most " + std::to_string(kMaxI8Elements) +
@@ -90,10 +98,10 @@ Space::Space(Metric metric, std::size_t dim, Precision precision)
   dot_ = kernels.dot;
   l2_ahead_ = kernels.l2_squared_ahead;
   dot_ahead_ = kernels.dot_ahead;
-  l2_f16_ = kernels.l2_squared_f16;
-  dot_f16_ = kernels.dot_f16;
-  l2_f16_ahead_ = kernels.l2_squared_f16_ahead;
-  dot_f16_ahead_ = kernels.dot_f16_ahead;
+  l2_f32_f16_ = kernels.l2_squared_f32_f16;
+  dot_f32_f16_ = kernels.dot_f32_f16;
+  l2_f32_f16_ahead_ = kernels.l2_squared_f32_f16_ahead;
+  dot_f32_f16_ahead_ = kernels.dot_f32_f16_ahead;
   dot_i8_ = kernels.dot_i8;
   dot_i8_ahead_ = kernels.dot_i8_ahead;
   to_f16_ = kernels.to_f16;
@@ -125,23 +133,37 @@ inline float prepared(const float* in, std::size_t i, float divisor) {
   return divisor > 0.0f ? in[i] / divisor : in[i];
 }
 
-// The i8 step of a vector whose coordinates all lie on a grid of at most 256 levels from its minimum: the smallest
-// positive distance of a coordinate from the minimum, if every coordinate is within a thousandth of a step of a
-// whole number of steps and the maximum within 255 steps. 8-bit data (image pixels, even scaled or normalised),
-// binary vectors and small integers are then stored exactly. 0 when there is no such grid; the grid, when found,
-// errs by less than the 255-step default would.
+// The i8 step of a vector whose coordinates all lie on a grid of at most 256 levels from its minimum, so that 8-bit
+// data (image pixels, even scaled or normalised), binary vectors and small integers are stored exactly. The step
+// divides the smallest positive distance g of a coordinate from the minimum (an image may have no pixel one level
+// above its darkest): it is the first of g, g/2, g/3, ... that reaches the maximum within 255 steps and puts every
+// coordinate within a thousandth of a step of a whole number of steps. A candidate stops at the first coordinate off
+// its grid, which the next candidate tries first, so data on no grid costs a few reads per candidate. 0 when there
+// is no such grid; the grid, when found, errs by less than the 255-step default would.
 double grid_step(const float* v, std::size_t dim, float low, float high) {
-  double step = 0.0;
+  double smallest = 0.0;
   for (std::size_t i = 0; i < dim; ++i) {
     const double gap = static_cast<double>(v[i]) - low;
-    if (gap > 0.0 && (step == 0.0 || gap < step)) step = gap;
+    if (gap > 0.0 && (smallest == 0.0 || gap < smallest)) smallest = gap;
   }
-  if (step == 0.0 || (static_cast<double>(high) - low) / step > 255.5) return 0.0;
-  for (std::size_t i = 0; i < dim; ++i) {
-    const double steps = (static_cast<double>(v[i]) - low) / step;
-    if (std::fabs(steps - std::round(steps)) > 1e-3) return 0.0;
+  if (smallest == 0.0) return 0.0;
+  const double range = static_cast<double>(high) - low;
+  std::size_t last_off = 0;  // the coordinate that ruled out the last candidate
+  for (int parts = 1;; ++parts) {
+    const double step = smallest / parts;
+    if (range / step > 255.5) return 0.0;
+    const auto off_grid = [&](std::size_t i) {
+      // At most 255.5 (std::min turns a NaN, which callers refuse, into 256, as in narrow): + 0.5 and truncation
+      // round it to nearest without std::round's library call.
+      const double steps = std::min(256.0, (static_cast<double>(v[i]) - low) / step);
+      return std::fabs(steps - static_cast<int>(steps + 0.5)) > 1e-3;
+    };
+    if (off_grid(last_off)) continue;
+    std::size_t i = 0;
+    while (i < dim && !off_grid(i)) ++i;
+    if (i == dim) return step;
+    last_off = i;
   }
-  return step;
 }
 
 }  // namespace
@@ -154,6 +176,14 @@ void Space::prepare(const float* in, float* out) const {
 
 void Space::encode(const float* in, void* out) const { narrow(in, divisor_of(in, dim_, normalizes()), out); }
 
+void Space::encode_query(const float* in, float* out) const {
+  if (precision_ == Precision::kF16) {
+    prepare(in, out);
+  } else {
+    encode(in, out);
+  }
+}
+
 void Space::encode_prepared(const float* prepared_vector, void* out) const { narrow(prepared_vector, 0.0f, out); }
 
 void Space::narrow(const float* in, float divisor, void* out) const {
@@ -161,6 +191,10 @@ void Space::narrow(const float* in, float divisor, void* out) const {
   if (precision_ == Precision::kF32) {
     float* values = static_cast<float*>(out);
     for (std::size_t i = 0; i < dim_; ++i) values[i] = prepared(in, i, divisor);
+    return;
+  }
+  if (f16_offset_ != 0) {
+    narrow_scaled_f16(in, divisor, out);
     return;
   }
   // f16 and i8 read every coordinate more than once: the divisions are done once, here.
@@ -227,11 +261,67 @@ void Space::narrow(const float* in, float divisor, void* out) const {
   std::memset(bytes + sizeof(I8Header) + dim_, 0, vector_bytes_ - sizeof(I8Header) - dim_);
 }
 
+// Cosine f16 (see Precision): values and the scale that turns them into the prepared vector (in / divisor, or in
+// itself without a divisor). When the coordinates are whole multiples of one step, at most 256 of them from zero
+// (8-bit data, even normalised: i8's grid_step, anchored at zero), the values are those whole numbers, exact in f16,
+// and the scale is step / divisor. Otherwise the values are the coordinates times 2^shift, which brings the largest
+// magnitude into [2^14, 2^15) exactly, and the scale is 2^-shift / divisor.
+void Space::narrow_scaled_f16(const float* in, float divisor, void* out) const {
+  char* bytes = static_cast<char*>(out);
+  float low = 0.0f, high = 0.0f;
+  for (std::size_t i = 0; i < dim_; ++i) {
+    low = std::min(low, in[i]);
+    high = std::max(high, in[i]);
+  }
+  const double unit = divisor > 0.0f ? 1.0 / divisor : 1.0;
+  float scale = 0.0f;
+  std::vector<float> values(dim_, 0.0f);
+  double step = high > low ? grid_step(in, dim_, low, high) : 0.0;
+  if (step > 0.0) {
+    const double zero = -static_cast<double>(low) / step;  // zero must lie on the grid too
+    if (std::fabs(zero - std::round(zero)) > 1e-3) step = 0.0;
+  }
+  if (step > 0.0) {
+    for (std::size_t i = 0; i < dim_; ++i) values[i] = static_cast<float>(std::round(in[i] / step));
+    scale = saturate_to_float(unit * step);
+  } else if (high > low) {
+    int exponent;
+    std::frexp(std::max(-low, high), &exponent);  // the largest magnitude = f * 2^exponent, f in [0.5, 1)
+    const int shift = 15 - exponent;
+    for (std::size_t i = 0; i < dim_; ++i)
+      values[i] = static_cast<float>(std::ldexp(static_cast<double>(in[i]), shift));
+    scale = saturate_to_float(std::ldexp(unit, -shift));
+  }
+  std::memcpy(bytes, &scale, sizeof scale);
+  to_f16_(values.data(), reinterpret_cast<std::uint16_t*>(bytes + f16_offset_), dim_);
+  const std::size_t used = f16_offset_ + dim_ * sizeof(std::uint16_t);
+  std::memset(bytes + used, 0, vector_bytes_ - used);
+}
+
+float Space::f16_distance(const void* a, const void* b, const void* ahead) const {
+  thread_local std::vector<float> widened;
+  if (widened.size() < dim_) widened.resize(dim_);
+  widen_f16(a, widened.data());
+  return widened_f16_distance(widened.data(), a, b, ahead);
+}
+
+float Space::widened_f16_distance(const float* x, const void* a, const void* b, const void* ahead) const {
+  const std::uint16_t* y = f16_values(b);
+  if (metric_ == Metric::kL2) {
+    return ahead != nullptr ? l2_f32_f16_ahead_(x, y, dim_, f16_values(ahead)) : l2_f32_f16_(x, y, dim_);
+  }
+  const float dot = ahead != nullptr ? dot_f32_f16_ahead_(x, y, dim_, f16_values(ahead)) : dot_f32_f16_(x, y, dim_);
+  return 1.0f - f16_scaled(b, f16_scaled(a, dot));
+}
+
 void Space::decode(const void* in, float* out) const {
   if (precision_ == Precision::kF32) {
     std::memcpy(out, in, dim_ * sizeof(float));
   } else if (precision_ == Precision::kF16) {
-    from_f16_(static_cast<const std::uint16_t*>(in), out, dim_);
+    from_f16_(f16_values(in), out, dim_);
+    if (f16_offset_ != 0) {
+      for (std::size_t i = 0; i < dim_; ++i) out[i] = f16_scaled(in, out[i]);
+    }
   } else {
     I8Header header;
     std::memcpy(&header, in, sizeof header);

@@ -256,11 +256,11 @@ export const NUMBERS_AND_VECTORS: Group[] = [
       },
       {
         id: 'vector-f16-range',
-        input: "a coordinate beyond ±65504 for an index of precision `'f16'` (it would become ±Infinity), in a vector or a query",
+        input: "a coordinate beyond ±65504 in a vector added to an index of precision `'f16'` (it would become ±Infinity; queries are compared unrounded, so they may hold any finite value)",
         outcome: err('RangeError', 'ERR_OUT_OF_RANGE', "Hnswlib Error: precision 'f16' holds coordinates up to 65504 in magnitude, but element {el} is {got}"),
         calls: [
           { method: 'HierarchicalNSW#addPoint', vars: { el: '1', got: '70000' }, run: (e) => e.hnsw({ precision: 'f16' }).addPoint([1, 70000, 3], 9) },
-          { method: 'HierarchicalNSW#searchKnn', vars: { el: '0', got: '-1000000' }, run: (e) => e.hnsw({ precision: 'f16' }).searchKnn([-1e6, 1, 1], 1) },
+          { method: 'HierarchicalNSW#addItemsSync', vars: { el: '0', got: '-1000000' }, run: (e) => e.hnsw({ precision: 'f16' }).addItemsSync([[-1e6, 1, 1]]) },
           { method: 'BruteforceSearch#addPoint', vars: { el: '2', got: '65505' }, run: (e) => e.brute({ precision: 'f16' }).addPoint([1, 2, 65505], 9) },
         ],
       },

@@ -168,6 +168,9 @@ struct AddBatch {
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> vectors_pin;  // lib's owned copy, read in place
   std::vector<std::uint64_t> labels;                // one per row
+  // The labels the capacity check counts: `labels`, or, when lib/ runs one batch as several calls (a chunk of rows
+  // each), these rows' labels and those of the calls still to come, so a batch too big is refused before any row.
+  std::vector<std::uint64_t> remaining_labels;
   bool replace_deleted = false;
   std::size_t threads = 1;
   BatchControl control;
@@ -177,7 +180,8 @@ struct AddBatch {
   std::vector<std::uint8_t> inserted;  // per row: 1 once its label is in the index; read after the loop joined
 };
 
-// addItems(vectors: Float32Array, labels: Float64Array, options: { numThreads, replaceDeleted?, control?, owned? }).
+// addItems(vectors: Float32Array, labels: Float64Array,
+//          options: { numThreads, replaceDeleted?, control?, owned?, remainingLabels? }).
 inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, std::size_t dim, bool copy) {
   auto batch = std::make_unique<AddBatch>();
   Napi::Float32Array vectors;
@@ -192,6 +196,8 @@ inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, s
   batch->threads = ThreadsOption(options);
   batch->replace_deleted = BoolProperty(options, "replaceDeleted", false);
   batch->control = BatchControl(info.Env(), OptionalProperty(options, "control"));
+  Napi::Value remaining = OptionalProperty(options, "remainingLabels");
+  if (!remaining.IsEmpty()) batch->remaining_labels = LabelsFromValue(info.Env(), remaining, "remainingLabels");
   batch->vectors = RowsOf(vectors, copy, BoolProperty(options, "owned", false), &batch->copy, &batch->vectors_pin);
   batch->callers_memory = !copy;
   batch->inserted.assign(batch->rows, 0);
@@ -203,7 +209,8 @@ inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, s
 template <typename Derived, typename Engine>
 void CheckCapacity(const Engine& engine, const AddBatch& batch) {
   std::size_t fresh = 0;
-  for (std::uint64_t label : batch.labels) {
+  const bool later_calls = !batch.remaining_labels.empty();
+  for (std::uint64_t label : later_calls ? batch.remaining_labels : batch.labels) {
     if (!engine.contains(label)) ++fresh;
   }
   const std::size_t capacity = engine.max_elements();

@@ -11,8 +11,8 @@ export type Progress = (done: number, total: number) => void;
 
 const LABEL_MAX = Number.MAX_SAFE_INTEGER;
 
-/** Floats the Promise forms convert per event-loop turn: about a millisecond of work, so timers keep running. */
-const SLICE_FLOATS = 1 << 18;
+/** Floats the Promise forms convert per event-loop turn: about a millisecond (page faults included), so timers run. */
+const SLICE_FLOATS = 1 << 17;
 
 /**
  * Floats of one native addItems call when a batch is larger: lib copies a chunk of rows while the chunk before it

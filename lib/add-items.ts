@@ -156,7 +156,7 @@ function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefin
  * flight from the call until the last chunk settles.
  */
 export function addItems(core: IndexCore, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
-  return preparedJob(core, 'holdAddItems', async () => {
+  return preparedJob(core, 'holdAddItems', async (started) => {
     const settings = readAddOptions(core, options);
     const source = new SlicedBatch(vectors, core.dim, 'vectors', 'addItems');
     const { count } = source;
@@ -192,7 +192,19 @@ export function addItems(core: IndexCore, vectors: unknown, labels: unknown, opt
       }, PROGRESS_INTERVAL_MS);
     // The job keeps the process alive; the poll alone should not.
     poll?.unref();
+    // The batch counts as one job in flight throughout: preparedJob's hold until the first chunk's native job has
+    // started, then each native job, and between two chunks a hold of its own (taken as the earlier chunk settles,
+    // before any other JS runs, and handed over when the next chunk's job starts).
+    let holding = false;
+    const handOver = (chunk: number): void => {
+      if (chunk === 0) started();
+      else if (holding) {
+        holding = false;
+        core.native.releaseJob();
+      }
+    };
     const cleanup = (): void => {
+      handOver(1);
       source.stopped = true;
       if (poll) clearInterval(poll);
       signal?.removeEventListener?.('abort', abort.listener);
@@ -228,6 +240,7 @@ export function addItems(core: IndexCore, vectors: unknown, labels: unknown, opt
         } catch (err) {
           throw failure(err);
         }
+        handOver(chunk);
         let next: Promise<Float32Array> | undefined;
         if (to < count) {
           const slot = (chunk + 1) % 2;
@@ -245,6 +258,8 @@ export function addItems(core: IndexCore, vectors: unknown, labels: unknown, opt
         chunk++;
         if (next) {
           try {
+            core.native.holdAddItems();
+            holding = true;
             vectorsOfChunk = await next;
           } catch (err) {
             throw withInsertedLabels(err, batch.labels.slice(0, finished));

@@ -6,6 +6,7 @@
 
 import { BruteforceSearch, HierarchicalNSW } from 'hnswkit';
 import {
+  busyMessage,
   expectAbortError,
   expectError,
   expectFailure,
@@ -87,16 +88,19 @@ describe('a Promise addItems batch of several chunks', () => {
     expect(index.getCurrentCount()).toBe(0);
   });
 
-  it('reports progress over the whole batch, and an abort stops it with the labels of every chunk inserted', async () => {
+  it('reports progress over the whole batch as one busy job, and an abort stops it with the labels of every chunk', async () => {
     const index = hnswIndex(200);
     const controller = new AbortController();
     const seen: Array<[number, number]> = [];
+    const busy: Array<Promise<unknown>> = [];
     const err = await failureOf(() =>
       index.addItems(data, undefined, {
         numThreads: 1,
         signal: controller.signal,
         onProgress: (done, total) => {
           seen.push([done, total]);
+          // The batch is one job in flight, in whichever chunk it is.
+          busy.push(failureOf(() => index.resizeIndex(2 * ROWS)));
           if (done > CHUNK_ROWS) controller.abort();
         },
       }),
@@ -109,6 +113,10 @@ describe('a Promise addItems batch of several chunks', () => {
     expect(seen.every(([, total]) => total === ROWS)).toBe(true);
     const counts = seen.map(([done]) => done);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(busy.length).toBeGreaterThan(1);
+    for (const refused of await Promise.all(busy)) {
+      expectError(refused, 'Error', busyMessage('resizeIndex', 1), 'ERR_INDEX_BUSY');
+    }
   }, 120_000);
 
   it('fails clearly when the caller transfers the buffer mid-batch, holding exactly the rows it reports', async () => {

@@ -168,6 +168,13 @@ struct AddBatch {
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> vectors_pin;  // lib's owned copy, read in place
   std::vector<std::uint64_t> labels;                // one per row
+  // The labels the capacity check counts: `labels`, or, when lib/ runs one batch as several calls (a chunk of rows
+  // each), these rows' labels and those of the calls still to come, so a batch too big is refused before any row.
+  // They are lib's private array, pinned and read by the job: converting them here would cost the JS thread a pass
+  // over every label of the batch (and fresh pages for them) at each call.
+  const double* remaining_labels = nullptr;
+  std::size_t remaining_count = 0;
+  Napi::Reference<Napi::Float64Array> remaining_pin;
   bool replace_deleted = false;
   std::size_t threads = 1;
   BatchControl control;
@@ -177,7 +184,8 @@ struct AddBatch {
   std::vector<std::uint8_t> inserted;  // per row: 1 once its label is in the index; read after the loop joined
 };
 
-// addItems(vectors: Float32Array, labels: Float64Array, options: { numThreads, replaceDeleted?, control?, owned? }).
+// addItems(vectors: Float32Array, labels: Float64Array,
+//          options: { numThreads, replaceDeleted?, control?, owned?, remainingLabels? }).
 inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, std::size_t dim, bool copy) {
   auto batch = std::make_unique<AddBatch>();
   Napi::Float32Array vectors;
@@ -192,6 +200,14 @@ inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, s
   batch->threads = ThreadsOption(options);
   batch->replace_deleted = BoolProperty(options, "replaceDeleted", false);
   batch->control = BatchControl(info.Env(), OptionalProperty(options, "control"));
+  Napi::Value remaining = OptionalProperty(options, "remainingLabels");
+  if (!remaining.IsEmpty()) {
+    auto array = ExpectTypedArrayValue<Napi::Float64Array>(info.Env(), remaining, "remainingLabels", napi_float64_array,
+                                                           "a Float64Array");
+    batch->remaining_labels = array.Data();
+    batch->remaining_count = array.ElementLength();
+    batch->remaining_pin = Napi::Persistent(array);
+  }
   batch->vectors = RowsOf(vectors, copy, BoolProperty(options, "owned", false), &batch->copy, &batch->vectors_pin);
   batch->callers_memory = !copy;
   batch->inserted.assign(batch->rows, 0);
@@ -203,8 +219,19 @@ inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, s
 template <typename Derived, typename Engine>
 void CheckCapacity(const Engine& engine, const AddBatch& batch) {
   std::size_t fresh = 0;
-  for (std::uint64_t label : batch.labels) {
-    if (!engine.contains(label)) ++fresh;
+  if (batch.remaining_labels != nullptr) {
+    for (std::size_t i = 0; i < batch.remaining_count; ++i) {
+      const double label = batch.remaining_labels[i];
+      if (!(label >= 0 && label <= kMaxSafeInteger && std::trunc(label) == label)) {
+        throw RangeFailure("Expected `remainingLabels[" + std::to_string(i) +
+                           "]` to be an integer from 0 to 9007199254740991");
+      }
+      if (!engine.contains(static_cast<std::uint64_t>(label))) ++fresh;
+    }
+  } else {
+    for (std::uint64_t label : batch.labels) {
+      if (!engine.contains(label)) ++fresh;
+    }
   }
   const std::size_t capacity = engine.max_elements();
   const std::size_t count = Derived::ElementCount(engine);

@@ -297,7 +297,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   };
 
   // A Promise method of lib/ that prepares its input over several event-loop turns counts as a job in flight from
-  // the moment it is called (so exclusive methods called meanwhile fail fast) until its native job has started.
+  // the moment it is called (so exclusive methods called meanwhile fail fast) until its native job has started, or,
+  // for an addItems run as several native calls, until the last of them has settled.
   Napi::Value HoldJob(const Napi::CallbackInfo& info) {
     ++slot_->running;
     return info.Env().Undefined();

@@ -3,7 +3,9 @@
 
 import * as util from 'util';
 import {
+  CHUNK_FLOATS,
   type Progress,
+  SlicedBatch,
   readBoolean,
   readNumThreads,
   readOptions,
@@ -11,7 +13,6 @@ import {
   readSignal,
   toFlatVectors,
   toLabelArray,
-  toOwnedFlatVectors,
 } from './batch-input';
 import { type IndexCore, preparedJob } from './index-core';
 import type { NativeBatchControl } from './native';
@@ -104,6 +105,14 @@ function prepareAdd(core: IndexCore, settings: AddSettings, flat: { data: Float3
   return batch;
 }
 
+/** `done` (the labels of the chunks already inserted) followed by `more`, as a new array. */
+function concatLabels(done: Float64Array, more: Float64Array): Float64Array {
+  const all = new Float64Array(done.length + more.length);
+  all.set(done);
+  all.set(more, done.length);
+  return all;
+}
+
 /** The final onProgress(total, total) of a successful batch; if it throws, every label is in the index. */
 function reportDone(batch: AddBatch): Float64Array {
   if (batch.onProgress) {
@@ -141,12 +150,23 @@ function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefin
 
 /**
  * addItems: rows on native threads off the JS thread. The abort listener and the progress poll both talk to the
- * rows through one shared BigInt64Array (see NativeBatchControl).
+ * rows through one shared BigInt64Array (see NativeBatchControl). A batch of more than CHUNK_FLOATS floats is
+ * checked whole first, then runs as one native call per chunk of rows, the next chunk copied while the one before
+ * is inserted: the batch never holds more than two chunks of copies. The index counts the batch as one job in
+ * flight from the call until the last chunk settles.
  */
 export function addItems(core: IndexCore, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
   return preparedJob(core, 'holdAddItems', async (started) => {
     const settings = readAddOptions(core, options);
-    const batch = prepareAdd(core, settings, await toOwnedFlatVectors(vectors, core.dim, 'vectors', 'addItems'), labels);
+    const source = new SlicedBatch(vectors, core.dim, 'vectors', 'addItems');
+    const { count } = source;
+    const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / core.dim));
+    if (count > rowsPerChunk) await source.check();
+    const firstRows = Math.min(count, rowsPerChunk);
+    // Two buffers of one chunk each, taken in turn: a chunk's buffer is free again once its native call settled.
+    const buffers = [new Float32Array(firstRows * core.dim)];
+    const first = await source.copyInto(buffers[0], 0, firstRows);
+    const batch = prepareAdd(core, settings, { data: first, count }, labels);
     const { signal, onProgress } = batch;
     const total = batch.labels.length;
     const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
@@ -172,37 +192,87 @@ export function addItems(core: IndexCore, vectors: unknown, labels: unknown, opt
       }, PROGRESS_INTERVAL_MS);
     // The job keeps the process alive; the poll alone should not.
     poll?.unref();
+    // The batch counts as one job in flight throughout: preparedJob's hold until the first chunk's native job has
+    // started, then each native job, and between two chunks a hold of its own (taken as the earlier chunk settles,
+    // before any other JS runs, and handed over when the next chunk's job starts).
+    let holding = false;
+    const handOver = (chunk: number): void => {
+      if (chunk === 0) started();
+      else if (holding) {
+        holding = false;
+        core.native.releaseJob();
+      }
+    };
     const cleanup = (): void => {
+      handOver(1);
+      source.stopped = true;
       if (poll) clearInterval(poll);
       signal?.removeEventListener?.('abort', abort.listener);
     };
-    let job: Promise<void>;
+    // The rows of the chunks that finished, all inserted; a failure carries their labels and those of its own chunk.
+    let finished = 0;
+    const failure = (err: unknown): unknown => {
+      const own = insertedLabelsOf(err);
+      const inserted = finished === 0 ? own : concatLabels(batch.labels.subarray(0, finished), own);
+      if (callbackFailure) return withInsertedLabels(callbackFailure.error, inserted);
+      if (isCancelled(err) && (abort.fired || signal?.aborted)) return new AbortError(signal?.reason, inserted);
+      return finished === 0 ? err : withInsertedLabels(err, inserted);
+    };
     try {
       // Inside the try: a signal-like object may call the listener, or throw, right here.
       signal?.addEventListener('abort', abort.listener);
-      job = core.native.addItems(batch.vectors, batch.labels, {
-        numThreads: batch.numThreads,
-        replaceDeleted: batch.replaceDeleted,
-        control,
-        owned: true,
-      });
-      started();
+      let vectorsOfChunk = first;
+      let chunk = 0;
+      do {
+        const to = Math.min(count, finished + rowsPerChunk);
+        if (chunk > 0 && (callbackFailure || abort.fired || signal?.aborted)) {
+          throw failure(Object.assign(new Error('addItems was aborted'), { code: CANCELLED, insertedLabels: NO_LABELS }));
+        }
+        let job: Promise<void>;
+        try {
+          job = core.native.addItems(vectorsOfChunk, batch.labels.subarray(finished, to), {
+            numThreads: batch.numThreads,
+            replaceDeleted: batch.replaceDeleted,
+            control,
+            owned: true,
+            ...(count > rowsPerChunk ? { remainingLabels: batch.labels.subarray(finished) } : {}),
+          });
+        } catch (err) {
+          throw failure(err);
+        }
+        handOver(chunk);
+        let next: Promise<Float32Array> | undefined;
+        if (to < count) {
+          const slot = (chunk + 1) % 2;
+          buffers[slot] ??= new Float32Array(rowsPerChunk * core.dim);
+          next = source.copyInto(buffers[slot], to, Math.min(count, to + rowsPerChunk));
+          // Awaited once this chunk settled; a copy failing before then must not count as an unhandled rejection.
+          next.catch(() => undefined);
+        }
+        try {
+          await job;
+        } catch (err) {
+          throw failure(err);
+        }
+        finished = to;
+        chunk++;
+        if (next) {
+          try {
+            core.native.holdAddItems();
+            holding = true;
+            vectorsOfChunk = await next;
+          } catch (err) {
+            throw withInsertedLabels(err, batch.labels.slice(0, finished));
+          }
+        }
+      } while (finished < count);
     } catch (err) {
       cleanup();
       throw err;
     }
-    return job.then(
-      () => {
-        cleanup();
-        if (callbackFailure) throw withInsertedLabels(callbackFailure.error, batch.labels);
-        return reportDone(batch);
-      },
-      (err: unknown) => {
-        cleanup();
-        if (callbackFailure) throw withInsertedLabels(callbackFailure.error, insertedLabelsOf(err));
-        throw batchFailure(err, batch, abort);
-      },
-    );
+    cleanup();
+    if (callbackFailure) throw withInsertedLabels(callbackFailure.error, batch.labels);
+    return reportDone(batch);
   });
 }
 

@@ -3,7 +3,7 @@
 
 import * as os from 'os';
 import * as util from 'util';
-import type { NativeLabelFilter } from './native';
+import { type NativeLabelFilter, native } from './native';
 import type { AbortSignalLike } from './types';
 import { FLOAT32_MAX, changedWhileReadError, checkIntegerRange, rangeError, typeError, verbatim } from './validate';
 
@@ -11,8 +11,14 @@ export type Progress = (done: number, total: number) => void;
 
 const LABEL_MAX = Number.MAX_SAFE_INTEGER;
 
-/** Floats the Promise forms convert per event-loop turn: a few milliseconds of work, so timers keep running. */
-const SLICE_FLOATS = 1 << 20;
+/** Floats the Promise forms convert per event-loop turn: about a millisecond (page faults included), so timers run. */
+const SLICE_FLOATS = 1 << 17;
+
+/**
+ * Floats of one native addItems call when a batch is larger: lib copies a chunk of rows while the chunk before it
+ * is inserted, so a batch never holds more than two chunks of copies at once, whatever its size.
+ */
+export const CHUNK_FLOATS = 1 << 21;
 
 /**
  * Whether a typed array's buffer was detached (transferred): it then reads as empty, and would pass for an empty
@@ -45,44 +51,61 @@ function batchRows(value: unknown, dim: number, name: string): number {
   return value.length;
 }
 
-/** Throws the RangeError naming `name[row][col]` for the first non-finite float of out[from, to). */
-function checkFinite(out: Float32Array, dim: number, name: string, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
+/**
+ * Throws the RangeError naming `name[row][col]` for the first non-finite float of out[from, to). `first` is the
+ * batch row that out[0] holds.
+ */
+function checkFinite(out: Float32Array, dim: number, name: string, from: number, to: number, first = 0): void {
+  // Native: a JS loop runs many times slower until it is optimised, which a slice of a large batch would feel.
+  for (let start = from; ; ) {
+    const i = native.firstNonFinite(out, start, to);
+    if (i < 0) return;
     // Read once: `out` may be the caller's shared memory, changing between two reads.
     const value = out[i];
-    if (!Number.isFinite(value)) throw rangeError(`${name}[${Math.floor(i / dim)}][${i % dim}]`, 'a finite number', value);
+    if (!Number.isFinite(value)) throw rangeError(`${name}[${first + Math.floor(i / dim)}][${i % dim}]`, 'a finite number', value);
+    // Another thread wrote the element finite meanwhile: the rest still needs checking.
+    start = i + 1;
   }
 }
 
 /**
- * Copies rows [from, to) of a batch into `out` (count * dim floats) and checks them. Messages name the argument,
- * the row and the column (`vectors[5][3]`). Float32Array rows are checked on the copy, after copying: the caller's
- * memory may be a SharedArrayBuffer that another thread writes meanwhile, and the copy is what gets stored.
+ * Copies rows [from, to) of a batch into `out` and checks them; row r goes to row r - `first` of `out`. Messages
+ * name the argument, the row and the column (`vectors[5][3]`). Float32Array rows are checked on the copy, after
+ * copying: the caller's memory may be a SharedArrayBuffer that another thread writes meanwhile, and the copy is
+ * what gets stored.
  */
-function copyRows(value: Float32Array | readonly unknown[], dim: number, name: string, out: Float32Array, from: number, to: number): void {
+function copyRows(
+  value: Float32Array | readonly unknown[],
+  dim: number,
+  name: string,
+  out: Float32Array,
+  from: number,
+  to: number,
+  first = 0,
+): void {
   if (util.types.isFloat32Array(value)) {
     // A flat batch of a Sync call is `out` itself: checked in place here, and again by the binding on the copy of
     // each row it inserts or searches.
-    if (out !== value) out.set(value.subarray(from * dim, to * dim), from * dim);
-    checkFinite(out, dim, name, from * dim, to * dim);
+    if (out !== value) out.set(value.subarray(from * dim, to * dim), (from - first) * dim);
+    checkFinite(out, dim, name, (from - first) * dim, (to - first) * dim, first);
     return;
   }
   for (let r = from; r < to; r++) {
     const row = value[r];
     const rowName = `${name}[${r}]`;
+    const base = (r - first) * dim;
     if (util.types.isFloat32Array(row)) {
       if (row.length !== dim) {
         if (isDetached(row)) throw detachedError(rowName);
         throw rangeError(rowName, `${dim} elements`, row.length, 'to have');
       }
-      out.set(row, r * dim);
-      checkFinite(out, dim, name, r * dim, (r + 1) * dim);
+      out.set(row, base);
+      checkFinite(out, dim, name, base, base + dim, first);
       continue;
     }
     if (!Array.isArray(row)) throw typeError(rowName, 'a number[] or a Float32Array', row);
     const elements = row as readonly unknown[];
     if (elements.length !== dim) throw rangeError(rowName, `${dim} elements`, elements.length, 'to have');
-    const base = r * dim;
     for (let c = 0; c < dim; c++) {
       const element = elements[c];
       if (typeof element !== 'number') throw typeError(`${rowName}[${c}]`, 'a number', element);
@@ -108,32 +131,84 @@ export function toFlatVectors(value: unknown, dim: number, name: string): { data
 }
 
 /**
- * The same for the Promise forms: always a private copy, made a slice per event-loop turn so that a batch of
- * hundreds of megabytes never stalls the event loop. The copy never leaves this module, so no caller can detach
- * or change it while native threads read it, and the binding reads it in place (`owned`). `method` names the
- * call in the error for a batch whose length changes between slices.
+ * A batch a Promise form reads over several event-loop turns, a slice of about a millisecond per turn, so that a
+ * batch of hundreds of megabytes never stalls the event loop. What it copies never leaves lib, so no caller can
+ * detach or change it while native threads read it, and the binding reads it in place (`owned`). `method` names
+ * the call in the error for a batch whose length changes between slices.
  */
+export class SlicedBatch {
+  readonly count: number;
+  readonly #source: Float32Array | readonly unknown[];
+  readonly #length: number;
+  /** Set once the batch has failed: a copy still under way stops at its next slice. */
+  stopped = false;
+
+  constructor(
+    value: unknown,
+    readonly dim: number,
+    readonly name: string,
+    readonly method: string,
+  ) {
+    this.count = batchRows(value, dim, name);
+    this.#source = value as Float32Array | readonly unknown[];
+    this.#length = util.types.isFloat32Array(value) ? this.count * dim : this.count;
+  }
+
+  /** Rows [from, to) as a new private copy, checked. */
+  copy(from: number, to: number): Promise<Float32Array> {
+    return this.copyInto(new Float32Array((to - from) * this.dim), from, to);
+  }
+
+  /** Rows [from, to) copied into the start of `out` and checked; resolves to the part of `out` they fill. */
+  async copyInto(out: Float32Array, from: number, to: number): Promise<Float32Array> {
+    const data = out.subarray(0, (to - from) * this.dim);
+    await this.#sliced(from, to, (start, end) => copyRows(this.#source, this.dim, this.name, data, start, end, from));
+    return data;
+  }
+
+  /**
+   * Checks every row, as copying would, without keeping a copy: what a batch run as several native calls does
+   * before its first row runs, so that a bad element refuses the whole batch as it does a smaller one.
+   */
+  async check(): Promise<void> {
+    const source = this.#source;
+    if (util.types.isFloat32Array(source)) {
+      await this.#sliced(0, this.count, (start, end) => checkFinite(source, this.dim, this.name, start * this.dim, end * this.dim));
+      return;
+    }
+    const scratch = new Float32Array(this.#rowsPerSlice * this.dim);
+    await this.#sliced(0, this.count, (start, end) => copyRows(source, this.dim, this.name, scratch, start, end, start));
+  }
+
+  get #rowsPerSlice(): number {
+    return Math.max(1, Math.floor(SLICE_FLOATS / this.dim));
+  }
+
+  /** Runs `work` on rows [from, to) a slice per event-loop turn, the first slice at once. */
+  async #sliced(from: number, to: number, work: (start: number, end: number) => void): Promise<void> {
+    const step = this.#rowsPerSlice;
+    for (let start = from; start < to; start += step) {
+      if (start > from) await new Promise((resolve) => setImmediate(resolve));
+      if (this.stopped) return;
+      // A caller may transfer or resize its buffer between slices (or between the copies of two chunks).
+      if (this.#source.length !== this.#length) {
+        const flat = util.types.isFloat32Array(this.#source);
+        throw changedWhileReadError(this.name, this.method, this.#length, this.#source.length, flat ? 'floats' : 'rows');
+      }
+      work(start, Math.min(to, start + step));
+    }
+  }
+}
+
+/** The Promise forms' private copy of a whole batch (see SlicedBatch). */
 export async function toOwnedFlatVectors(
   value: unknown,
   dim: number,
   name: string,
   method: string,
 ): Promise<{ data: Float32Array; count: number }> {
-  const count = batchRows(value, dim, name);
-  const source = value as Float32Array | readonly unknown[];
-  const flat = util.types.isFloat32Array(source);
-  const length = flat ? count * dim : count;
-  const data = new Float32Array(count * dim);
-  const rowsPerSlice = Math.max(1, Math.floor(SLICE_FLOATS / dim));
-  for (let from = 0; from < count; from += rowsPerSlice) {
-    if (from > 0) {
-      await new Promise((resolve) => setImmediate(resolve));
-      // A caller may transfer or resize its buffer between slices.
-      if (source.length !== length) throw changedWhileReadError(name, method, length, source.length, flat ? 'floats' : 'rows');
-    }
-    copyRows(source, dim, name, data, from, Math.min(count, from + rowsPerSlice));
-  }
-  return { data, count };
+  const batch = new SlicedBatch(value, dim, name, method);
+  return { data: await batch.copy(0, batch.count), count: batch.count };
 }
 
 /**

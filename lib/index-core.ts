@@ -167,7 +167,8 @@ export function fileJob(filename: string, run: (filename: string) => Promise<voi
 /**
  * Runs a Promise method whose input is copied over several event-loop turns before its native job starts. The
  * index counts it as a job in flight from the call on, so `resizeIndex` and the like fail fast meanwhile, exactly
- * as once the job runs; `start` receives the function that hands the count over to the native job.
+ * as once the job runs; `start` receives the function that hands the count over to the native job. A method that
+ * runs several native jobs (addItems over chunks of rows) keeps the count until its Promise settles.
  */
 export function preparedJob<T>(
   core: IndexCore,

@@ -27,6 +27,9 @@ export interface NativeAddOptions {
   control?: NativeBatchControl;
   /** Promise form: `vectors` is lib's private copy, read in place instead of copied again. */
   owned?: boolean;
+  /** When one batch runs as several calls (a chunk of rows each): this call's labels and those of the calls still
+   * to come. The capacity check counts these instead of `labels`. */
+  remainingLabels?: Float64Array;
 }
 
 /** addItemsSync only: called on the JS thread about every 100 ms with a new count below the total. If it throws,
@@ -174,6 +177,8 @@ export interface NativeAddon {
   /** Why the kernels in use are not the ones HNSWKIT_SIMD names, to the first caller in the process (of all its
    * threads); undefined to every later caller, and when the variable is unset, empty or honoured. */
   takeSimdWarning(): string | undefined;
+  /** The index of the first NaN or infinite element of array[from, to) (both clamped to the length), or -1. */
+  firstNonFinite(array: Float32Array, from: number, to: number): number;
 }
 
 /** The package root, found from this file whether it runs from lib/ (tests) or dist/ (installed). */

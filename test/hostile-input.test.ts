@@ -368,7 +368,7 @@ describe('vectors in a SharedArrayBuffer that another thread writes meanwhile', 
 // ---- a buffer that changes while a Promise form copies it -----------------------------------------------------
 
 describe('a batch that changes length while a Promise form copies it, a slice per event-loop turn', () => {
-  const SLICE = 1 << 20;
+  const SLICE = 1 << 17;
 
   it.each(KINDS.map((kind) => [CLASS[kind], kind] as const))(
     '%s#addItems and #searchKnnBatch say what happened when the Float32Array is transferred between slices',

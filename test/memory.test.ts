@@ -93,6 +93,13 @@ describeMemory('the resource figures of docs/resources.md', () => {
     expect(r.rssGrowth / MB).toBeLessThan(16);
   });
 
+  it('holds far less than a second copy of a large addItems batch while it runs (200k x 128)', () => {
+    const r = runJson<{ batchBytes: number; peakAboveSettled: number }>('measure-resources.js', ['batch-peak', '200000', '128']);
+    // A copy of the whole batch would be 100 MB above; two chunks of rows are 16 MB.
+    expect(r.batchBytes).toBe(200_000 * 128 * 4);
+    expect(r.peakAboveSettled).toBeLessThan(r.batchBytes * 0.5);
+  });
+
   it('commits at most its slots for the capacity of a brute-force index', () => {
     const r = runJson<{ rssGrowth: number; reservedBytes: number }>('measure-resources.js', ['capacity', 'brute', '200000', '128']);
     expect(r.rssGrowth).toBeLessThan(r.reservedBytes * 1.05 + 4 * MB);

@@ -15,6 +15,9 @@
 //       holding `count` elements: the visited-tag arrays, one per concurrent search
 //   batch-threads <count> <dim> <threads>
 //       RSS growth of a first searchKnnBatchSync on `threads` threads over a built index
+//   batch-peak <count> <dim>
+//       the highest RSS, sampled every few milliseconds, while a brute-force index takes one addItems batch, above
+//       the settled RSS once the index holds the batch: what the call holds besides the caller's array and the index
 
 const path = require('path');
 const { BruteforceSearch, HierarchicalNSW } = require(path.resolve(__dirname, '..', '..', 'dist'));
@@ -175,8 +178,25 @@ const commands = {
     const after = settledRss();
     return { count, dim, threads, rssGrowth: after - before, perExtraThread: (after - before) / Math.max(1, threads - 1), tagBytes: 2 * count };
   },
+
+  async 'batch-peak'(countArg, dimArg) {
+    const [count, dim] = [countArg, dimArg].map(Number);
+    const data = randomVectors(count, dim, 5);
+    const index = new BruteforceSearch('l2', dim);
+    index.initIndex(count);
+    let peak = settledRss();
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage.rss());
+    }, 2);
+    await index.addItems(data, undefined, { numThreads: 2 });
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage.rss());
+    const after = settledRss();
+    if (index.getCurrentCount() !== count) throw new Error(`the index holds ${index.getCurrentCount()} elements`);
+    return { count, dim, batchBytes: data.byteLength, peakAboveSettled: peak - after };
+  },
 };
 
 const [command, ...args] = process.argv.slice(2);
 if (!commands[command]) throw new Error(`unknown command ${command}; one of ${Object.keys(commands).join(', ')}`);
-process.stdout.write(JSON.stringify(commands[command](...args)) + '\n');
+Promise.resolve(commands[command](...args)).then((reply) => process.stdout.write(JSON.stringify(reply) + '\n'));

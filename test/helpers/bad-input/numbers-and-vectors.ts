@@ -378,7 +378,7 @@ export const NUMBERS_AND_VECTORS: Group[] = [
       },
       {
         id: 'batch-changed-length',
-        input: 'a batch whose length changes while a Promise form copies it (2^20 floats per event-loop turn): transferred, resized, or rows removed',
+        input: 'a batch whose length changes while a Promise form copies it (2^17 floats per event-loop turn): transferred, resized, or rows removed',
         outcome: err(
           'TypeError',
           'ERR_INVALID_ARG_VALUE',

@@ -712,7 +712,8 @@ void damaged_i8_vectors() {
   const std::vector<HeaderEdit> scale_edits = {
       {"NaN scale", edit_to<float>(scale, nan), "element 5 has f16 scale nan, expected a finite number >= 0"},
       {"negative scale", edit_to<float>(scale, -1.0f), "element 5 has f16 scale -1"},
-      {"scale overflowing 65504", edit_to<float>(scale, 1e36f), "element 5 has f16 scale 9.99999962e+35"},
+      {"values decoding beyond float32", edit_to<float>(scale, 1e36f),
+       "element 5 has f16 scale 9.99999962e+35, whose values decode beyond the float32 range"},
   };
   check_edits(cosine_good, scale_edits, true, [&](const Bytes& bad) { return graph_error(bad, cosine); });
   const Space cosine_f32(Metric::kCosine, kSmallDim);

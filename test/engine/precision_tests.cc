@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 #include "engine_test.h"
 
@@ -71,6 +72,20 @@ void f16_cosine_keeps_8bit_data() {
   f16.encode_query(pixels.data(), query.data());
   CHECK(std::fabs(f16.distance(a.data(), b.data()) - f32.distance(fa.data(), fb.data())) <= 1e-6f);
   CHECK(std::fabs(f16.query_distance(query.data(), b.data()) - f32.distance(fa.data(), fb.data())) <= 1e-6f);
+  // At float's limits (a hostile file converted on load holds any floats): every value still decodes finite.
+  const float top = std::numeric_limits<float>::max();
+  for (const std::vector<float>& edge : {std::vector<float>{top, -top, 1.0f}, std::vector<float>{-top, top, 0.0f},
+                                         std::vector<float>{top, top * 0.99999f, -1e-30f}}) {
+    Space small(Metric::kCosine, edge.size(), Precision::kF16);
+    std::vector<float> stored(small.vector_words()), out(edge.size());
+    small.encode_prepared(edge.data(), stored.data());
+    small.decode(stored.data(), out.data());
+    for (std::size_t i = 0; i < edge.size(); ++i) {
+      CHECK(std::isfinite(out[i]));
+      // Relative to itself, or to the largest coordinate for those f16 cannot hold beside it (2^-24 below 2^15).
+      CHECK(std::fabs(out[i] - edge[i]) <= std::fabs(edge[i]) / 1024.0f + std::ldexp(top, -38));
+    }
+  }
   // A zero vector stays zero, at distance 1 from everything, as in float32.
   const std::vector<float> zero(dim, 0.0f);
   CHECK(decoded(f16, zero) == zero);

@@ -54,13 +54,20 @@ std::string i8_problem(const char* v, std::size_t dim) {
   return "";
 }
 
-// Why the scale of the cosine f16 vector at v cannot be used, or "": it must be finite, not negative, and keep every
-// f16 value finite (65504 * scale).
-std::string f16_scale_problem(const char* v) {
+// Why the scale of the cosine f16 vector at v cannot be used, or "": it must be finite and not negative, and every
+// finite value times it (Space::decode's own arithmetic) must be a finite float32 value.
+std::string f16_scale_problem(const char* v, const Space& space, std::vector<float>& widened) {
   float scale;
   std::memcpy(&scale, v, sizeof scale);
-  if (!std::isfinite(scale) || scale < 0.0f || !std::isfinite(scale * 65504.0f)) {
-    return "has f16 scale " + float_text(scale) + ", expected a finite number >= 0 that keeps 65504 finite";
+  if (!std::isfinite(scale) || scale < 0.0f) {
+    return "has f16 scale " + float_text(scale) + ", expected a finite number >= 0";
+  }
+  widened.resize(space.dim());
+  space.widen_f16(v, widened.data());
+  for (std::size_t i = 0; i < widened.size(); ++i) {
+    if (std::isfinite(widened[i]) && !std::isfinite(scale * widened[i])) {
+      return "has f16 scale " + float_text(scale) + ", whose values decode beyond the float32 range";
+    }
   }
   return "";
 }
@@ -109,10 +116,11 @@ void read_records(ByteReader& in, const RecordCopy& copy, Crc32c* crc, FirstProb
   const std::size_t out_record = copy.prefix_bytes + out_vector + 8;
   const bool check_i8 = copy.from.precision() == Precision::kI8;
   const bool check_scale = copy.from.precision() == Precision::kF16 && copy.from.metric() == Metric::kCosine;
+  std::vector<float> widened;
   const auto check = [&](const char* record, std::size_t i) {
     if (!check_i8 && !check_scale) return;
     const char* v = record + copy.prefix_bytes;
-    const std::string why = check_i8 ? i8_problem(v, copy.from.dim()) : f16_scale_problem(v);
+    const std::string why = check_i8 ? i8_problem(v, copy.from.dim()) : f16_scale_problem(v, copy.from, widened);
     if (!why.empty()) problem.note(ErrorCode::kCorruptFile, corrupt_message(copy.noun + (" " + num(i) + " ") + why));
   };
 

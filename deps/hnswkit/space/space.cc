@@ -284,7 +284,9 @@ void Space::narrow_scaled_f16(const float* in, float divisor, void* out) const {
   if (step > 0.0) {
     for (std::size_t i = 0; i < dim_; ++i) values[i] = static_cast<float>(std::round(in[i] / step));
     scale = saturate_to_float(unit * step);
-  } else if (high > low) {
+    if (!std::isfinite(scale)) step = 0.0;  // a step as wide as float's range: scale by a power of two instead
+  }
+  if (step == 0.0 && high > low) {
     int exponent;
     std::frexp(std::max(-low, high), &exponent);  // the largest magnitude = f * 2^exponent, f in [0.5, 1)
     const int shift = 15 - exponent;
@@ -293,7 +295,18 @@ void Space::narrow_scaled_f16(const float* in, float divisor, void* out) const {
     scale = saturate_to_float(std::ldexp(unit, -shift));
   }
   std::memcpy(bytes, &scale, sizeof scale);
-  to_f16_(values.data(), reinterpret_cast<std::uint16_t*>(bytes + f16_offset_), dim_);
+  auto* out16 = reinterpret_cast<std::uint16_t*>(bytes + f16_offset_);
+  to_f16_(values.data(), out16, dim_);
+  // Every value must decode (scale * value in float, as decode() and the readers compute it) to a finite float. At
+  // float's limit a value can round up one f16 step too far (2^15 * 2^113 = 2^128); it then gives up that step.
+  for (std::size_t i = 0; i < dim_; ++i) {
+    float value;
+    from_f16_(&out16[i], &value, 1);
+    while (std::isfinite(value) && !std::isfinite(scale * value) && (out16[i] & 0x7FFFu) != 0) {
+      --out16[i];
+      from_f16_(&out16[i], &value, 1);
+    }
+  }
   const std::size_t used = f16_offset_ + dim_ * sizeof(std::uint16_t);
   std::memset(bytes + used, 0, vector_bytes_ - used);
 }

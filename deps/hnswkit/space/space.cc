@@ -299,9 +299,9 @@ void Space::narrow_scaled_f16(const float* in, float divisor, void* out) const {
   to_f16_(values.data(), out16, dim_);
   // Every value must decode (scale * value in float, as decode() and the readers compute it) to a finite float. At
   // float's limit a value can round up one f16 step too far (2^15 * 2^113 = 2^128); it then gives up that step.
+  from_f16_(out16, values.data(), dim_);
   for (std::size_t i = 0; i < dim_; ++i) {
-    float value;
-    from_f16_(&out16[i], &value, 1);
+    float value = values[i];
     while (std::isfinite(value) && !std::isfinite(scale * value) && (out16[i] & 0x7FFFu) != 0) {
       --out16[i];
       from_f16_(&out16[i], &value, 1);

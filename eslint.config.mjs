@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'build*/', 'node_modules/', 'prebuilds/'],
+    ignores: ['dist/', 'build*/', 'node_modules/', 'prebuilds/', '.cache/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -7,8 +7,8 @@ namespace binding {
 
 Napi::Function HnswWrap::Init(Napi::Env env) {
   return DefineJsClass(env, {
-                                JsMethod<&HnswWrap::MarkDelete, Access::kNotWhileReplacing>("markDelete"),
-                                JsMethod<&HnswWrap::UnmarkDelete, Access::kNotWhileReplacing>("unmarkDelete"),
+                                JsMethod<&HnswWrap::MarkDelete, Access::kWrite>("markDelete"),
+                                JsMethod<&HnswWrap::UnmarkDelete, Access::kWrite>("unmarkDelete"),
                                 JsMethod<&HnswWrap::GetDeletedCount>("getDeletedCount"),
                                 JsMethod<&HnswWrap::GetEf>("getEf"),
                                 JsMethod<&HnswWrap::SetEf, Access::kNotWhileReplacing>("setEf"),
@@ -92,6 +92,7 @@ Napi::Value HnswWrap::GetAllowReplaceDeleted(const Napi::CallbackInfo& info) {
 // resize takes the structure lock exclusively; a filter of a running search on this thread holds it shared.
 Napi::Value HnswWrap::ResizeIndex(const Napi::CallbackInfo& info) {
   const std::size_t new_max_elements = ExpectCount(info, 0, "newMaxElements");
+  RequireWritable(info.Env(), "resizeIndex");
   RequireEngine(info.Env())->resize(new_max_elements);
   return info.Env().Undefined();
 }
@@ -119,6 +120,7 @@ Napi::Value HnswWrap::GetStats(const Napi::CallbackInfo& info) {
   stats.Set("deletedCount", number(static_cast<double>(engine->deleted_count())));
   stats.Set("maxElements", number(static_cast<double>(engine->max_elements())));
   stats.Set("memoryBytes", number(static_cast<double>(engine->memory_bytes())));
+  stats.Set("mappedBytes", number(static_cast<double>(engine->mapped_bytes())));
   stats.Set("simdLevel", Napi::String::New(env, hnswkit::active_kernels().name));
   stats.Set("searches", number(static_cast<double>(searches.searches)));
   stats.Set("distanceEvaluations", number(static_cast<double>(searches.distance_evaluations)));

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <tuple>
 
 #include "index/hierarchical_nsw.h"
@@ -16,18 +18,31 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
   static constexpr const char* kClassName = "HierarchicalNSW";
   static constexpr napi_type_tag kTypeTag = {0x6a1f3c58e2b94d07ULL, 0x91c4e7a2035b6f18ULL};
 
-  // hnswlib's files (docs/format.md). Loads take (allowReplaceDeleted, maxElements) after the path or bytes, and
-  // pass them on in the readers' order; maxElements 0 keeps the file's capacity.
-  using LoadOptions = std::tuple<std::size_t, bool>;  // max_elements, allow_replace_deleted
+  // hnswlib's files (docs/format.md). Loads take (allowReplaceDeleted, maxElements, mmap) after the path or bytes,
+  // and pass them on in the readers' order; maxElements 0 keeps the file's capacity. mmap true maps a file read-only
+  // (map_hnsw_file, which keeps the file's capacity); lib passes it for files only.
+  using LoadOptions = std::tuple<std::size_t, bool, bool>;  // max_elements, allow_replace_deleted, mmap
   static LoadOptions ParseLoadOptions(const Napi::CallbackInfo& info, std::size_t first) {
     const bool allow_replace_deleted = ExpectBool(info, first, "allowReplaceDeleted");
-    return {ExpectCount(info, first + 1, "maxElements"), allow_replace_deleted};
+    const std::size_t max_elements = ExpectCount(info, first + 1, "maxElements");
+    return {max_elements, allow_replace_deleted, info[first + 2].IsBoolean() && ExpectBool(info, first + 2, "mmap")};
   }
-  static constexpr auto kReadFile = &hnswkit::read_hnsw_file;
-  static constexpr auto kReadBuffer = &hnswkit::read_hnsw_buffer;
+  static std::unique_ptr<Engine> ReadOrMapFile(const std::string& path, const hnswkit::Space& space, bool convert,
+                                               std::size_t max_elements, bool allow_replace_deleted, bool mmap) {
+    if (mmap) return hnswkit::map_hnsw_file(path, space, convert, allow_replace_deleted);
+    return hnswkit::read_hnsw_file(path, space, convert, max_elements, allow_replace_deleted);
+  }
+  static std::unique_ptr<Engine> ReadBytes(const std::uint8_t* data, std::size_t size, const hnswkit::Space& space,
+                                           bool convert, std::size_t max_elements, bool allow_replace_deleted,
+                                           bool /*mmap*/) {
+    return hnswkit::read_hnsw_buffer(data, size, space, convert, max_elements, allow_replace_deleted);
+  }
+  static constexpr auto kReadFile = &HnswWrap::ReadOrMapFile;
+  static constexpr auto kReadBuffer = &HnswWrap::ReadBytes;
   static constexpr auto kWriteFile = &hnswkit::write_hnsw_file;
   static constexpr auto kWriteBuffer = &hnswkit::write_hnsw_buffer;
   static std::size_t ElementCount(const Engine& engine) { return engine.element_count(); }
+  static bool ReadOnly(const Engine& engine) { return engine.read_only(); }
 
   // Row operations for batch.h.
   static void AddOne(Engine& engine, const float* vector, std::uint64_t label, bool replace_deleted) {

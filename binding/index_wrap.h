@@ -30,6 +30,7 @@ enum class Access {
   kAny,                // reads: always; while a load runs they see the old engine
   kNotWhileReplacing,  // sync mutations and job starts: refused while a load (readIndex, fromBuffer) is in flight
   kExclusive,          // replacing or reallocating the whole index: refused while any job is in flight
+  kWrite,              // changes to the elements: as kNotWhileReplacing, and refused by a read-only (mapped) index
 };
 
 // Derived supplies, as public statics:
@@ -37,6 +38,7 @@ enum class Access {
 //   kReadFile, kReadBuffer, kWriteFile, kWriteBuffer
 //                                             its file format's functions in io/index_io.h
 //   ElementCount(engine), and the row operations batch.h names (AddOne, SearchOne, ReusableSlots, CurrentEf)
+//   and, if its engines can be read-only, ReadOnly(engine) to shadow the default below
 // and, if its loads take arguments after the path or bytes, LoadOptions (a tuple of the readers' arguments after
 // the space) and ParseLoadOptions(info, first) to shadow the defaults below; and the methods SharedMethods lists
 // by Derived's name, InitIndex, AddPoint and SearchKnn (Derived befriends IndexWrap for them).
@@ -47,6 +49,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
 
   using LoadOptions = std::tuple<>;
   static LoadOptions ParseLoadOptions(const Napi::CallbackInfo&, std::size_t) { return {}; }
+  static bool ReadOnly(const Engine&) { return false; }
 
   explicit IndexWrap(const Napi::CallbackInfo& info)
       : Napi::ObjectWrap<Derived>(info),
@@ -83,7 +86,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   static std::vector<Property> SharedMethods() {
     return {
         JsMethod<&Derived::InitIndex, Access::kExclusive>("initIndex"),
-        JsMethod<&Derived::AddPoint, Access::kNotWhileReplacing>("addPoint"),
+        JsMethod<&Derived::AddPoint, Access::kWrite>("addPoint"),
         JsMethod<&Derived::SearchKnn>("searchKnn"),
         JsMethod<&IndexWrap::IsInitialized>("isInitialized"),
         JsMethod<&IndexWrap::GetPrecision>("getPrecision"),
@@ -91,7 +94,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&IndexWrap::GetIdsList>("getIdsList"),
         JsMethod<&IndexWrap::GetMaxElements>("getMaxElements"),
         JsMethod<&IndexWrap::GetCurrentCount>("getCurrentCount"),
-        JsMethod<&IndexWrap::ReserveLabels, Access::kNotWhileReplacing>("reserveLabels", "addItems"),
+        JsMethod<&IndexWrap::ReserveLabels, Access::kWrite>("reserveLabels", "addItems"),
         JsMethod<&IndexWrap::ReadIndexSync, Access::kExclusive>("readIndexSync"),
         JsMethod<&IndexWrap::ReadIndex, Access::kExclusive>("readIndex"),
         JsMethod<&IndexWrap::WriteIndexSync>("writeIndexSync"),
@@ -100,11 +103,11 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&IndexWrap::ToBufferAsync, Access::kNotWhileReplacing>("toBufferAsync", "toBuffer"),
         JsMethod<&IndexWrap::FromBuffer, Access::kExclusive>("fromBuffer", "fromBufferSync"),
         JsMethod<&IndexWrap::FromBufferAsync, Access::kExclusive>("fromBufferAsync", "fromBuffer"),
-        JsMethod<&IndexWrap::AddItems, Access::kNotWhileReplacing>("addItems"),
-        JsMethod<&IndexWrap::AddItemsSync, Access::kNotWhileReplacing>("addItemsSync"),
+        JsMethod<&IndexWrap::AddItems, Access::kWrite>("addItems"),
+        JsMethod<&IndexWrap::AddItemsSync, Access::kWrite>("addItemsSync"),
         JsMethod<&IndexWrap::SearchKnnBatch, Access::kNotWhileReplacing>("searchKnnBatch"),
         JsMethod<&IndexWrap::SearchKnnBatchSync>("searchKnnBatchSync"),
-        JsMethod<&IndexWrap::HoldJob, Access::kNotWhileReplacing>("holdAddItems", "addItems"),
+        JsMethod<&IndexWrap::HoldJob, Access::kWrite>("holdAddItems", "addItems"),
         JsMethod<&IndexWrap::HoldJob, Access::kNotWhileReplacing>("holdSearchKnnBatch", "searchKnnBatch"),
         JsMethod<&IndexWrap::ReleaseJob>("releaseJob"),
     };
@@ -123,6 +126,15 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   std::shared_ptr<Engine> RequireEngine(Napi::Env env) const {
     if (!slot_->engine) throw NotInitializedError(env);
     return slot_->engine;
+  }
+
+  // Refuses `method` on a read-only (mapped) engine; kWrite methods get it from the dispatcher.
+  void RequireWritable(Napi::Env env, const char* method) const {
+    if (slot_->engine && Derived::ReadOnly(*slot_->engine)) {
+      throw MakeError(env, {std::string(kErrorPrefix) + "cannot " + method +
+                                ": the index is read-only (opened with mmap); load it without mmap to change it",
+                            "ERR_READ_ONLY"});
+    }
   }
 
   // Statuses of SearchInto below zero, each with its detail in out[0]; lib/single-search.ts turns them into
@@ -202,10 +214,11 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
       throw BusyError(env, std::string("cannot ") + method + " while addItemsSync is running on this index");
     }
     if ((access == Access::kExclusive && jobs.running > 0) ||
-        (access == Access::kNotWhileReplacing && jobs.replacing > 0)) {
+        ((access == Access::kNotWhileReplacing || access == Access::kWrite) && jobs.replacing > 0)) {
       throw BusyError(env, std::string("cannot ") + method + " while " + std::to_string(jobs.running) +
                                " asynchronous operations are running on this index; await them first");
     }
+    if (access == Access::kWrite) RequireWritable(env, method);
   }
 
   static Derived* FromThis(const Napi::CallbackInfo& info) {

@@ -1,6 +1,7 @@
 // HierarchicalNSW: the approximate nearest-neighbour index, with hnswlib-node 3.0.0's API, defaults and messages.
 
 import { IndexBase } from './base-index';
+import { readBoolean } from './batch-input';
 import {
   IndexCore,
   attempt,
@@ -17,6 +18,7 @@ import type {
   IndexOptions,
   IndexStats,
   InitIndexOptions,
+  ReadIndexOptions,
   SearchResult,
   SpaceName,
 } from './types';
@@ -34,6 +36,17 @@ import {
   checkUint32,
   toFloat32Vector,
 } from './validate';
+
+/** readIndex's second argument: hnswlib-node's `allowReplaceDeleted` boolean, or the options object. */
+function readLoadOptions(value: unknown): [allowReplaceDeleted: boolean, mmap: boolean] {
+  if (typeof value === 'object' && value !== null) {
+    const options = value as Record<string, unknown>;
+    const allowReplaceDeleted = readBoolean(options, 'allowReplaceDeleted');
+    return [allowReplaceDeleted, readBoolean(options, 'mmap')];
+  }
+  checkOptionalBooleanArg(value, 'second');
+  return [value ?? false, false];
+}
 
 /**
  * An HNSW graph index (Malkov & Yashunin) over float32 vectors: approximate k-nearest-neighbour search with
@@ -144,8 +157,13 @@ export class HierarchicalNSW extends IndexBase {
    * worker thread. The capacity is the file's; `ef` resets to 10. The space and dimension are this object's. If the
    * read fails, the previous index (if any) is kept.
    *
+   * With `{ mmap: true }` the file is mapped read-only instead of read: opening reads only its header and
+   * upper-level links (milliseconds at any size), the pages are shared by every process and worker that maps the
+   * file, every read method works, and every change throws `ERR_READ_ONLY` (see docs/api.md, "Mapped indexes").
+   *
    * @param filename - the file path.
-   * @param allowReplaceDeleted - see `initIndex`. Default false.
+   * @param options - `allowReplaceDeleted` (see `initIndex`) as a boolean, or `{ allowReplaceDeleted, mmap }`.
+   *   Default false.
    * @returns a Promise resolving to `true`; it rejects with an `Error` whose message starts with
    *   `Hnswlib Error: ` (missing file, corrupt or mismatched file, out of memory), or with code `ERR_INDEX_BUSY`
    *   while other Promise jobs of this object are in flight.
@@ -153,27 +171,27 @@ export class HierarchicalNSW extends IndexBase {
    * @throws TypeError `Invalid the first argument type, must be a string.` /
    *   `Invalid the second argument type, must be a boolean.` (synchronously)
    */
-  readIndex(filename: string, allowReplaceDeleted?: boolean): Promise<boolean>;
+  readIndex(filename: string, options?: boolean | ReadIndexOptions): Promise<boolean>;
   readIndex(...args: unknown[]): Promise<boolean> {
     checkMinArgCount(args.length, 1, '1-2');
-    const [filename, allowReplaceDeleted] = args;
+    const [filename, options] = args;
     checkStringArg(filename, 'first');
-    checkOptionalBooleanArg(allowReplaceDeleted, 'second');
-    return fileJob(filename, (name) => this.#core.native.readIndex(name, allowReplaceDeleted ?? false, 0));
+    const [allowReplaceDeleted, mmap] = readLoadOptions(options);
+    return fileJob(filename, (name) => this.#core.native.readIndex(name, allowReplaceDeleted, 0, mmap));
   }
 
   /**
    * The synchronous `readIndex`: same arguments and checks; read failures throw `Hnswlib Error: ...` and keep the
    * previous index. Throws `ERR_INDEX_BUSY` while Promise jobs of this object are in flight.
    */
-  readIndexSync(filename: string, allowReplaceDeleted?: boolean): void;
+  readIndexSync(filename: string, options?: boolean | ReadIndexOptions): void;
   readIndexSync(...args: unknown[]): null {
     checkMinArgCount(args.length, 1, '1-2');
-    const [filename, allowReplaceDeleted] = args;
+    const [filename, options] = args;
     checkStringArg(filename, 'first');
     checkFilename(filename);
-    checkOptionalBooleanArg(allowReplaceDeleted, 'second');
-    this.#core.native.readIndexSync(filename, allowReplaceDeleted ?? false, 0);
+    const [allowReplaceDeleted, mmap] = readLoadOptions(options);
+    this.#core.native.readIndexSync(filename, allowReplaceDeleted, 0, mmap);
     return null;
   }
 

@@ -18,6 +18,7 @@ export type {
   IndexOptions,
   IndexStats,
   InitIndexOptions,
+  ReadIndexOptions,
   LabelFilterSpec,
   LabelList,
   NodeBuffer,

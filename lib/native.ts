@@ -145,8 +145,9 @@ export interface NativeHierarchicalNSW extends NativeIndex {
   resetStats(): void;
   resizeIndex(newMaxElements: number): void;
   /** maxElements 0 keeps the file's capacity. On failure the previous index is kept. */
-  readIndexSync(filename: string, allowReplaceDeleted: boolean, maxElements: number): void;
-  readIndex(filename: string, allowReplaceDeleted: boolean, maxElements: number): Promise<void>;
+  /** mmap true maps the file read-only (maxElements is then ignored); mutating methods then throw ERR_READ_ONLY. */
+  readIndexSync(filename: string, allowReplaceDeleted: boolean, maxElements: number, mmap: boolean): void;
+  readIndex(filename: string, allowReplaceDeleted: boolean, maxElements: number, mmap: boolean): Promise<void>;
   fromBuffer(data: Uint8Array, allowReplaceDeleted: boolean, maxElements: number): void;
   fromBufferAsync(data: Uint8Array, allowReplaceDeleted: boolean, maxElements: number): Promise<void>;
 }

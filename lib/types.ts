@@ -57,6 +57,7 @@ export type ErrorCode =
   | 'ERR_NOT_INITIALIZED'
   | 'ERR_INDEX_BUSY'
   | 'ERR_OUT_OF_RANGE'
+  | 'ERR_READ_ONLY'
   // Set by the TypeScript layer alone (lib/validate.ts, and the AbortError of an aborted addItems).
   | 'ERR_INVALID_ARG_COUNT'
   | 'ERR_INVALID_ARG_TYPE'
@@ -79,6 +80,18 @@ export interface SearchResult {
 export type FilterFunction = (label: number) => boolean;
 
 /** The named form of `HierarchicalNSW#initIndex`. A key that is present must hold a value of its type. */
+/** The options object `HierarchicalNSW.readIndex` and `readIndexSync` take as their second argument. */
+export interface ReadIndexOptions {
+  /** See `initIndex`. Default false. */
+  allowReplaceDeleted?: boolean;
+  /**
+   * Map the file read-only instead of reading it: opening takes milliseconds at any size, the pages are shared by
+   * every process and worker that maps the file, every read method works, and every change throws `ERR_READ_ONLY`.
+   * The file's precision is kept (no conversion). Default false.
+   */
+  mmap?: boolean;
+}
+
 export interface InitIndexOptions {
   /** The capacity: an integer 0..2^32-1. */
   maxElements: number;
@@ -114,9 +127,12 @@ export interface IndexStats {
   maxElements: number;
   /**
    * Bytes the index has reserved: records for the whole capacity, upper-level links, the label map. Capacity that
-   * was never used is reserved but not resident (its pages are never touched).
+   * was never used is reserved but not resident (its pages are never touched). A mapped index holds only a level
+   * and a pointer per element, and its label map once a method has needed it; its records are the file's pages.
    */
   memoryBytes: number;
+  /** The size of the mapped file of an index opened with `{ mmap: true }`; 0 for an index in memory. */
+  mappedBytes: number;
   /** The distance kernels in use: 'scalar', 'sse', 'avx2', 'avx512', 'avx512vnni', 'neon' or 'neondot'. */
   simdLevel: string;
   /** Searches counted below. */

@@ -56,6 +56,7 @@ std::vector<TestCase> kernel_tests();
 std::vector<TestCase> index_tests();
 std::vector<TestCase> file_tests();
 std::vector<TestCase> native_file_tests();
+std::vector<TestCase> mapped_file_tests();
 std::vector<TestCase> concurrency_tests();
 std::vector<TestCase> precision_tests();
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "io/byte_io.h"
 #include "util/error.h"
 
 namespace hnswkit {
@@ -146,9 +147,11 @@ void HierarchicalNsw::reallocate(std::size_t new_capacity) {
   levels_.swap(levels);
   visited_ = std::move(visited);
   capacity_ = new_capacity;
+  link_bound_ = static_cast<std::uint32_t>(new_capacity);
 }
 
 void HierarchicalNsw::resize(std::size_t new_max_elements) {
+  require_writable();
   std::unique_lock<std::shared_mutex> structure(structure_mutex_);
   const std::size_t count = count_.load();
   if (new_max_elements < count) {
@@ -165,6 +168,7 @@ void HierarchicalNsw::map_label(std::uint64_t label, std::uint32_t id) {
 }
 
 void HierarchicalNsw::reserve_default_labels(std::size_t n, std::uint64_t* out) {
+  require_writable();
   std::lock_guard<std::mutex> lock(labels_mutex_);
   default_labels_.reserve(count_.load(), n, out, [&](std::uint64_t label) { return label_to_id_.count(label) != 0; });
 }
@@ -173,6 +177,7 @@ void HierarchicalNsw::mark_deleted(std::uint64_t label) { change_deleted(label, 
 void HierarchicalNsw::unmark_deleted(std::uint64_t label) { change_deleted(label, false); }
 
 void HierarchicalNsw::change_deleted(std::uint64_t label, bool deleted) {
+  require_writable();
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
   std::shared_lock<WriteGate> gate(write_gate_);
   std::lock_guard<std::mutex> lock(labels_mutex_);
@@ -200,11 +205,13 @@ void HierarchicalNsw::change_deleted(std::uint64_t label, bool deleted) {
 // ---- queries ------------------------------------------------------------------------------------------------
 
 bool HierarchicalNsw::contains(std::uint64_t label) const {
+  ensure_labels();
   std::lock_guard<std::mutex> lock(labels_mutex_);
   return label_to_id_.count(label) != 0;
 }
 
 bool HierarchicalNsw::is_deleted(std::uint64_t label) const {
+  ensure_labels();
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
   std::lock_guard<std::mutex> lock(labels_mutex_);
   auto it = label_to_id_.find(label);
@@ -213,17 +220,56 @@ bool HierarchicalNsw::is_deleted(std::uint64_t label) const {
 }
 
 std::vector<float> HierarchicalNsw::get_vector(std::uint64_t label) const {
+  ensure_labels();
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
   // Copied under the label mutex: a replaceDeleted add that takes this slot for another label first unmaps this
   // one under the same mutex, so the copy cannot be of the slot's next vector.
   std::lock_guard<std::mutex> lock(labels_mutex_);
   auto it = label_to_id_.find(label);
   if (it == label_to_id_.end() || deleted_flag(it->second)) {
+    check_mapping();  // a label read as zeros from a truncated file is not a missing label
     throw Error(ErrorCode::kLabelNotFound, "Label not found");
   }
   std::vector<float> out(space_.dim());
   space_.decode(vector_of(it->second), out.data());
+  check_mapping();
   return out;
 }
+
+// ---- read-only indexes over a mapped file -------------------------------------------------------------------
+
+void HierarchicalNsw::index_labels() const {
+  std::lock_guard<std::mutex> lock(labels_mutex_);
+  if (labels_ready_.load(std::memory_order_relaxed)) return;
+  // Built once, under the label mutex, on the first call that needs the map; until then the index has answered
+  // only searches, which need neither. Logically const: it fills in what loading would have.
+  auto& self = const_cast<HierarchicalNsw&>(*this);
+  const std::size_t count = count_.load();
+  std::size_t deleted = 0;
+  for (std::size_t id = 0; id < count; ++id) {
+    const auto uid = static_cast<std::uint32_t>(id);
+    self.map_label(label_of(uid), uid);
+    if (deleted_flag(uid)) ++deleted;
+  }
+  self.deleted_count_.store(deleted, std::memory_order_relaxed);
+  labels_ready_.store(true, std::memory_order_release);
+  check_mapping();
+}
+
+void HierarchicalNsw::require_writable() const {
+  if (mapping_ != nullptr) {
+    throw Error(ErrorCode::kReadOnly,
+                "the index is read-only (mapped from " + mapping_->path() + "); load it without mmap to change it");
+  }
+}
+
+void HierarchicalNsw::check_mapping() const {
+  if (mapping_ != nullptr && mapping_->shrunk()) {
+    throw Error(ErrorCode::kCorruptFile,
+                "the mapped file " + mapping_->path() + " was truncated while open; open it again");
+  }
+}
+
+std::size_t HierarchicalNsw::mapped_bytes() const { return mapping_ != nullptr ? mapping_->size() : 0; }
 
 }  // namespace hnswkit

@@ -40,6 +40,8 @@
 
 namespace hnswkit {
 
+class MappedFile;
+
 struct HnswParams {
   std::size_t max_elements = 0;       // capacity; resize() changes it
   std::size_t m = 16;                 // links per element on levels >= 1; 2*m on level 0. 2 <= m <= kMaxM
@@ -105,7 +107,10 @@ class HierarchicalNsw {
   const Space& space() const { return space_; }
   std::size_t max_elements() const { return capacity_; }
   std::size_t element_count() const { return count_.load(std::memory_order_acquire); }
-  std::size_t deleted_count() const { return deleted_count_.load(std::memory_order_relaxed); }
+  std::size_t deleted_count() const {
+    ensure_labels();
+    return deleted_count_.load(std::memory_order_relaxed);
+  }
   std::size_t m() const { return m_; }
   std::size_t ef_construction() const { return ef_construction_; }
   bool allow_replace_deleted() const { return allow_replace_deleted_; }
@@ -117,7 +122,11 @@ class HierarchicalNsw {
   // Element count per level (index i: elements whose top level is >= i) and mean out-degree per level.
   std::vector<std::size_t> level_counts() const;
   std::vector<double> mean_out_degree() const;
-  std::size_t memory_bytes() const;
+  std::size_t memory_bytes() const;  // what the index holds in the heap (a mapped file's pages are not counted)
+  // A read-only index over a mapped file (map_hnsw_file in io/index_io.h): the records and upper-level lists are the
+  // file's own bytes. Changing it throws kReadOnly. mapped_bytes() is the file's size, 0 for an index in memory.
+  bool read_only() const { return mapping_ != nullptr; }
+  std::size_t mapped_bytes() const;
   SearchStats search_stats() const;
   void reset_search_stats();
 
@@ -168,9 +177,10 @@ class HierarchicalNsw {
   void overwrite_vector(std::uint32_t id, const void* encoded);
   void link_element(std::uint32_t id, int top_level, bool skip_self);
 
-  // Copies the ids of the list at header that visited has not seen to fresh, marking them; returns how many.
-  static std::size_t take_unvisited(const std::uint8_t* header, VisitedList& visited,
-                                    std::vector<std::uint32_t>& fresh);
+  // Copies the ids of the level-`level` list at header that visited has not seen to fresh, marking them; returns
+  // how many. Ids at or above link_bound_ are skipped, and at most max_links(level) are read (see link_bound_).
+  std::size_t take_unvisited(const std::uint8_t* header, int level, VisitedList& visited,
+                             std::vector<std::uint32_t>& fresh) const;
   // Asks the CPU to start loading every cache line of id's vector.
   void prefetch_vector(std::uint32_t id) const;
   // What the searches below walk the graph towards: a query in the space's query form (Space::encode_query),
@@ -225,6 +235,17 @@ class HierarchicalNsw {
   void set_links(std::uint32_t id, int level, const std::vector<Candidate>& links);
   void reallocate(std::size_t new_capacity);
 
+  // What a mapped index needs (hierarchical_nsw.cc). Its label map and deleted count are built on first use, since
+  // building them reads every record, which opening must not; ensure_labels does that, once, for the methods that
+  // need them. require_writable throws kReadOnly for a mapped index. check_mapping throws kCorruptFile once the
+  // mapped file has shrunk (MappedFile::shrunk): what was read past its new end was zeros, not the index.
+  void ensure_labels() const {
+    if (!labels_ready_.load(std::memory_order_acquire)) index_labels();
+  }
+  void index_labels() const;
+  void require_writable() const;
+  void check_mapping() const;
+
   Space space_;
   std::size_t m_, max_m_, max_m0_, ef_construction_;
   double level_mult_;
@@ -252,6 +273,12 @@ class HierarchicalNsw {
   void set_upper(std::uint32_t id, std::uint8_t* lists);  // takes ownership, frees the previous lists
   std::atomic<std::size_t> count_{0};
   std::atomic<std::size_t> deleted_count_{0};
+  // Searches skip any link id at or above this, one compare per link: the capacity for an index in memory, whose
+  // links are always below it, and the element count for a mapped file, whose bytes another process may rewrite.
+  std::uint32_t link_bound_ = 0;
+  // The mapped file of a read-only index (records and upper lists point into it), else null; see ensure_labels.
+  std::shared_ptr<const MappedFile> mapping_;
+  mutable std::atomic<bool> labels_ready_{true};
 
   // The entry point is published (release) after its level and links are written, so the graph's top level is
   // always levels_[entry_]: one atomic read gives a consistent pair. entry_mutex_ is held by an insertion that

@@ -18,20 +18,26 @@ namespace hnswkit {
 // (for_each_distance). hnswlib prefetches only the first line of the next neighbour, which leaves the rest of a
 // long vector to the hardware prefetcher, one miss at a time.
 
-std::size_t HierarchicalNsw::take_unvisited(const std::uint8_t* header, VisitedList& visited,
-                                            std::vector<std::uint32_t>& fresh) {
-  const std::size_t n = load_count(header);
+std::size_t HierarchicalNsw::take_unvisited(const std::uint8_t* header, int level, VisitedList& visited,
+                                            std::vector<std::uint32_t>& fresh) const {
+  // Both bounds hold for every list an index in memory writes; they matter for a mapped file that another process
+  // rewrites underneath, whose counts and ids may then be anything.
+  const std::size_t n = std::min<std::size_t>(load_count(header), max_links(level));
   if (fresh.size() < n) fresh.resize(n);
   std::uint32_t* out = fresh.data();
   // The list may be rewritten between the two passes; then a prefetch was wasted, nothing more, because the id that
   // is tested is the id that is handed on.
   std::uint16_t* tags = visited.tags();
   const std::uint16_t epoch = visited.epoch();
-  for (std::size_t i = 0; i < n; ++i) prefetch(tags + load_id(header, i));
+  const std::uint32_t bound = link_bound_;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t id = load_id(header, i);
+    if (id < bound) prefetch(tags + id);
+  }
   std::size_t count = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t id = load_id(header, i);
-    if (tags[id] != epoch) {
+    if (id < bound && tags[id] != epoch) {
       tags[id] = epoch;
       out[count++] = id;
     }
@@ -71,10 +77,15 @@ Candidate HierarchicalNsw::greedy_descent(Probe probe, std::uint32_t entry, int 
     while (improved) {
       improved = false;
       const std::uint8_t* header = link_header(best.second, level);
-      const std::size_t n = load_count(header);
+      const std::size_t n = std::min<std::size_t>(load_count(header), max_m_);
       // Straight from the list: an upper list is short, and an id read twice (once to prefetch) may differ
-      // between the reads if the list changes, which costs a wasted prefetch and nothing else.
-      const auto id_at = [header](std::size_t i) { return load_id(header, i); };
+      // between the reads if the list changes, which costs a wasted prefetch and nothing else. An id that does not
+      // name an element of this level (only in a mapped file rewritten underneath) reads as the current element,
+      // which is never an improvement.
+      const auto id_at = [&](std::size_t i) {
+        const std::uint32_t id = load_id(header, i);
+        return id < link_bound_ && level_of(id) >= level ? id : best.second;
+      };
       for_each_distance(probe, n, id_at, [&](std::uint32_t candidate, float d) {
         if (d < best.first) {
           best = {d, candidate};
@@ -105,7 +116,7 @@ BeamWork HierarchicalNsw::beam_search(Probe probe, std::size_t ef, int level, Vi
     candidates.pop();
     ++work.expanded;
 
-    const std::size_t count = take_unvisited(link_header(current.second, level), visited, fresh);
+    const std::size_t count = take_unvisited(link_header(current.second, level), level, visited, fresh);
     for_each_distance(probe, count, fresh_at, [&](std::uint32_t next, float d) {
       if (found.size() < ef || d < found.top().first) {
         candidates.push({d, next});
@@ -150,7 +161,8 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
   VisitedPool::Lease visited = visited_->acquire();
   // Acquire, pairing with the release decrements: a search that sees no element deleted also sees the labels and
   // vectors the slots got before their flags were cleared.
-  const bool any_deleted = deleted_count_.load(std::memory_order_acquire) != 0;
+  // A mapped index counts its deleted elements only when first asked (ensure_labels), so it checks every flag.
+  const bool any_deleted = deleted_count_.load(std::memory_order_acquire) != 0 || read_only();
   auto admissible = [&](std::uint32_t id) {
     if (any_deleted && deleted_flag(id)) return false;
     return filter == nullptr || filter->allowed(label_of(id));
@@ -198,6 +210,7 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   stat_searches_.fetch_add(1, std::memory_order_relaxed);
   stat_distances_.fetch_add(stats.distance_evaluations, std::memory_order_relaxed);
   stat_visited_.fetch_add(stats.visited_nodes, std::memory_order_relaxed);
+  check_mapping();
   return hits;
 }
 

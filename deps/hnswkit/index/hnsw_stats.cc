@@ -10,12 +10,17 @@ namespace hnswkit {
 
 std::size_t HierarchicalNsw::memory_bytes() const {
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
-  // Reserved, not necessarily committed: calloc'd pages of unused slots take no memory until touched.
-  std::size_t bytes = capacity_ * (record_bytes_ + sizeof(std::uint8_t*) + sizeof(std::int32_t)) +
-                      kLinkLockStripes * sizeof(SpinLock) + kLabelStripes * sizeof(std::mutex);
   const std::size_t count = count_.load();
-  for (std::size_t id = 0; id < count; ++id)
-    bytes += static_cast<std::size_t>(level_of(static_cast<std::uint32_t>(id))) * upper_block_bytes_;
+  // Reserved, not necessarily committed: calloc'd pages of unused slots take no memory until touched. A mapped
+  // index keeps a level and an upper-list pointer per element; its records and lists are the file's pages.
+  std::size_t bytes = kLinkLockStripes * sizeof(SpinLock) + kLabelStripes * sizeof(std::mutex);
+  if (read_only()) {
+    bytes += count * (sizeof(std::uint8_t*) + sizeof(std::int32_t));
+  } else {
+    bytes += capacity_ * (record_bytes_ + sizeof(std::uint8_t*) + sizeof(std::int32_t));
+    for (std::size_t id = 0; id < count; ++id)
+      bytes += static_cast<std::size_t>(level_of(static_cast<std::uint32_t>(id))) * upper_block_bytes_;
+  }
   std::lock_guard<std::mutex> lock(labels_mutex_);
   // An unordered_map node holds the pair and a next pointer; the bucket array one pointer per bucket.
   bytes += label_to_id_.size() * (sizeof(std::pair<const std::uint64_t, std::uint32_t>) + 2 * sizeof(void*)) +
@@ -39,6 +44,7 @@ void HierarchicalNsw::reset_search_stats() {
 }
 
 std::vector<std::uint64_t> HierarchicalNsw::labels() const {
+  ensure_labels();
   std::shared_lock<std::shared_mutex> structure(structure_mutex_);
   std::lock_guard<std::mutex> lock(labels_mutex_);
   std::vector<std::uint64_t> out;

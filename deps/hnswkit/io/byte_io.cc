@@ -19,8 +19,12 @@
 #include "util/windows_api.h"
 #else
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <mutex>
 #endif
 
 namespace hnswkit {
@@ -278,8 +282,11 @@ void ByteReader::seek(std::size_t position, const char* what) {
   position_ = position;
 }
 
-FileReader::FileReader(const std::string& path) : path_(path) {
+namespace {
+
+// Opens path for reading and checks that it is a regular file (see FileReader), leaving its size in *size.
 #ifdef _WIN32
+HANDLE open_regular_file(const std::string& path, std::size_t* size) {
   // CreateFileW rather than _wfopen: FILE_SHARE_DELETE lets a save replace the file while it is being read, as a
   // rename over an open file does on POSIX (_wfopen shares reading and writing only).
   const std::wstring wide = widen(path);
@@ -299,6 +306,30 @@ FileReader::FileReader(const std::string& path) : path_(path) {
     CloseHandle(handle);
     throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
   }
+  *size = static_cast<std::size_t>(length.QuadPart);
+  return handle;
+}
+#else
+int open_regular_file(const std::string& path, std::size_t* size) {
+  // O_NONBLOCK so that opening a FIFO (which would wait for a writer) or a device returns at once; the file type is
+  // checked on the descriptor itself, so the path cannot be swapped between the check and the read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorCode::kIo, "failed to open file: " + path);
+  struct stat info;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    close(fd);
+    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
+  }
+  *size = static_cast<std::size_t>(info.st_size);
+  return fd;
+}
+#endif
+
+}  // namespace
+
+FileReader::FileReader(const std::string& path) : path_(path) {
+  const auto handle = open_regular_file(path, &size_);
+#ifdef _WIN32
   const int fd = _open_osfhandle(reinterpret_cast<std::intptr_t>(handle), _O_RDONLY | _O_BINARY);
   if (fd < 0) {
     CloseHandle(handle);
@@ -310,24 +341,14 @@ FileReader::FileReader(const std::string& path) : path_(path) {
     _close(fd);  // closes the handle too
     throw Error(ErrorCode::kIo, "failed to open file: " + path + " (" + reason + ")");
   }
-  size_ = static_cast<std::size_t>(length.QuadPart);
 #else
-  // O_NONBLOCK so that opening a FIFO (which would wait for a writer) or a device returns at once; the file type is
-  // checked on the descriptor itself, so the path cannot be swapped between the check and the read.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorCode::kIo, "failed to open file: " + path);
-  struct stat info;
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    close(fd);
-    throw Error(ErrorCode::kIo, "failed to open file: " + path + " (not a regular file)");
-  }
+  const int fd = handle;
   const int flags = fcntl(fd, F_GETFL);
   if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 || (file_ = fdopen(fd, "rb")) == nullptr) {
     const std::string reason = system_error_text();
     close(fd);
     throw Error(ErrorCode::kIo, "failed to open file: " + path + " (" + reason + ")");
   }
-  size_ = static_cast<std::size_t>(info.st_size);
 #endif
 }
 
@@ -454,5 +475,137 @@ void AtomicFileWriter::commit() {
 #endif
   committed_ = true;
 }
+
+// ---- mapped files -------------------------------------------------------------------------------------------
+
+#ifdef _WIN32
+
+MappedFile::MappedFile(const std::string& path) : path_(path) {
+  HANDLE file = open_regular_file(path, &size_);
+  if (size_ == 0) {  // nothing to map; readers then report the file as too short
+    CloseHandle(file);
+    return;
+  }
+  // The view keeps the mapping, and the mapping the file, open once both handles are closed.
+  HANDLE mapping = CreateFileMappingW(file, nullptr, PAGE_READONLY, 0, 0, nullptr);
+  const DWORD error = GetLastError();
+  CloseHandle(file);
+  if (mapping == nullptr) throw Error(ErrorCode::kIo, "cannot map " + path + ": " + windows_error_text(error));
+  const void* view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+  const DWORD view_error = GetLastError();
+  CloseHandle(mapping);
+  if (view == nullptr) throw Error(ErrorCode::kIo, "cannot map " + path + ": " + windows_error_text(view_error));
+  data_ = static_cast<const std::uint8_t*>(view);
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) UnmapViewOfFile(data_);
+}
+
+// Windows refuses to truncate a file that has a mapped view.
+bool MappedFile::shrunk() const { return false; }
+
+#else
+
+// The SIGBUS handler's list of live mappings. Entries are never freed, only reused, because the handler may walk
+// the list on any thread at any time; it reads only atomics, and calls only mmap and sigaction.
+struct MappedFile::Guard {
+  std::atomic<Guard*> next{nullptr};
+  std::atomic<bool> taken{false};
+  std::atomic<std::uintptr_t> start{0};
+  std::atomic<std::size_t> length{0};  // 0 while the entry guards nothing
+  std::atomic<bool> shrunk{false};
+};
+
+namespace {
+
+std::atomic<MappedFile::Guard*> g_guards{nullptr};
+struct sigaction g_previous_bus_action;
+std::uintptr_t g_page_mask = 0;
+
+// A read past the end of a file that shrank under its mapping. If the address lies in a guarded mapping, the rest of
+// that mapping from the faulting page on becomes zero pages and the read is retried; the mapping is marked shrunk,
+// which the index reports. Any other SIGBUS is handed to the handler that was installed before, or, if there was
+// none, gets the default action (the fault repeats with it in place).
+void on_bus_error(int signal_number, siginfo_t* info, void* context) {
+  const auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
+  for (MappedFile::Guard* g = g_guards.load(std::memory_order_acquire); g != nullptr;
+       g = g->next.load(std::memory_order_acquire)) {
+    const std::size_t length = g->length.load(std::memory_order_acquire);
+    const std::uintptr_t start = g->start.load(std::memory_order_relaxed);
+    if (length == 0 || address - start >= length) continue;
+    const std::uintptr_t page = address & g_page_mask;
+    void* zeros = mmap(reinterpret_cast<void*>(page), start + length - page, PROT_READ,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (zeros == MAP_FAILED) break;
+    g->shrunk.store(true, std::memory_order_relaxed);
+    return;
+  }
+  if ((g_previous_bus_action.sa_flags & SA_SIGINFO) != 0) {
+    g_previous_bus_action.sa_sigaction(signal_number, info, context);
+  } else if (g_previous_bus_action.sa_handler != SIG_DFL && g_previous_bus_action.sa_handler != SIG_IGN) {
+    g_previous_bus_action.sa_handler(signal_number);
+  } else {
+    struct sigaction fallback;
+    std::memset(&fallback, 0, sizeof fallback);
+    fallback.sa_handler = SIG_DFL;
+    sigaction(SIGBUS, &fallback, nullptr);
+  }
+}
+
+MappedFile::Guard* take_guard() {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    g_page_mask = ~(static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE)) - 1);
+    struct sigaction action;
+    std::memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_bus_error;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGBUS, &action, &g_previous_bus_action);
+  });
+  for (MappedFile::Guard* g = g_guards.load(std::memory_order_acquire); g != nullptr;
+       g = g->next.load(std::memory_order_acquire)) {
+    bool expected = false;
+    if (g->taken.compare_exchange_strong(expected, true)) return g;
+  }
+  auto* g = new MappedFile::Guard;
+  g->taken.store(true);
+  MappedFile::Guard* head = g_guards.load();
+  do {
+    g->next.store(head);
+  } while (!g_guards.compare_exchange_weak(head, g));
+  return g;
+}
+
+}  // namespace
+
+MappedFile::MappedFile(const std::string& path) : path_(path) {
+  const int fd = open_regular_file(path, &size_);
+  if (size_ == 0) {  // mmap refuses an empty range; readers then report the file as too short
+    close(fd);
+    return;
+  }
+  void* p = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
+  const std::string reason = p == MAP_FAILED ? system_error_text() : std::string();
+  close(fd);  // the mapping keeps the file
+  if (p == MAP_FAILED) throw Error(ErrorCode::kIo, "cannot map " + path + ": " + reason);
+  data_ = static_cast<const std::uint8_t*>(p);
+  guard_ = take_guard();
+  guard_->shrunk.store(false, std::memory_order_relaxed);
+  guard_->start.store(reinterpret_cast<std::uintptr_t>(p), std::memory_order_relaxed);
+  guard_->length.store(size_, std::memory_order_release);
+}
+
+MappedFile::~MappedFile() {
+  if (data_ == nullptr) return;
+  guard_->length.store(0, std::memory_order_release);
+  munmap(const_cast<std::uint8_t*>(data_), size_);
+  guard_->taken.store(false, std::memory_order_release);
+}
+
+bool MappedFile::shrunk() const { return guard_ != nullptr && guard_->shrunk.load(std::memory_order_relaxed); }
+
+#endif
 
 }  // namespace hnswkit

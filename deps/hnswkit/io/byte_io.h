@@ -71,6 +71,32 @@ class FileReader : public ByteReader {
   std::size_t file_position_ = 0;
 };
 
+// A file mapped read-only into memory (mmap on POSIX, a view of a file mapping on Windows), for indexes opened with
+// mmap: its pages come from the page cache, shared by every process that maps the same file, and are read from disk
+// only when touched. The path is checked as FileReader checks it; an empty file maps to no bytes.
+//
+// A file truncated while mapped would make any read past its new end raise SIGBUS. So on POSIX systems the first
+// mapping installs one SIGBUS handler for all of them: a fault inside a live mapping replaces the rest of that
+// mapping with zero pages, the read is retried and sees zeros, and shrunk() becomes true; any other SIGBUS goes to
+// the handler installed before (or gets the default action). Windows refuses to truncate a mapped file.
+class MappedFile : private NotCopyable {
+ public:
+  explicit MappedFile(const std::string& path);
+  ~MappedFile();
+  const std::uint8_t* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+  bool shrunk() const;
+
+  struct Guard;  // the SIGBUS handler's record of this mapping (POSIX)
+
+ private:
+  std::string path_;
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+  Guard* guard_ = nullptr;
+};
+
 class ByteWriter : private NotCopyable {
  public:
   virtual ~ByteWriter() = default;

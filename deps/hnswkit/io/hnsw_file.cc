@@ -214,19 +214,12 @@ struct HnswCodec {
     return read_body(in, g, nullptr, file_space, convert ? space : file_space, max_elements, allow_replace_deleted);
   }
 
-  // Reads the body after a header of either format (native: not null, and its body CRC is checked), whose vectors
-  // have the form of file_space, into an index of target_space (4.3-4.5, 6.6, 6.7).
-  static std::unique_ptr<HierarchicalNsw> read_body(ByteReader& in, const GraphHeader& g, const NativeHeader* native,
-                                                    const Space& file_space, const Space& target_space,
-                                                    std::size_t max_elements, bool allow_replace_deleted) {
-    validate_graph_header(g, in.size());
+  // Pass 1 of both readers, before any allocation: every element's upper-level size must be whole blocks, within the
+  // max level, and the lists must end exactly at the end of the input. Returns each element's level.
+  static std::vector<std::int32_t> read_levels(ByteReader& in, const GraphHeader& g) {
     const std::size_t count = static_cast<std::size_t>(g.element_count);
     const std::size_t block = 4 + 4 * static_cast<std::size_t>(g.m);
-    const std::size_t upper_start = g.header_bytes + count * g.record_bytes;
-
-    // Pass 1, before any allocation: every element's upper-level size must be whole blocks, within the max
-    // level, and the lists must end exactly at the end of the input.
-    in.seek(upper_start, "the level-0 block");
+    in.seek(g.header_bytes + count * g.record_bytes, "the level-0 block");
     std::vector<std::int32_t> levels(count);
     for (std::size_t id = 0; id < count; ++id) {
       const std::uint32_t bytes = in.get<std::uint32_t>("the upper-level link list sizes");
@@ -247,6 +240,78 @@ struct HnswCodec {
       corrupt("entry point " + num(g.entry_point) + " has level " + std::to_string(levels[g.entry_point]) +
               " but the max level is " + std::to_string(g.max_level));
     }
+    return levels;
+  }
+
+  // A read-only index over a mapped file (docs/format.md 4.8): the header is checked as for a load, and pass 1 reads
+  // every element's upper-level byte count, the one walk over the file's tail, pointing the index at its lists in
+  // place. Nothing else is read now: the level-0 records are read as searches reach them, which bound every link
+  // count and id as they read it (take_unvisited, greedy_descent), and a native body's CRC is not checked, since
+  // that would read the whole file.
+  static std::unique_ptr<HierarchicalNsw> map(const std::shared_ptr<const MappedFile>& file, const Space& space,
+                                              bool convert, bool allow_replace_deleted) {
+    require_little_endian();
+    MemoryReader in(file->data(), file->size());
+    const std::uint64_t first_bytes = in.get<std::uint64_t>(kHnswlibHeaderPart);
+    const bool is_native = is_native_magic(first_bytes);
+    const NativeHeader native = is_native ? read_native_header(in, NativeKind::kGraph, space) : NativeHeader{};
+    const Space file_space(space.metric(), space.dim(), is_native ? native.precision : Precision::kF32);
+    const GraphHeader g = is_native ? graph_header_of(native, file_space)
+                                    : read_hnswlib_header(in, first_bytes, file_space);
+    if (convert && file_space.precision() != space.precision()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  std::string("the file holds ") + precision_name(file_space.precision()) +
+                      " vectors but the index was created with precision '" + precision_name(space.precision()) +
+                      "': a mapped file is used as it is; load it without mmap to convert it");
+    }
+    validate_graph_header(g, in.size());
+    const std::vector<std::int32_t> levels = read_levels(in, g);
+
+    const std::size_t count = static_cast<std::size_t>(g.element_count);
+    HnswParams params;
+    params.m = static_cast<std::size_t>(g.m);
+    params.ef_construction = static_cast<std::size_t>(g.ef_construction);
+    params.allow_replace_deleted = allow_replace_deleted;
+    std::unique_ptr<HierarchicalNsw> index(new HierarchicalNsw(file_space, params));
+    HierarchicalNsw& x = *index;
+    CallocArray<std::int32_t> level_array;
+    CallocArray<std::uint8_t*> upper_array;
+    if (!level_array.allocate(count) || !upper_array.allocate(count)) {
+      throw Error(ErrorCode::kOutOfMemory, "not enough memory for the levels of " + num(count) + " elements");
+    }
+    x.levels_.swap(level_array);
+    x.upper_.swap(upper_array);
+    x.visited_.reset(new VisitedPool(count == 0 ? 1 : count));
+    auto* bytes = const_cast<std::uint8_t*>(file->data());
+    std::size_t position = g.header_bytes + count * static_cast<std::size_t>(g.record_bytes);
+    for (std::size_t id = 0; id < count; ++id) {
+      x.levels_[id] = levels[id];
+      const std::size_t lists = static_cast<std::size_t>(levels[id]) * x.upper_block_bytes_;
+      // Never freed: upper_extent_ stays 0, so the destructor leaves these pointers into the file alone.
+      if (lists > 0) x.upper_[id] = bytes + position + 4;
+      position += 4 + lists;
+    }
+    x.level0_.borrow(reinterpret_cast<char*>(bytes + g.header_bytes), count * static_cast<std::size_t>(g.record_bytes));
+    x.capacity_ = static_cast<std::size_t>(g.max_elements);
+    x.link_bound_ = static_cast<std::uint32_t>(count);
+    x.mapping_ = file;
+    x.labels_ready_.store(false);
+    x.count_.store(count);
+    x.entry_.store(count == 0 ? HierarchicalNsw::kNoEntry : g.entry_point);
+    return index;
+  }
+
+  // Reads the body after a header of either format (native: not null, and its body CRC is checked), whose vectors
+  // have the form of file_space, into an index of target_space (4.3-4.5, 6.6, 6.7).
+  static std::unique_ptr<HierarchicalNsw> read_body(ByteReader& in, const GraphHeader& g, const NativeHeader* native,
+                                                    const Space& file_space, const Space& target_space,
+                                                    std::size_t max_elements, bool allow_replace_deleted) {
+    validate_graph_header(g, in.size());
+    const std::size_t count = static_cast<std::size_t>(g.element_count);
+    const std::size_t block = 4 + 4 * static_cast<std::size_t>(g.m);
+    const std::size_t upper_start = g.header_bytes + count * g.record_bytes;
+
+    const std::vector<std::int32_t> levels = read_levels(in, g);
 
     HnswParams params;
     params.max_elements = (max_elements > 0 && max_elements >= count) ? max_elements
@@ -346,6 +411,11 @@ std::unique_ptr<HierarchicalNsw> read_hnsw_file(const std::string& path, const S
                                                 std::size_t max_elements, bool allow_replace_deleted) {
   FileReader in(path);
   return HnswCodec::read(in, space, convert, max_elements, allow_replace_deleted);
+}
+
+std::unique_ptr<HierarchicalNsw> map_hnsw_file(const std::string& path, const Space& space, bool convert,
+                                               bool allow_replace_deleted) {
+  return HnswCodec::map(std::make_shared<const MappedFile>(path), space, convert, allow_replace_deleted);
 }
 
 std::unique_ptr<HierarchicalNsw> read_hnsw_buffer(const std::uint8_t* data, std::size_t size, const Space& space,

@@ -28,6 +28,14 @@ std::unique_ptr<HierarchicalNsw> read_hnsw_file(const std::string& path, const S
                                                 std::size_t max_elements, bool allow_replace_deleted);
 std::unique_ptr<HierarchicalNsw> read_hnsw_buffer(const std::uint8_t* data, std::size_t size, const Space& space,
                                                   bool convert, std::size_t max_elements, bool allow_replace_deleted);
+// A read-only index over the file mapped into memory (docs/format.md 4.8): opening reads the header and every
+// element's upper-level lists only, so it takes milliseconds whatever the file's size, and the pages are the page
+// cache's, shared with every process that maps the file. space and allow_replace_deleted as above; convert true
+// with a file of another precision than space's throws Error(kInvalidArgument), since the bytes are used as they
+// are. The index throws Error(kReadOnly) on any change, and Error(kCorruptFile) from a call that finds the file was
+// truncated meanwhile (MappedFile); a file rewritten in place gives wrong answers, never a crash.
+std::unique_ptr<HierarchicalNsw> map_hnsw_file(const std::string& path, const Space& space, bool convert,
+                                               bool allow_replace_deleted);
 // Writers use hnswlib's format for a float32 index, which Python hnswlib reads, and the native one for f16 and i8.
 void write_hnsw_file(const HierarchicalNsw& index, const std::string& path);
 std::vector<std::uint8_t> write_hnsw_buffer(const HierarchicalNsw& index);

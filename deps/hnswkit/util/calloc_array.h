@@ -91,6 +91,16 @@ class CallocArray {
     std::swap(data_, other.data_);
     std::swap(size_, other.size_);
     std::swap(mapped_bytes_, other.mapped_bytes_);
+    std::swap(borrowed_, other.borrowed_);
+  }
+  // Frees what the array holds and points it at n elements someone else owns (a mapped file's bytes), which the
+  // array then never frees.
+  void borrow(T* data, std::size_t n) {
+    release();
+    data_ = data;
+    size_ = n;
+    mapped_bytes_ = 0;
+    borrowed_ = true;
   }
 
   T& operator[](std::size_t i) { return data_[i]; }
@@ -106,6 +116,7 @@ class CallocArray {
   static constexpr std::size_t kHugeMapThreshold = std::size_t{8} << 20;
 
   void release() {
+    if (borrowed_) return;
 #ifdef HNSWKIT_HAVE_MMAP
     if (mapped_bytes_ != 0) {
       munmap(data_, mapped_bytes_);
@@ -123,6 +134,7 @@ class CallocArray {
   T* data_ = nullptr;
   std::size_t size_ = 0;
   std::size_t mapped_bytes_ = 0;  // nonzero: data_ is a mapping (VirtualAlloc on Windows) of this many bytes
+  bool borrowed_ = false;         // data_ belongs to someone else (borrow)
 };
 
 }  // namespace hnswkit

@@ -31,6 +31,8 @@ const char* error_code_name(ErrorCode code) {
       return "ERR_CANCELLED";
     case ErrorCode::kOutOfRange:
       return "ERR_OUT_OF_RANGE";
+    case ErrorCode::kReadOnly:
+      return "ERR_READ_ONLY";
   }
   return "ERR_UNKNOWN";
 }

@@ -20,6 +20,7 @@ enum class ErrorCode {
   kOutOfMemory,      // an allocation failed
   kCancelled,        // a long job was stopped on request
   kOutOfRange,       // a vector value the index's precision cannot hold (f16 beyond 65504)
+  kReadOnly,         // a change to an index opened read-only (a mapped file)
 };
 
 // The stable string exposed to JavaScript as `error.code`.

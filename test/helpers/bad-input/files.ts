@@ -3,7 +3,16 @@
 
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { accepted, assertJson, caught, Env, err, type Group, makeFifo, makeSymlink, vec } from './env';
+import { accepted, assertJson, caught, Env, err, type Group, type Loose, makeFifo, makeSymlink, vec } from './env';
+
+/** e.hnsw() saved and opened again with `{ mmap: true }`: the same elements, read-only. */
+function mappedIndex(e: Env): Loose {
+  const index = e.hnsw();
+  const file = e.path('mapped.bin');
+  index.writeIndexSync(file);
+  index.readIndexSync(file, { mmap: true });
+  return index;
+}
 
 export const FILES_AND_BUFFERS: Group[] = [
   {
@@ -151,6 +160,49 @@ export const FILES_AND_BUFFERS: Group[] = [
           { method: 'HierarchicalNSW#readIndexSync', run: (e) => e.hnsw({ dim: 4 }).readIndexSync(e.write('dim3.bin', e.bytesOf('hnsw'))) },
           { method: 'HierarchicalNSW#fromBuffer', mode: 'rejects', run: (e) => e.bareHnsw(4).fromBuffer(e.bytesOf('hnsw')) },
           { method: 'BruteforceSearch#fromBufferSync', run: (e) => e.brute({ dim: 4 }).fromBufferSync(e.bytesOf('brute')) },
+        ],
+      },
+      {
+        id: 'mapped-change',
+        input: 'a change to an index opened with `readIndex(file, { mmap: true })`',
+        note: 'A mapped index is read-only; load the file without `mmap` to change it. `setEf` is a search setting, not a change, and works.',
+        outcome: err('Error', 'ERR_READ_ONLY', 'Hnswlib Error: cannot {method}: the index is read-only (opened with mmap); load it without mmap to change it'),
+        calls: (
+          [
+            ['addPoint', 'throws', 'a new label', (i: Loose) => i.addPoint(vec(9), 9)],
+            ['addPoint', 'throws', 'an update', (i: Loose) => i.addPoint(vec(1), 1)],
+            ['markDelete', 'throws', undefined, (i: Loose) => i.markDelete(1)],
+            ['unmarkDelete', 'throws', undefined, (i: Loose) => i.unmarkDelete(1)],
+            ['resizeIndex', 'throws', undefined, (i: Loose) => i.resizeIndex(100)],
+            ['addItemsSync', 'throws', undefined, (i: Loose) => i.addItemsSync([vec(9)], [9])],
+            ['addItems', 'rejects', 'no labels', (i: Loose) => i.addItems([vec(9)])],
+          ] as const
+        ).map(([method, mode, variant, call]) => ({
+          method: `HierarchicalNSW#${method}`,
+          mode,
+          ...(variant ? { variant } : {}),
+          vars: { method },
+          run: (e: Env) => call(mappedIndex(e)),
+        })),
+      },
+      {
+        id: 'mapped-precision',
+        input: 'a file mapped with `{ mmap: true }` by an index created with another `precision`',
+        note: 'A mapped file is used as it is; a load without `mmap` converts it.',
+        outcome: err('Error', 'ERR_INVALID_ARGUMENT', "Hnswlib Error: the file holds f32 vectors but the index was created with precision 'f16': a mapped file is used as it is; load it without mmap to convert it"),
+        calls: [
+          { method: 'HierarchicalNSW#readIndexSync', run: (e) => e.hnsw({ precision: 'f16' }).readIndexSync(e.write('f32.bin', e.bytesOf('hnsw')), { mmap: true }) },
+          { method: 'HierarchicalNSW#readIndex', mode: 'rejects', run: (e) => e.hnsw({ precision: 'f16' }).readIndex(e.write('f32.bin', e.bytesOf('hnsw')), { mmap: true }) },
+        ],
+      },
+      {
+        id: 'read-option-type',
+        input: 'a `readIndex` option that is not a boolean (`{ mmap: "yes" }`, `{ allowReplaceDeleted: 1 }`)',
+        note: 'Thrown synchronously by the Promise form too, as its other argument errors are.',
+        outcome: err('TypeError', 'ERR_INVALID_ARG_TYPE', 'Expected `{key}` to be a boolean but received {got}'),
+        calls: [
+          { method: 'HierarchicalNSW#readIndexSync', vars: { key: 'mmap', got: 'string' }, run: (e) => e.hnsw().readIndexSync(e.write('opt.bin', e.bytesOf('hnsw')), { mmap: 'yes' }) },
+          { method: 'HierarchicalNSW#readIndex', vars: { key: 'allowReplaceDeleted', got: 'number' }, run: (e) => e.hnsw().readIndex(e.write('opt.bin', e.bytesOf('hnsw')), { allowReplaceDeleted: 1 }) },
         ],
       },
       {

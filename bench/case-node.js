@@ -4,10 +4,10 @@
 //   node bench/case-node.js '<json>'
 //
 // The JSON object names the library ("hnswkit" or "hnswlib-node"), for hnswkit its storage `precision` (f32, f16,
-// i8), and the command: "build" (timed build with `threads` threads, then save) or "search" (load a file, then time
-// searchKnn one query per call on this thread at each ef, or, for hnswkit, searchKnnBatch over all queries on
-// `threads` threads). Vectors are raw float32 files; result labels go to a raw int32 file (ef x queries x k); the
-// reply is one JSON line on stdout.
+// i8), and the command: "build" (timed build with `threads` threads, then save), "search" (load a file, or map it
+// with `mmap`, then time searchKnn one query per call on this thread at each ef, or, for hnswkit, searchKnnBatch over
+// all queries on `threads` threads) or "hold" (see hold below). Vectors are raw float32 files; result labels go to a
+// raw int32 file (ef x queries x k); the reply is one JSON line on stdout.
 
 const fs = require('fs');
 const path = require('path');
@@ -121,7 +121,8 @@ async function search(args) {
   const index = newIndex(args, HierarchicalNSW);
   const rssBefore = await settledRssBytes();
   const t0 = performance.now();
-  index.readIndexSync(args.index);
+  if (args.mmap) index.readIndexSync(args.index, { mmap: true });
+  else index.readIndexSync(args.index);
   const loadSeconds = (performance.now() - t0) / 1000;
   const loadBytes = (await settledRssBytes()) - rssBefore;
   const loaded = checkPrecision(args, index);
@@ -177,7 +178,27 @@ async function search(args) {
   return { loadSeconds, loadBytes, maxRssBytes: maxRssBytes(), ...loaded, timings };
 }
 
-const COMMANDS = { build, search };
+/**
+ * For bench/run.js's sharing figures: opens the file (mapped with args.mmap, else loaded), searches every query once
+ * at args.ef, writes a line and waits until stdin closes, so the parent can read this process's memory meanwhile.
+ */
+async function hold(args) {
+  const { HierarchicalNSW } = loadLibrary(args.library);
+  const queries = readVectors(args.queries, args.queryCount, args.dim);
+  const index = newIndex(args, HierarchicalNSW);
+  if (args.mmap) index.readIndexSync(args.index, { mmap: true });
+  else index.readIndexSync(args.index);
+  index.setEf(args.ef);
+  for (let i = 0; i < args.queryCount; i++) index.searchKnn(queries.subarray(i * args.dim, (i + 1) * args.dim), args.k);
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => {
+    process.stdin.on('end', resolve);
+    process.stdin.resume();
+  });
+  return { searched: args.queryCount };
+}
+
+const COMMANDS = { build, search, hold };
 
 async function main() {
   const args = JSON.parse(process.argv[2]);

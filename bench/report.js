@@ -14,6 +14,7 @@ const path = require('path');
  */
 const LIBRARIES = [
   { id: 'hnswkit', name: 'hnswkit', short: 'hnswkit', color: '#d62728' },
+  { id: 'hnswkit-mmap', name: 'hnswkit, mapped file', short: 'hnswkit (mmap)', color: '#e377c2' },
   { id: 'hnswkit-pyfile', name: 'hnswkit on Python hnswlib files', short: 'hnswkit (Py file)', color: '#ff7f0e' },
   { id: 'python', name: 'Python hnswlib', short: 'Python hnswlib', color: '#1f77b4' },
   { id: 'hnswlib-node', name: 'hnswlib-node', short: 'hnswlib-node', color: '#2ca02c' },
@@ -114,6 +115,11 @@ function textTable(header, rows) {
     .join('\n');
 }
 
+/** What a column without a build of its own searches. */
+function sourceFile(id) {
+  return id === 'hnswkit-mmap' ? "hnswkit's file" : "Python's file";
+}
+
 /** Library columns present in this variant's results (hnswkit on Python's files has no build of its own). */
 function presentLibraries(v) {
   return LIBRARIES.filter((l) => v.search.single[l.id] || v.search.batch[l.id] || v.builds[l.id]);
@@ -169,7 +175,7 @@ function headlineRows(results, variant) {
     return b ? withRatio(fmtMiB(b.maxRssBytes), b.maxRssBytes, v.builds[py].oneThread.maxRssBytes) : DASH;
   })]);
   rows.push(['file size', ...libs.map((l) => {
-    if (l.id === 'hnswkit-pyfile') return "Python's file";
+    if (!v.builds[l.id]) return sourceFile(l.id);
     const b = v.builds[l.id] && v.builds[l.id].oneThread;
     return b ? withRatio(fmtMiB(b.fileBytes), b.fileBytes, v.builds[py].oneThread.fileBytes) : DASH;
   })]);
@@ -198,7 +204,7 @@ function buildRows(results, variant) {
       all ? withRatio(fmtSeconds(all.seconds), all.seconds, py.allThreads && py.allThreads.seconds) : DASH,
       one ? withRatio(fmtMiB(one.indexBytes), one.indexBytes, py.oneThread.indexBytes) : DASH,
       one ? withRatio(fmtMiB(one.maxRssBytes), one.maxRssBytes, py.oneThread.maxRssBytes) : DASH,
-      one ? withRatio(fmtMiB(one.fileBytes), one.fileBytes, py.oneThread.fileBytes) : "Python's file",
+      one ? withRatio(fmtMiB(one.fileBytes), one.fileBytes, py.oneThread.fileBytes) : sourceFile(l.id),
       s ? withRatio(fmtSeconds(s.loadSeconds), s.loadSeconds, v.search.single.python.loadSeconds) : DASH,
       s ? fmtMiB(s.loadBytes) : DASH,
       s ? fmtMiB(s.maxRssBytes) : DASH,
@@ -228,6 +234,46 @@ function hnswkitMemoryBytes(v, id) {
   if (b && b.memoryBytes != null) return b.memoryBytes;
   const s = v.search.single[id];
   return s && s.memoryBytes != null ? s.memoryBytes : null;
+}
+
+// ---- mapped files ----------------------------------------------------------------------------------------------------
+
+const MAPPED_METHOD =
+  '"mapped" is hnswkit\'s own f32 file opened with `readIndexSync(file, { mmap: true })`, "loaded" the same file read ' +
+  'with `readIndexSync(file)`, each in its own process with the file in the page cache (the open time is the call; ' +
+  'queries/s are the fastest round, after 200 untimed warm-up queries). The memory rows come from processes that each ' +
+  'open the file, search every query once at ef 40 and then wait, all alive together: the sum of their Pss ' +
+  '(/proc/<pid>/smaps_rollup, which divides each shared page among the processes that map it) is what the group holds.';
+
+/** The mapped file against the loaded one: open time, queries/s at the headline efs, memory of several processes. */
+function mappedRows(results, variant) {
+  const v = results.variants[variant];
+  const mapped = v.search.single['hnswkit-mmap'];
+  const loaded = v.search.single.hnswkit;
+  if (!mapped || !loaded) return null;
+  const rows = [];
+  const ratio = (a, b) => (a != null && b ? fmtRatio(a / b) : DASH);
+  rows.push(['open time', fmtSeconds(mapped.loadSeconds), fmtSeconds(loaded.loadSeconds),
+    ratio(mapped.loadSeconds, loaded.loadSeconds)]);
+  for (const mode of ['single', 'batch']) {
+    const how = mode === 'single' ? '1 per call' : `batch, ${plural(results.params.threads, 'thread')}`;
+    for (const ef of headlineEfs(results)) {
+      const a = point(v.search[mode], 'hnswkit-mmap', ef);
+      const b = point(v.search[mode], 'hnswkit', ef);
+      if (!a || !b) continue;
+      rows.push([`queries/s, ef=${ef}, ${how}`, fmtInt(a.qps), fmtInt(b.qps), ratio(a.qps, b.qps)]);
+    }
+  }
+  const s = v.sharing;
+  if (s && s.mapped && s.loaded) {
+    const sum = (xs) => xs.reduce((x, y) => x + y, 0);
+    const [m, l] = [sum(s.mapped.pssBytes), sum(s.loaded.pssBytes)];
+    rows.push([`memory of ${s.processes} processes searching the file (summed Pss)`, fmtMiB(m), fmtMiB(l), ratio(m, l)]);
+    const f = sum(s.mapped.filePssBytes);
+    rows.push([`of which the file's pages (summed Pss of its mapping; file ${fmtMiB(s.fileBytes)})`,
+      `${fmtMiB(f)} (${fmtRatio(f / s.fileBytes)} the file)`, DASH, DASH]);
+  }
+  return { header: ['', 'mapped (mmap)', 'loaded', 'mapped ÷ loaded'], rows };
 }
 
 // ---- reduced precision -----------------------------------------------------------------------------------------------
@@ -724,7 +770,8 @@ function renderMarkdown(results) {
     'Fashion-MNIST as ann-benchmarks uses it (`fashion-mnist-784-euclidean`: 784-dimensional images, squared L2, ' +
       'recall@10), plus an angular variant of the same images scaled to unit length in the `cosine` space. All libraries ' +
       'index the same rows with the same parameters and answer the same queries in the same job: hnswkit, hnswkit ' +
-      'searching the very file Python hnswlib built and saved ("hnswkit on Python hnswlib files"), Python hnswlib, and ' +
+      'searching the very file Python hnswlib built and saved ("hnswkit on Python hnswlib files"), hnswkit searching its own ' +
+      'file mapped read-only instead of loaded ("hnswkit, mapped file"; each variant\'s "Mapped file" section), Python hnswlib, and ' +
       'hnswlib-node; and hnswkit again with its vectors stored at f16 and i8 ("hnswkit f16", "hnswkit i8"; plain ' +
       '"hnswkit" stores f32), which each variant\'s "Reduced precision" section compares with hnswkit f32. Figures in ' +
       'parentheses are ratios to Python hnswlib in this run (this ÷ Python): above 1 is better for queries per second, ' +
@@ -764,6 +811,11 @@ function renderMarkdown(results) {
       push(markdownTable(t.header, t.rows, t.header.map(() => 'right')), '');
       const missing = presentLibraries(v).filter((l) => !v.search.batch[l.id]).map((l) => l.name);
       if (missing.length > 0) push(`No batch search in ${missing.join(', ')}.`, '');
+    }
+    const mr = mappedRows(results, variant);
+    if (mr) {
+      push('### Mapped file', '', MAPPED_METHOD, '');
+      push(markdownTable(mr.header, mr.rows, mr.header.map((_, i) => (i === 0 ? 'left' : 'right'))), '');
     }
     const rp = reducedPrecision(results, variant);
     if (rp) {

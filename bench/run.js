@@ -19,7 +19,7 @@
 // than 0.01 below Python hnswlib's at the same settings, or when f16's or i8's is more than 0.05 below f32's; speed
 // never fails a run, nor do the reduced-precision goals (bench/report.js), which are only reported.
 
-const { spawnSync, execFileSync } = require('child_process');
+const { spawn, spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -45,6 +45,9 @@ const RECALL_TOLERANCE = 0.01;
 const REDUCED_RECALL_FLOOR = 0.05;
 /** The library id of hnswkit at each precision; f32 keeps the plain id. */
 const PRECISION_IDS = { f32: 'hnswkit', f16: 'hnswkit-f16', i8: 'hnswkit-i8' };
+/** Processes that search one f32 file at once for the sharing figures (runSharing), at this ef. */
+const SHARING_PROCESSES = 4;
+const SHARING_EF = 40;
 
 const OPTIONS = {
   train: { value: 60000, help: 'training rows to index (at most 60000)' },
@@ -281,7 +284,8 @@ function environment(o, hnswkit) {
 
 /**
  * The search columns for the chosen precisions: which runtime runs them, on which library, and which saved build they
- * search. "hnswkit-pyfile" is hnswkit searching the very file Python hnswlib built and saved; "hnswkit-f16" and
+ * search. "hnswkit-mmap" is hnswkit searching its own f32 file opened with { mmap: true } instead of loaded;
+ * "hnswkit-pyfile" is hnswkit searching the very file Python hnswlib built and saved; "hnswkit-f16" and
  * "hnswkit-i8" search hnswkit's own build at that precision, and check the file loads at it.
  */
 function searchers(o) {
@@ -290,7 +294,7 @@ function searchers(o) {
     return { id, runtime: 'node', library: 'hnswkit', file: id, precision: p };
   };
   return [
-    ...(o.precisions.includes('f32') ? [hnswkit('f32')] : []),
+    ...(o.precisions.includes('f32') ? [hnswkit('f32'), { ...hnswkit('f32'), id: 'hnswkit-mmap', mmap: true }] : []),
     { id: 'hnswkit-pyfile', runtime: 'node', library: 'hnswkit', file: 'python', precision: 'f32' },
     { id: 'python', runtime: 'python', library: 'python', file: 'python' },
     { id: 'hnswlib-node', runtime: 'node', library: 'hnswlib-node', file: 'hnswlib-node' },
@@ -393,6 +397,7 @@ function runSearches(o, env, variant, work, gt, started) {
           k: o.k,
           efs: o.efs,
           threads,
+          mmap: s.mmap,
           out: labelsFile,
         };
         const what = `${variant}: ${mode} search ${s.id}, round ${round + 1}`;
@@ -448,6 +453,74 @@ function runSearches(o, env, variant, work, gt, started) {
     };
   }
   return search;
+}
+
+/**
+ * Memory of SHARING_PROCESSES processes that each open hnswkit's f32 file, search every query once (so every page
+ * a search reaches is in) and then wait, measured from /proc/<pid>/smaps_rollup while all of them are alive: with
+ * { mmap: true } and, for contrast, loaded. Pss divides each shared page among the processes that map it, so the
+ * sum is what the group holds. Linux only (undefined elsewhere).
+ */
+async function runSharing(o, variant, work, started) {
+  if (process.platform !== 'linux') return undefined;
+  const v = data.VARIANTS[variant];
+  const index = path.join(work, `${PRECISION_IDS.f32}.hnsw`);
+  const result = { processes: SHARING_PROCESSES, fileBytes: fs.statSync(index).size };
+  for (const mode of ['mapped', 'loaded']) {
+    const args = {
+      command: 'hold',
+      library: 'hnswkit',
+      space: v.space,
+      dim: data.DIM,
+      index,
+      queries: data.vectorFile(variant, 'test'),
+      queryCount: o.queries,
+      k: o.k,
+      ef: SHARING_EF,
+      mmap: mode === 'mapped',
+    };
+    const children = Array.from({ length: SHARING_PROCESSES }, () =>
+      spawn(process.execPath, [NODE_CASE, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    );
+    const ready = children.map(
+      (child) =>
+        new Promise((resolve, reject) => {
+          let out = '';
+          child.stdout.on('data', (chunk) => {
+            out += chunk;
+            if (out.includes('\n')) resolve();
+          });
+          child.on('exit', (code) => reject(new Error(`${variant}: a ${mode} sharing process exited with ${code}`)));
+        }),
+    );
+    await Promise.all(ready);
+    const kb = (pid, field) => {
+      const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      return m ? Number(m[1]) * 1024 : NaN;
+    };
+    result[mode] = {
+      pssBytes: children.map((c) => kb(c.pid, 'Pss')),
+      rssBytes: children.map((c) => kb(c.pid, 'Rss')),
+      filePssBytes: children.map((c) => mappingPssBytes(c.pid, index)),
+    };
+    const exited = children.map((c) => new Promise((resolve) => c.on('exit', resolve)));
+    for (const c of children) c.stdin.end();
+    await Promise.all(exited);
+    const sum = result[mode].pssBytes.reduce((a, b) => a + b, 0);
+    log(started, `${variant}: ${SHARING_PROCESSES} processes searching the f32 file ${mode}: Pss ${(sum / 2 ** 20).toFixed(1)} MiB in all`);
+  }
+  return result;
+}
+
+/** The Pss of the mappings of `file` in process `pid` (/proc/<pid>/smaps), in bytes; 0 if it maps none. */
+function mappingPssBytes(pid, file) {
+  let total = 0;
+  let inFile = false;
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inFile = line.endsWith(` ${file}`);
+    else if (inFile && line.startsWith('Pss:')) total += Number(/(\d+) kB/.exec(line)[1]) * 1024;
+  }
+  return total;
 }
 
 function readLabels(file, n) {
@@ -553,6 +626,7 @@ async function main() {
       fs.mkdirSync(dir);
       const builds = runBuilds(o, env, variant, dir, started);
       const search = runSearches(o, env, variant, dir, gt, started);
+      const sharing = o.precisions.includes('f32') ? await runSharing(o, variant, dir, started) : undefined;
       results.variants[variant] = {
         name: data.VARIANTS[variant].name,
         space: data.VARIANTS[variant].space,
@@ -560,6 +634,7 @@ async function main() {
         groundTruth: { cached: gtInfo.cached, seconds: gtInfo.seconds, depth: data.GT_DEPTH },
         builds,
         search,
+        ...(sharing ? { sharing } : {}),
       };
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -114,8 +114,8 @@ void bad_files_are_refused_when_mapped() {
   const std::string path = temp_path("mapped-bad.bin");
   expect_error(ErrorCode::kIo, [&] { map_hnsw_file(path + ".missing", built.space, false, false); });
   for (std::size_t cut : {std::size_t{0}, std::size_t{50}, std::size_t{96}, bytes.size() / 2, bytes.size() - 1}) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(bytes.data()),
-                                                                  static_cast<std::streamsize>(cut));
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(cut));
     expect_error(ErrorCode::kCorruptFile, [&] { map_hnsw_file(path, built.space, false, false); });
   }
   expect_error(ErrorCode::kCorruptFile, [&] { map_hnsw_file(path, Space(Metric::kL2, kDim + 1), false, false); });
@@ -146,14 +146,17 @@ void survives_its_file_rewritten_in_place() {
       [](std::size_t) { return std::uint8_t{0xFF}; },
       [&](std::size_t) { return static_cast<std::uint8_t>(rng()); },
       // Counts of 2 and ids that name elements of any level, so the descent follows plausible links.
-      [](std::size_t i) { return static_cast<std::uint8_t>(i % 4 == 0 ? 2 : i % 4 == 1 ? 0 : i % 4 == 2 ? 1 : 0); },
+      [](std::size_t i) {
+        return static_cast<std::uint8_t>(i % 4 == 0 ? 2 : i % 4 == 1 ? 0 : i % 4 == 2 ? 1 : 0);
+      },
   };
   for (const auto& fill : fills) {
     std::unique_ptr<HierarchicalNsw> mapped = map_hnsw_file(path, built.space, false, false);
     for (std::size_t q = 0; q < 20; ++q) mapped->search(&built.queries[q * kDim], 10, nullptr, 64);
     rewrite_in_place(path, 96, size, fill);
     // What they return is the rewritten bytes' business (distances may be NaN); that they return is the point.
-    for (std::size_t q = 0; q < kQueries; ++q) CHECK(mapped->search(&built.queries[q * kDim], 10, nullptr, 64).size() <= 10);
+    for (std::size_t q = 0; q < kQueries; ++q)
+      CHECK(mapped->search(&built.queries[q * kDim], 10, nullptr, 64).size() <= 10);
     write_hnsw_file(*built.index, path);  // a new file for the next round; the mapping keeps the old one
     CHECK(mapped->element_count() == built.count);
   }
@@ -168,7 +171,8 @@ void survives_its_file_truncated() {
   const std::string path = temp_path("mapped-truncate.bin");
   write_hnsw_file(*built.index, path);
   std::unique_ptr<HierarchicalNsw> mapped = map_hnsw_file(path, built.space, false, false);
-  same_hits(built.index->search(&built.queries[0], 10, nullptr, 64), mapped->search(&built.queries[0], 10, nullptr, 64));
+  same_hits(built.index->search(&built.queries[0], 10, nullptr, 64),
+            mapped->search(&built.queries[0], 10, nullptr, 64));
   CHECK(truncate(path.c_str(), 0) == 0);
   expect_error(ErrorCode::kCorruptFile, [&] { mapped->search(&built.queries[kDim], 10, nullptr, 64); });
   expect_error(ErrorCode::kCorruptFile, [&] { mapped->get_vector(3); });

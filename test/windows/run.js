@@ -302,6 +302,41 @@ check('a save replaces an existing file (sync and Promise, both index kinds) and
   }
 });
 
+check('a file opened with { mmap: true } answers as the loaded one and refuses changes (non-ASCII name)', async () => {
+  const dir = tempDir('hnswkit-mmap-');
+  try {
+    const dim = 16;
+    const data = randomVectors(3000, dim, 11);
+    const built = new HierarchicalNSW('l2', dim);
+    built.initIndex(3000);
+    built.addItemsSync(data);
+    built.markDelete(7);
+    const file = path.join(dir, 'mappé-🙂.bin');
+    built.writeIndexSync(file);
+    const loaded = new HierarchicalNSW('l2', dim);
+    loaded.readIndexSync(file);
+    const mapped = new HierarchicalNSW('l2', dim);
+    mapped.readIndexSync(file, { mmap: true });
+    const promised = new HierarchicalNSW('l2', dim);
+    await promised.readIndex(file, { mmap: true });
+    assert.strictEqual(mapped.getStats().mappedBytes, fs.statSync(file).size);
+    for (let i = 0; i < 50; i++) {
+      const query = row(data, dim, i * 13);
+      assert.deepStrictEqual(mapped.searchKnn(query, 10), loaded.searchKnn(query, 10));
+      assert.deepStrictEqual(promised.searchKnn(query, 10), loaded.searchKnn(query, 10));
+    }
+    assert.deepStrictEqual(await mapped.searchKnnBatch(data.subarray(0, 100 * dim), 5), loaded.searchKnnBatchSync(data.subarray(0, 100 * dim), 5));
+    assert.strictEqual(mapped.getDeletedCount(), 1);
+    assert.deepStrictEqual(Array.from(mapped.getPoint(3)), Array.from(loaded.getPoint(3)));
+    assert.throws(() => mapped.markDelete(3), { code: 'ERR_READ_ONLY' });
+    assert.throws(() => mapped.addPoint(row(data, dim, 0), 5000), { code: 'ERR_READ_ONLY' });
+    await assert.rejects(mapped.addItems(data.subarray(0, dim)), { code: 'ERR_READ_ONLY' });
+    assert.deepStrictEqual(Buffer.from(mapped.toBufferSync()), fs.readFileSync(file));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 check('a failed save leaves the old file as it was and no temporary file', async () => {
   const dir = tempDir('hnswkit-failsave-');
   try {

@@ -1,6 +1,7 @@
 'use strict';
 // Turns a results file of bench/run.js into the console summary, docs/benchmark.md, docs/benchmark.svg (queries
 // per second against recall, log scale, drawn by hand) and the table in README.md's benchmark section.
+// docs/benchmark.md's last section, between the scale markers, belongs to bench/scale.js and is kept as it is.
 //
 //   node bench/report.js [bench/results/benchmark.json]     rewrites the three documents from a results file
 

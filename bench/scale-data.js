@@ -122,7 +122,9 @@ function writeElements(images, seed, file, count, indexOf) {
   try {
     for (let start = 0; start < count; start += BLOCK) {
       const rows = Math.min(BLOCK, count - start);
-      for (let r = 0; r < rows; r++) makeElement(images, seed, indexOf(start + r), block.subarray(r * DIM, (r + 1) * DIM));
+      for (let r = 0; r < rows; r++) {
+        makeElement(images, seed, indexOf(start + r), block.subarray(r * DIM, (r + 1) * DIM));
+      }
       const bytes = new Uint8Array(block.buffer, 0, rows * DIM * 4);
       for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
     }
@@ -187,7 +189,8 @@ function mergeTop(bestIds, bestDist, query, depth, ids, dists, found) {
   let a = 0;
   let b = 0;
   for (let j = 0; j < depth; j++) {
-    const takeA = b >= found || (curIds[a] !== -1 && (curDist[a] < dists[b] || (curDist[a] === dists[b] && curIds[a] < ids[b])));
+    const before = curDist[a] < dists[b] || (curDist[a] === dists[b] && curIds[a] < ids[b]);
+    const takeA = b >= found || (curIds[a] !== -1 && before);
     if (takeA && curIds[a] !== -1) {
       bestIds[base + j] = curIds[a];
       bestDist[base + j] = curDist[a];

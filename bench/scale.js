@@ -527,13 +527,40 @@ function renderSvg(results) {
   });
 }
 
+/**
+ * Wraps Markdown prose at `width` as report.js's wrap does, but never inside a code span and never so that a line
+ * starts with a list or block marker (`+`, `-`, `*`, `>`, `#`, `1.`), which would change what the text means.
+ */
+function wrapMarkdown(text, width = 120) {
+  const units = [];
+  let open = false;
+  for (const word of text.split(' ')) {
+    if (open) units[units.length - 1] += ` ${word}`;
+    else units.push(word);
+    if ((word.match(/`/g) || []).length % 2 === 1) open = !open;
+  }
+  const lines = [];
+  let line = '';
+  for (const unit of units) {
+    const startsBlock = /^([-+*>#]|\d+[.)])$/.test(unit);
+    if (line && line.length + 1 + unit.length > width && !startsBlock) {
+      lines.push(line);
+      line = unit;
+    } else {
+      line = line ? `${line} ${unit}` : unit;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
 /** How the section's figures are made; the same text heads the section with and without results. */
 function methodMarkdown(results) {
   const lines = [];
   lines.push('## At scale: one million vectors', '');
   lines.push(
-    wrap(
-      '`npm run bench:scale` (`node bench/scale.js`; `-- --docs` writes this section and ' +
+    wrapMarkdown(
+      '`npm run bench:scale` (`node bench/scale.js`; `npm run bench:scale -- --docs` writes this section and ' +
         `\`docs/${SVG_NAME}\`) runs hnswkit at f32, f16 and i8 and Python hnswlib at f32 on one million ` +
         '784-dimensional vectors, far beyond the 60,000 rows above, where index memory and the page cache matter. ' +
         'Options make it smaller (`--n 100000 --queries 200`); see `node bench/scale.js --help`.',
@@ -541,41 +568,41 @@ function methodMarkdown(results) {
     '',
   );
   const items = [
-    '**Data.** `bench/scale-data.js` grows Fashion-MNIST\'s 70,000 images (train and test) into N vectors ' +
-      '(default 1,000,000): element i is image i mod 70,000, shifted by one of the 25 offsets of −2..2 pixels in x ' +
-      'and y (the i/70,000-th in a rotation that starts at a different offset for each image, so the first 1,750,000 ' +
-      `elements hold every image at every offset once), plus noise uniform in ±${scaleData.NOISE} on every value from ` +
-      'a PRNG seeded by the element number. The queries (default 1,000) are further elements of the same sequence, ' +
-      'at offsets no base set of up to 1,050,000 holds: made the same way, never inserted. The vectors are written ' +
-      'once to a raw float32 file in `--cache` (default `$TMPDIR/hnswkit-scale`; 3.1 GB at one million), which ' +
-      'every case process reads (Python with `numpy.fromfile`).',
-    '**Ground truth.** The exact top 100 of every query by squared L2, with hnswkit\'s own `BruteforceSearch` and ' +
+    "**Data.** `bench/scale-data.js` grows Fashion-MNIST's 70,000 images (train and test) into N vectors " +
+      '(default 1,000,000): element i is image i mod 70,000 shifted by one of the 25 offsets of −2..2 pixels in x ' +
+      'and y, offset number (image + floor(i / 70,000)) mod 25, so the first 1,750,000 elements would hold every ' +
+      `image at every offset once; then noise uniform in ±${scaleData.NOISE} (pixels are 0..255) is added to every ` +
+      'value, from a PRNG (mulberry32) seeded by `--seed` and the element number. The queries (default 1,000) are ' +
+      'further elements of the same sequence, at offsets that no base set of up to 1,050,000 vectors holds: made ' +
+      'the same way, never inserted. The vectors are written once to a raw float32 file in `--cache` (default ' +
+      '`$TMPDIR/hnswkit-scale`; 3.1 GB at one million), which every case process reads (Python with ' +
+      '`numpy.fromfile`); a smaller run reads the first rows of a larger cached file.',
+    "**Ground truth.** The exact top 100 of every query by squared L2, with hnswkit's own `BruteforceSearch` and " +
       '`searchKnnBatchSync` on the same threads as the builds, 100,000 base rows at a time (merged by distance, ' +
       'then label), so the process never holds the whole set. Five queries are checked against a plain float64 ' +
       'loop over every row: the same ten ids, or distances within float32 rounding. Cached in `--cache`.',
     '**Builds.** One process each, one after another, on 2 threads: hnswkit `addItems(vectors, undefined, ' +
       '{ numThreads: 2 })` with `{ precision }` given to the constructor, Python `add_items(data, labels, ' +
-      'num_threads=2)`, both with M 16 and efConstruction 200 as above, then saved. Reported: the build time, the ' +
-      'peak RSS of the process (with the data, 3.1 GB at one million, loaded once), the RSS growth from just before ' +
-      'the index is created to just after the last insert per element, against the prediction of ' +
-      '[resources.md](resources.md) (`4 + 8M + vector + 8` level-0 bytes `+ (4 + 4M)/(M − 1) + 12 + 50`, with the ' +
-      'vector at 4·dim bytes for f32, 2·dim for f16 and dim + 16 for i8; Python hnswlib\'s record has the f32 ' +
-      'layout, but its per-element overhead is its own), hnswkit\'s `getStats().memoryBytes`, and the file size.',
+      'num_threads=2)`, both with M 16 and efConstruction 200 as above, then saved. Reported: the build time; the ' +
+      'peak RSS of the process, which includes the data (3.1 GB at one million, loaded once); the RSS growth per ' +
+      'element from just before the index is created to just after the last insert, against the prediction of ' +
+      '[resources.md](resources.md), `4 + 8M + vector + 8 + (4 + 4M)/(M − 1) + 12 + 50` bytes with the vector at ' +
+      "4·dim bytes for f32, 2·dim for f16 and dim + 16 for i8 (Python hnswlib's record has the f32 layout, its " +
+      "other per-element costs are its own); hnswkit's `getStats().memoryBytes`; and the file size.",
     '**Searches.** Each saved file is loaded in a fresh process (load time, RSS growth) and searched for every ' +
       'query at each ef, one query per call on one thread and in one batch call on 2 threads, with 200 untimed ' +
-      'warm-up queries first, as in the runs above; recall@10 counts ties with the 10th distance as hits. hnswkit\'s ' +
+      "warm-up queries first, as in the runs above; recall@10 counts ties with the 10th distance as hits. hnswkit's " +
       'files are also opened memory-mapped (`readIndexSync(file, { mmap: true })`) in two more processes and ' +
       'searched the same way; where the installed hnswkit cannot map a file, the tables say n/a.',
-    '**Cost.** At one million each f32 index takes about 3.3 GB in memory and on disk (f16 about 1.8 GB, i8 about ' +
-      '1.0 GB by the same formula), and one case process runs at a time, so the largest process holds the data and ' +
-      'one index: about 6.5 GB.',
+    '**Cost.** By the formula above, at one million vectors an f32 index takes about 3.3 GB in memory and on disk ' +
+      '(f16 about 1.8 GB, i8 about 1.0 GB). One case process runs at a time and each index file is deleted once ' +
+      'searched, so the largest process holds the data and one index, about 6.5 GB, and the disk needs the data ' +
+      'and one index file.',
   ];
-  for (const item of items) lines.push(wrap(`- ${item}`).replace(/\n/g, '\n  '));
+  for (const item of items) lines.push(wrapMarkdown(`- ${item}`, 118).replace(/\n/g, '\n  '));
   lines.push('');
   if (!results) {
-    lines.push(
-      wrap('No results here yet: they are written by `npm run bench:scale -- --docs` at the full size.'),
-    );
+    lines.push(wrapMarkdown('No results here yet: `npm run bench:scale -- --docs` writes them, at the full size.'));
   }
   return lines.join('\n');
 }

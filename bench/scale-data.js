@@ -169,7 +169,8 @@ function readRows(file, first, count, dim = DIM) {
   const fd = fs.openSync(file, 'r');
   try {
     for (let done = 0; done < bytes.length; ) {
-      const got = fs.readSync(fd, bytes, done, bytes.length - done, first * dim * 4 + done);
+      const piece = Math.min(1 << 30, bytes.length - done);
+      const got = fs.readSync(fd, bytes, done, piece, first * dim * 4 + done);
       if (got === 0) throw new Error(`${file} holds fewer than ${first + count} rows of ${dim} floats`);
       done += got;
     }

@@ -48,6 +48,7 @@ const OPTIONS = {
   cache: { value: path.join(os.tmpdir(), 'hnswkit-scale'), help: 'directory of the data, ground truth and index files' },
   timeout: { value: 10800, help: 'seconds one case may take before the run is called broken' },
   out: { value: '', help: 'results file (default bench/results/scale.json)' },
+  report: { value: '', help: 'run nothing: print (and with --docs, write) the report of this results file' },
 };
 const FLAGS = {
   'no-python': 'leave Python hnswlib out',
@@ -98,6 +99,7 @@ function readOptions(argv) {
   for (const p of o.precisions) if (!['f32', 'f16', 'i8'].includes(p)) throw new UsageError(`unknown precision ${p}`);
   o.cache = path.resolve(raw.cache);
   o.out = raw.out ? path.resolve(raw.out) : path.join(__dirname, 'results', 'scale.json');
+  o.report = raw.report ? path.resolve(raw.report) : '';
   return o;
 }
 
@@ -271,6 +273,13 @@ function checkResults(results) {
 
 async function main() {
   const o = readOptions(process.argv.slice(2));
+  if (o.report) {
+    // Only the report, from a results file of an earlier run.
+    const results = JSON.parse(fs.readFileSync(o.report, 'utf8'));
+    console.log(renderConsole(results));
+    finish(o, results);
+    return;
+  }
   const started = performance.now();
   const hnswkit = checkPrerequisites(o);
   const plan = [...o.precisions.map((p) => LIBS[p]), ...(o.python ? [LIBS.python] : [])];
@@ -365,13 +374,18 @@ async function main() {
       ]),
     ),
   };
-  const failures = checkResults(results);
-  results.failures = failures;
+  results.failures = checkResults(results);
   fs.mkdirSync(path.dirname(o.out), { recursive: true });
   fs.writeFileSync(o.out, JSON.stringify(results, null, 2) + '\n');
   console.log('');
   console.log(renderConsole(results));
   console.log(`\nwrote ${path.relative(process.cwd(), o.out)} (${(results.wallSeconds / 60).toFixed(1)} min in all)`);
+  finish(o, results);
+}
+
+/** Writes the documents with --docs, and reports what makes the run broken. */
+function finish(o, results) {
+  const failures = results.failures;
   if (o.docs) {
     const md = path.join(ROOT, 'docs', 'benchmark.md');
     report.writeMarkedSection(md, report.SCALE_START, report.SCALE_END, renderSection(results));
@@ -472,6 +486,18 @@ function searchTable(results) {
   return { header, rows };
 }
 
+/** Why the memory-mapped columns say n/a: the error of the first file that could not be mapped; null if none. */
+function mmapUnsupported(results) {
+  for (const l of Object.values(results.libraries)) {
+    const m = l.search['single-mmap'];
+    if (m && !m.supported) {
+      return `n/a: this hnswkit cannot open a file memory-mapped (\`readIndexSync(file, { mmap: true })\` threw ` +
+        `"${m.error}" for ${l.name}).`;
+    }
+  }
+  return null;
+}
+
 function renderConsole(results) {
   const short = (h) =>
     h
@@ -486,6 +512,8 @@ function renderConsole(results) {
   out.push(textTable(b.header.map(short), b.rows), '');
   const l = loadTable(results);
   out.push(textTable(l.header.map(short), l.rows), '');
+  const why = mmapUnsupported(results);
+  if (why) out.push(why, '');
   const s = searchTable(results);
   out.push(textTable(s.header, s.rows), '');
   const g = results.groundTruth;
@@ -631,6 +659,8 @@ function renderSection(results) {
   lines.push('### Loading', '');
   const l = loadTable(results);
   lines.push(markdownTable(l.header, l.rows, right(l)), '');
+  const why = mmapUnsupported(results);
+  if (why) lines.push(wrapMarkdown(why), '');
   lines.push('### Search', '');
   const s = searchTable(results);
   lines.push(markdownTable(s.header, s.rows, right(s)), '');

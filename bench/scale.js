@@ -203,7 +203,7 @@ function build(o, lib, files, work, started) {
   const measured = reply.indexBytes / o.n;
   log(
     started,
-    `${what}: ${fmtSeconds(reply.seconds)}, peak RSS ${fmtGiB(reply.maxRssBytes)}, ${measured.toFixed(1)} bytes per ` +
+    `${what}: ${fmtSeconds(reply.seconds)}, peak RSS ${fmtSize(reply.maxRssBytes)}, ${measured.toFixed(1)} bytes per ` +
       `element (predicted ${predicted.toFixed(1)}, ×${(measured / predicted).toFixed(3)}), file ${fmtMiB(reply.fileBytes)}`,
   );
   return { file: out, result: { ...reply, predictedBytesPerElement: predicted, bytesPerElement: measured } };
@@ -401,6 +401,11 @@ function finish(o, results) {
 
 // ---- report -------------------------------------------------------------------------------------------------------
 
+/** GiB from 1 GiB up, MiB below. */
+function fmtSize(bytes) {
+  return bytes >= 1 << 30 ? fmtGiB(bytes) : fmtMiB(bytes);
+}
+
 function fmtRatio3(x) {
   return Number.isFinite(x) ? `${x.toFixed(3)}×` : DASH;
 }
@@ -422,7 +427,7 @@ function buildTable(results) {
     return [
       l.name,
       fmtSeconds(b.seconds),
-      fmtGiB(b.maxRssBytes),
+      fmtSize(b.maxRssBytes),
       `${b.bytesPerElement.toFixed(1)} B`,
       `${b.predictedBytesPerElement.toFixed(1)} B`,
       fmtRatio3(b.bytesPerElement / b.predictedBytesPerElement),
@@ -447,7 +452,7 @@ function loadTable(results) {
     const s = l.search.single;
     const m = l.search['single-mmap'];
     const mapped = !m ? [DASH, DASH] : m.supported ? [fmtSeconds(m.loadSeconds), fmtMiB(m.loadBytes)] : ['n/a', 'n/a'];
-    return [l.name, fmtSeconds(s.loadSeconds), fmtMiB(s.loadBytes), fmtGiB(s.maxRssBytes), ...mapped];
+    return [l.name, fmtSeconds(s.loadSeconds), fmtMiB(s.loadBytes), fmtSize(s.maxRssBytes), ...mapped];
   });
   return { header, rows };
 }
@@ -522,7 +527,7 @@ function renderConsole(results) {
     out.push(`ground truth: plain float64 loop on ${g.check.length} queries agrees on ${agree} ids`);
   }
   out.push(
-    `peak RSS: largest case ${fmtGiB(results.maxRssBytes.cases)}, this runner ${fmtMiB(results.maxRssBytes.runner)}`,
+    `peak RSS: largest case ${fmtSize(results.maxRssBytes.cases)}, this runner ${fmtMiB(results.maxRssBytes.runner)}`,
   );
   return out.join('\n');
 }
@@ -533,6 +538,7 @@ function renderSvg(results) {
   const modes = [
     ['single', '', false, 'one query per call'],
     ['batch', '6 4', true, `batch, ${plural(p.threads, 'thread')}`],
+    ['single-mmap', '2 3', false, 'memory-mapped, one query per call'],
   ];
   for (const [id, l] of Object.entries(results.libraries)) {
     for (const [mode, dash, open, label] of modes) {
@@ -672,14 +678,14 @@ function renderSection(results) {
       `${g.check.map((c) => `${c.sameIds}/${p.k}`).join(', ')} ids of its ${g.check.length} queries.`;
   lines.push(
     wrap(
-      `${gtText} The largest case process peaked at ${fmtGiB(results.maxRssBytes.cases)} of RSS, the runner at ` +
+      `${gtText} The largest case process peaked at ${fmtSize(results.maxRssBytes.cases)} of RSS, the runner at ` +
         `${fmtMiB(results.maxRssBytes.runner)}.`,
     ),
   );
   return lines.join('\n');
 }
 
-module.exports = { methodMarkdown, renderSection, predictedBytesPerElement };
+module.exports = { methodMarkdown, renderSection, renderSvg, predictedBytesPerElement };
 
 if (require.main === module) {
   main().catch((err) => {

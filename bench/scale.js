@@ -624,7 +624,8 @@ function methodMarkdown(results) {
       '[resources.md](resources.md), `4 + 8M + vector + 8 + (4 + 4M)/(M − 1) + 12 + 50` bytes with the vector at ' +
       "4·dim bytes for f32, 2·dim for f16 and dim + 16 for i8 (Python hnswlib's record has the f32 layout, its " +
       "other per-element costs are its own); hnswkit's `getStats().memoryBytes`; and the file size.",
-    '**Searches.** Each saved file is loaded in a fresh process (load time, RSS growth) and searched for every ' +
+    '**Searches.** Each saved file is loaded in a fresh process (load time, RSS growth; the file was just written, ' +
+      'so it is read from the page cache when the machine has the memory to keep it) and searched for every ' +
       'query at each ef, one query per call on one thread and in one batch call on 2 threads, with 200 untimed ' +
       "warm-up queries first, as in the runs above; recall@10 counts ties with the 10th distance as hits. hnswkit's " +
       'files are also opened memory-mapped (`readIndexSync(file, { mmap: true })`) in two more processes and ' +

@@ -678,7 +678,8 @@ function methodMarkdown(results) {
       'warm-up queries first, as in the runs above. Each search runs in `--rounds` processes (default 2) and the ' +
       "fastest time at each ef is kept. Recall@10 counts ties with the 10th distance as hits. hnswkit's " +
       'files are also opened memory-mapped (`readIndexSync(file, { mmap: true })`) in two more processes and ' +
-      'searched the same way; where the installed hnswkit cannot map a file, the tables say n/a.',
+      'searched the same way, where the installed hnswkit maps files: a small index of the same precision is ' +
+      'opened that way first and must report the mapping (`getStats().mappedBytes`); otherwise the tables say n/a.',
     '**Cost.** By the formula above, at one million vectors an f32 index takes about 3.3 GB in memory and on disk ' +
       '(f16 about 1.8 GB, i8 about 1.0 GB). One case process runs at a time and each index file is deleted once ' +
       'searched, so the largest process holds the data and one index, about 6.5 GB, and the disk needs the data ' +

@@ -677,7 +677,7 @@ function methodMarkdown(results) {
       'query at each ef, one query per call on one thread and in one batch call on 2 threads, with 200 untimed ' +
       'warm-up queries first, as in the runs above. Each search runs in `--rounds` processes (default 2) and the ' +
       "fastest time at each ef is kept. Recall@10 counts ties with the 10th distance as hits. hnswkit's " +
-      'files are also opened memory-mapped (`readIndexSync(file, { mmap: true })`) in two more processes and ' +
+      'files are also opened memory-mapped (`readIndexSync(file, { mmap: true })`) in processes of their own and ' +
       'searched the same way, where the installed hnswkit maps files: a small index of the same precision is ' +
       'opened that way first and must report the mapping (`getStats().mappedBytes`); otherwise the tables say n/a.',
     '**Cost.** By the formula above, at one million vectors an f32 index takes about 3.3 GB in memory and on disk ' +

@@ -62,7 +62,10 @@ function prepareVectors(variants) {
   return missing;
 }
 
-/** The first `count` rows of a raw float32 file, as one flat Float32Array. */
+/** The most one fs.readSync call is asked for: Node takes lengths up to 2^31 - 1 only. */
+const READ_PIECE = 1 << 30;
+
+/** The first `count` rows of a raw float32 file, as one flat Float32Array (of any size, read 1 GiB at a time). */
 function readVectors(file, count, dim = DIM) {
   const out = new Float32Array(count * dim);
   const bytes = new Uint8Array(out.buffer);
@@ -70,7 +73,7 @@ function readVectors(file, count, dim = DIM) {
   try {
     let done = 0;
     while (done < bytes.length) {
-      const n = fs.readSync(fd, bytes, done, bytes.length - done, done);
+      const n = fs.readSync(fd, bytes, done, Math.min(READ_PIECE, bytes.length - done), done);
       if (n === 0) throw new Error(`${file} holds fewer than ${count} rows of ${dim} floats`);
       done += n;
     }

@@ -26,15 +26,13 @@ const path = require('path');
 const { performance } = require('perf_hooks');
 
 const { makeTempDir, removeTempDir } = require('../test/helpers/tmp');
+const cases = require('./cases');
 const { readArgs, usageText } = require('./cli');
 const data = require('./data');
 const report = require('./report');
 
-const ROOT = path.resolve(__dirname, '..');
+const { ROOT, PYTHON, NODE_CASE } = cases;
 const RESULTS = path.join(__dirname, 'results');
-const PYTHON = '/usr/bin/python3';
-const PYTHON_CASE = path.join(__dirname, 'case_python.py');
-const NODE_CASE = path.join(__dirname, 'case-node.js');
 /** How far below Python hnswlib's recall hnswkit's may be, at the same data, parameters, ef and mode. */
 const RECALL_TOLERANCE = 0.01;
 /**
@@ -125,43 +123,12 @@ class SetupError extends Error {}
 
 // ---- child processes -----------------------------------------------------------------------------------------
 
-/** Runs one case in a fresh process and returns the JSON object it prints last; any failure throws. */
-function runCase(o, what, command, args) {
-  const started = performance.now();
-  const child = spawnSync(command, [...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 16 << 20,
-    timeout: o.timeout * 1000,
-    killSignal: 'SIGKILL',
-  });
-  if (child.error && child.error.code === 'ETIMEDOUT') throw new Error(`${what}: took longer than ${o.timeout} s`);
-  if (child.error) throw new Error(`${what}: ${child.error.message}`);
-  if (child.status !== 0) {
-    throw new Error(`${what}: exited with ${child.status === null ? `signal ${child.signal}` : `status ${child.status}`}`);
-  }
-  // The reply is the last line holding a JSON object; anything a library prints before it is ignored.
-  const lines = child.stdout.trim().split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    if (!lines[i].startsWith('{')) continue;
-    try {
-      const reply = JSON.parse(lines[i]);
-      reply.wallSeconds = (performance.now() - started) / 1000;
-      return reply;
-    } catch {
-      break;
-    }
-  }
-  throw new Error(`${what}: no JSON reply; stdout was:\n${child.stdout}`);
-}
-
 function runPython(o, what, args) {
-  return runCase(o, what, PYTHON, [PYTHON_CASE, JSON.stringify(args)]);
+  return cases.runPython(what, args, { timeout: o.timeout });
 }
 
 function runNode(o, what, args) {
-  return runCase(o, what, process.execPath, ['--expose-gc', NODE_CASE, JSON.stringify(args)]);
+  return cases.runNode(what, args, { timeout: o.timeout });
 }
 
 // ---- environment -----------------------------------------------------------------------------------------------

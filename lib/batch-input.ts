@@ -12,8 +12,14 @@ export type Progress = (done: number, total: number) => void;
 
 const LABEL_MAX = Number.MAX_SAFE_INTEGER;
 
-/** Floats the Promise forms convert per event-loop turn: about a millisecond (page faults included), so timers run. */
+/** Floats the Promise forms convert per event-loop turn at most: about a millisecond, so timers run. */
 const SLICE_FLOATS = 1 << 17;
+
+/** How long one event-loop turn of a sliced pass may run before it lets timers and I/O run. */
+const TURN_MS = 1;
+
+/** Floats converted between two looks at the clock within a slice (see SlicedBatch). */
+const BLOCK_FLOATS = 1 << 14;
 
 /**
  * Floats of one native addItems call when a batch is larger: lib copies a chunk of rows while the chunk before it
@@ -185,18 +191,32 @@ export class SlicedBatch {
     return Math.max(1, Math.floor(SLICE_FLOATS / this.dim));
   }
 
-  /** Runs `work` on rows [from, to) a slice per event-loop turn, the first slice at once. */
+  /**
+   * Runs `work` on rows [from, to) a slice per event-loop turn, the first slice at once. A slice ends after
+   * SLICE_FLOATS floats, or sooner once the turn has run TURN_MS (checked every BLOCK_FLOATS floats): fresh pages
+   * of the copy and rows of plain numbers (read by unoptimised code at first) can make a slice of that size take
+   * several milliseconds.
+   */
   async #sliced(from: number, to: number, work: (start: number, end: number) => void): Promise<void> {
-    const step = this.#rowsPerSlice;
-    for (let start = from; start < to; start += step) {
-      if (start > from) await new Promise((resolve) => setImmediate(resolve));
+    const perTurn = this.#rowsPerSlice;
+    const block = Math.max(1, Math.floor(BLOCK_FLOATS / this.dim));
+    let turnStart = from;
+    let turnClock = performance.now();
+    for (let start = from; start < to; ) {
+      if (start > turnStart && (start - turnStart >= perTurn || performance.now() - turnClock >= TURN_MS)) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turnStart = start;
+        turnClock = performance.now();
+      }
       if (this.stopped) return;
       // A caller may transfer or resize its buffer between slices (or between the copies of two chunks).
       if (this.#source.length !== this.#length) {
         const flat = util.types.isFloat32Array(this.#source);
         throw changedWhileReadError(this.name, this.method, this.#length, this.#source.length, flat ? 'floats' : 'rows');
       }
-      work(start, Math.min(to, start + step));
+      const end = Math.min(to, start + block, turnStart + perTurn);
+      work(start, end);
+      start = end;
     }
   }
 }
@@ -260,9 +280,6 @@ export function toLabelArray(value: unknown, name: string, rules: { count?: numb
 }
 
 // ---- the Promise forms' passes over labels, a millisecond per event-loop turn ----------------------------------
-
-/** How long one event-loop turn of a sliced pass may run before it lets timers and I/O run. */
-const TURN_MS = 1;
 
 /** Elements a sliced pass handles between two looks at the clock. */
 const BLOCK = 1024;

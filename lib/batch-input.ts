@@ -255,7 +255,9 @@ function convertLabels(items: ArrayLike<unknown>, labels: Float64Array, name: st
   for (let i = from; i < to; i++) {
     const label = items[i];
     if (typeof label !== 'number') throw typeError(`${name}[${i}]`, 'a number', label);
-    checkIntegerRange(label, `${name}[${i}]`, 0, LABEL_MAX);
+    // The element's name is built only for a label that fails: a string per label would be most of the garbage of
+    // a batch of millions of labels.
+    if (!Number.isInteger(label) || label < 0 || label > LABEL_MAX) checkIntegerRange(label, `${name}[${i}]`, 0, LABEL_MAX);
     labels[i] = label;
   }
 }

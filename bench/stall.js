@@ -11,6 +11,8 @@
 // Labels: `none` lets the index number the rows, `array` passes 0..n-1 as a number[], `shuffled` passes the same
 // labels in a random order as a Float64Array. Each case runs in its own child process (`--case`), so no case warms
 // another's memory. The index is small-graph HNSW (M 4, efConstruction 8) so that many chunks run within the window.
+// With STALL_TRACE=1 each case also prints every gap over 3 ms, with its time, to stderr (run one case with
+// `--case '{"rows":1000000,"dim":96,"labels":"none","threads":1,"window":1500,"idle":500}'` to see them).
 // Needs the built package (`npm run build:ts`) and the addon (`npm run build` or a prebuild).
 
 const { spawnSync } = require('child_process');

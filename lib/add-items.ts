@@ -11,8 +11,10 @@ import {
   readOptions,
   readProgress,
   readSignal,
+  toBatchLabels,
   toFlatVectors,
   toLabelArray,
+  touchPages,
 } from './batch-input';
 import { type IndexCore, preparedJob } from './index-core';
 import type { NativeBatchControl } from './native';
@@ -71,8 +73,7 @@ interface AddSettings {
  * add_items), or from past the labels an earlier call reserved, skipping any label the index holds. So batches
  * running at the same time never share a label, and a default label never overwrites an element.
  */
-function defaultLabels(core: IndexCore, count: number): Float64Array {
-  const labels = new Float64Array(count);
+function defaultLabels(core: IndexCore, count: number, labels: Float64Array = new Float64Array(count)): Float64Array {
   core.native.reserveLabels(labels);
   return labels;
 }
@@ -98,18 +99,43 @@ function readAddOptions(core: IndexCore, options: unknown): AddSettings {
 
 function prepareAdd(core: IndexCore, settings: AddSettings, flat: { data: Float32Array; count: number }, labels: unknown): AddBatch {
   const given = labels === undefined ? undefined : toLabelArray(labels, 'labels', { count: flat.count });
-  const batch: AddBatch = { ...settings, vectors: flat.data, labels: NO_LABELS };
-  core.ready();
-  if (batch.signal?.aborted) throw new AbortError(batch.signal.reason, NO_LABELS);
-  batch.labels = given ?? defaultLabels(core, flat.count);
-  return batch;
+  return labelBatch(core, settings, flat, given);
 }
 
-/** `done` (the labels of the chunks already inserted) followed by `more`, as a new array. */
-function concatLabels(done: Float64Array, more: Float64Array): Float64Array {
-  const all = new Float64Array(done.length + more.length);
-  all.set(done);
-  all.set(more, done.length);
+/** What must hold before a batch takes its labels: an index, and a signal not aborted yet. */
+function checkStart(core: IndexCore, settings: AddSettings): void {
+  core.ready();
+  if (settings.signal?.aborted) throw new AbortError(settings.signal.reason, NO_LABELS);
+}
+
+/**
+ * The batch with the labels given, or else with default labels reserved now, into `reserved` if the caller made
+ * that array already (the Promise form maps its pages beforehand, over several turns: see touchPages).
+ */
+function labelBatch(
+  core: IndexCore,
+  settings: AddSettings,
+  flat: { data: Float32Array; count: number },
+  given: Float64Array | undefined,
+  reserved?: Float64Array,
+): AddBatch {
+  checkStart(core, settings);
+  return { ...settings, vectors: flat.data, labels: given ?? defaultLabels(core, flat.count, reserved) };
+}
+
+/**
+ * The labels of the first `done` rows of `labels` (the chunks already inserted) followed by `more` (those a failed
+ * chunk inserted, in row order). When `more` are the rows right after them, as after an abort, this is a view of
+ * `labels`: a new array would take the JS thread a page fault per 512 labels, in one go, at the end of a batch of
+ * millions of rows.
+ */
+function concatLabels(labels: Float64Array, done: number, more: Float64Array): Float64Array {
+  let next = 0;
+  while (next < more.length && done + next < labels.length && more[next] === labels[done + next]) next++;
+  if (next === more.length) return labels.subarray(0, done + more.length);
+  const all = new Float64Array(done + more.length);
+  all.set(labels.subarray(0, done));
+  all.set(more, done);
   return all;
 }
 
@@ -166,7 +192,16 @@ export function addItems(core: IndexCore, vectors: unknown, labels: unknown, opt
     // Two buffers of one chunk each, taken in turn: a chunk's buffer is free again once its native call settled.
     const buffers = [new Float32Array(firstRows * core.dim)];
     const first = await source.copyInto(buffers[0], 0, firstRows);
-    const batch = prepareAdd(core, settings, { data: first, count }, labels);
+    // Caller labels are checked, and the pages of the default labels' array mapped, a millisecond per turn; the
+    // default labels are then reserved in one native call, in the same turn as the first chunk's job starts.
+    const given = labels === undefined ? undefined : await toBatchLabels(labels, 'labels', count, 'addItems');
+    let reserved: Float64Array | undefined;
+    if (!given) {
+      checkStart(core, settings);
+      reserved = new Float64Array(count);
+      await touchPages(reserved);
+    }
+    const batch = labelBatch(core, settings, { data: first, count }, given, reserved);
     const { signal, onProgress } = batch;
     const total = batch.labels.length;
     const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
@@ -213,7 +248,7 @@ export function addItems(core: IndexCore, vectors: unknown, labels: unknown, opt
     let finished = 0;
     const failure = (err: unknown): unknown => {
       const own = insertedLabelsOf(err);
-      const inserted = finished === 0 ? own : concatLabels(batch.labels.subarray(0, finished), own);
+      const inserted = finished === 0 ? own : concatLabels(batch.labels, finished, own);
       if (callbackFailure) return withInsertedLabels(callbackFailure.error, inserted);
       if (isCancelled(err) && (abort.fired || signal?.aborted)) return new AbortError(signal?.reason, inserted);
       return finished === 0 ? err : withInsertedLabels(err, inserted);
@@ -262,7 +297,7 @@ export function addItems(core: IndexCore, vectors: unknown, labels: unknown, opt
             holding = true;
             vectorsOfChunk = await next;
           } catch (err) {
-            throw withInsertedLabels(err, batch.labels.slice(0, finished));
+            throw withInsertedLabels(err, batch.labels.subarray(0, finished));
           }
         }
       } while (finished < count);

@@ -2,6 +2,7 @@
 // Float64Array, the options objects into plain values (each read once), a label filter into its native form.
 
 import * as os from 'os';
+import { performance } from 'perf_hooks';
 import * as util from 'util';
 import { type NativeLabelFilter, native } from './native';
 import type { AbortSignalLike } from './types';
@@ -11,8 +12,14 @@ export type Progress = (done: number, total: number) => void;
 
 const LABEL_MAX = Number.MAX_SAFE_INTEGER;
 
-/** Floats the Promise forms convert per event-loop turn: about a millisecond (page faults included), so timers run. */
+/** Floats the Promise forms convert per event-loop turn at most: about a millisecond, so timers run. */
 const SLICE_FLOATS = 1 << 17;
+
+/** How long one event-loop turn of a sliced pass may run before it lets timers and I/O run. */
+const TURN_MS = 1;
+
+/** Floats converted between two looks at the clock within a slice (see SlicedBatch). */
+const BLOCK_FLOATS = 1 << 14;
 
 /**
  * Floats of one native addItems call when a batch is larger: lib copies a chunk of rows while the chunk before it
@@ -184,18 +191,32 @@ export class SlicedBatch {
     return Math.max(1, Math.floor(SLICE_FLOATS / this.dim));
   }
 
-  /** Runs `work` on rows [from, to) a slice per event-loop turn, the first slice at once. */
+  /**
+   * Runs `work` on rows [from, to) a slice per event-loop turn, the first slice at once. A slice ends after
+   * SLICE_FLOATS floats, or sooner once the turn has run TURN_MS (checked every BLOCK_FLOATS floats): fresh pages
+   * of the copy and rows of plain numbers (read by unoptimised code at first) can make a slice of that size take
+   * several milliseconds.
+   */
   async #sliced(from: number, to: number, work: (start: number, end: number) => void): Promise<void> {
-    const step = this.#rowsPerSlice;
-    for (let start = from; start < to; start += step) {
-      if (start > from) await new Promise((resolve) => setImmediate(resolve));
+    const perTurn = this.#rowsPerSlice;
+    const block = Math.max(1, Math.floor(BLOCK_FLOATS / this.dim));
+    let turnStart = from;
+    let turnClock = performance.now();
+    for (let start = from; start < to; ) {
+      if (start > turnStart && (start - turnStart >= perTurn || performance.now() - turnClock >= TURN_MS)) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turnStart = start;
+        turnClock = performance.now();
+      }
       if (this.stopped) return;
       // A caller may transfer or resize its buffer between slices (or between the copies of two chunks).
       if (this.#source.length !== this.#length) {
         const flat = util.types.isFloat32Array(this.#source);
         throw changedWhileReadError(this.name, this.method, this.#length, this.#source.length, flat ? 'floats' : 'rows');
       }
-      work(start, Math.min(to, start + step));
+      const end = Math.min(to, start + block, turnStart + perTurn);
+      work(start, end);
+      start = end;
     }
   }
 }
@@ -211,37 +232,159 @@ export async function toOwnedFlatVectors(
   return { data: await batch.copy(0, batch.count), count: batch.count };
 }
 
-/**
- * Labels as a new Float64Array, each checked to be an integer 0..2^53-1 (`labels[3]` in messages). `count`
- * (addItems) also requires that many labels, all distinct; `sets` accepts a Set (filters).
- */
-export function toLabelArray(value: unknown, name: string, rules: { count?: number; sets?: boolean }): Float64Array {
-  let items: ArrayLike<unknown>;
+/** The elements of a list of labels, after checking its kind; `sets` accepts a Set (filters). */
+function labelItems(value: unknown, name: string, sets: boolean): ArrayLike<unknown> {
   if (Array.isArray(value) || util.types.isFloat64Array(value) || util.types.isUint32Array(value) || util.types.isInt32Array(value)) {
-    items = value as ArrayLike<unknown>;
-  } else if (rules.sets && util.types.isSet(value)) {
-    items = Array.from(value as Set<unknown>);
-  } else {
-    const kinds = 'an array of labels, a Float64Array, a Uint32Array or an Int32Array';
-    throw typeError(name, rules.sets ? `${kinds.replace(' or ', ', ')} or a Set` : kinds, value);
+    return value as ArrayLike<unknown>;
   }
-  if (rules.count !== undefined && items.length !== rules.count) {
-    throw rangeError(name, `${rules.count} elements`, items.length, 'to have');
-  }
-  const labels = new Float64Array(items.length);
-  for (let i = 0; i < items.length; i++) {
+  if (sets && util.types.isSet(value)) return Array.from(value as Set<unknown>);
+  const kinds = 'an array of labels, a Float64Array, a Uint32Array or an Int32Array';
+  throw typeError(name, sets ? `${kinds.replace(' or ', ', ')} or a Set` : kinds, value);
+}
+
+function countError(name: string, count: number, received: number): RangeError {
+  return rangeError(name, `${count} elements`, received, 'to have');
+}
+
+function duplicateError(name: string, label: number): RangeError {
+  return rangeError(name, 'distinct labels', verbatim(`${label} twice`), 'to hold');
+}
+
+/** Converts and checks items[from, to) into labels[from, to): each an integer 0..2^53-1 (`labels[3]` in messages). */
+function convertLabels(items: ArrayLike<unknown>, labels: Float64Array, name: string, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     const label = items[i];
     if (typeof label !== 'number') throw typeError(`${name}[${i}]`, 'a number', label);
-    checkIntegerRange(label, `${name}[${i}]`, 0, LABEL_MAX);
+    // The element's name is built only for a label that fails: a string per label would be most of the garbage of
+    // a batch of millions of labels.
+    if (!Number.isInteger(label) || label < 0 || label > LABEL_MAX) checkIntegerRange(label, `${name}[${i}]`, 0, LABEL_MAX);
     labels[i] = label;
   }
+}
+
+/**
+ * Labels as a new Float64Array, each checked to be an integer 0..2^53-1 (`labels[3]` in messages). `count`
+ * (addItemsSync) also requires that many labels, all distinct; `sets` accepts a Set (filters).
+ */
+export function toLabelArray(value: unknown, name: string, rules: { count?: number; sets?: boolean }): Float64Array {
+  const items = labelItems(value, name, rules.sets ?? false);
+  if (rules.count !== undefined && items.length !== rules.count) throw countError(name, rules.count, items.length);
+  const labels = new Float64Array(items.length);
+  convertLabels(items, labels, name, 0, items.length);
   if (rules.count !== undefined && labels.length > 1) {
     const seen = new Set<number>();
     for (const label of labels) {
-      if (seen.has(label)) throw rangeError(name, 'distinct labels', verbatim(`${label} twice`), 'to hold');
+      if (seen.has(label)) throw duplicateError(name, label);
       seen.add(label);
     }
   }
+  return labels;
+}
+
+// ---- the Promise forms' passes over labels, a millisecond per event-loop turn ----------------------------------
+
+/** Elements a sliced pass handles between two looks at the clock. */
+const BLOCK = 1024;
+
+/** Bytes of a memory page: the unit the kernel maps a fresh buffer in, on its first write. */
+const PAGE_BYTES = 4096;
+
+/**
+ * Runs work(from, to) over [0, count) in blocks of `block`, the first blocks at once, and from then on yields to
+ * the event loop (setImmediate) whenever the current turn has run for TURN_MS. The clock bounds each turn, whatever
+ * a block costs on this machine (page faults of fresh memory included).
+ */
+async function timeSliced(count: number, block: number, work: (from: number, to: number) => void): Promise<void> {
+  let turn = performance.now();
+  for (let from = 0; from < count; from += block) {
+    if (performance.now() - turn >= TURN_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turn = performance.now();
+    }
+    work(from, Math.min(count, from + block));
+  }
+}
+
+/**
+ * Writes a zero into each memory page of a new (all zero) array, over as many turns as it takes: the kernel maps a
+ * fresh buffer's pages on their first write, which costs microseconds a page, so a native call that then fills a
+ * large array in one go (reserveLabels) or a pass writing it in random order (a hash table) finds them mapped.
+ */
+export async function touchPages(array: Float64Array): Promise<void> {
+  const stride = PAGE_BYTES / Float64Array.BYTES_PER_ELEMENT;
+  const pages = Math.ceil(array.length / stride);
+  await timeSliced(pages, BLOCK / 64, (from, to) => {
+    for (let page = from; page < to; page++) array[page * stride] = 0;
+  });
+}
+
+/** A 32-bit mix of an integer 0..2^53-1: both halves, then the finaliser of MurmurHash3. */
+function hashLabel(label: number): number {
+  let h = Math.imul(label >>> 0, 0x9e3779b1) ^ Math.imul((label / 4294967296) >>> 0, 0x85ebca6b);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Above this many labels the table would outgrow 2^31 slots: a Set checks them instead. */
+const TABLE_MAX_LABELS = 2 ** 29;
+
+/**
+ * Throws the RangeError of the first label (in order) that an earlier one repeats, over several turns. An open
+ * addressing table of at least twice as many slots as labels, made once (a Set growing past a million entries
+ * rehashes in one step that takes hundreds of milliseconds); a slot holds label + 1, so 0 is empty.
+ */
+async function checkDistinct(labels: Float64Array, name: string): Promise<void> {
+  if (labels.length > TABLE_MAX_LABELS) {
+    const seen = new Set<number>();
+    await timeSliced(labels.length, BLOCK, (from, to) => {
+      for (let i = from; i < to; i++) {
+        if (seen.has(labels[i])) throw duplicateError(name, labels[i]);
+        seen.add(labels[i]);
+      }
+    });
+    return;
+  }
+  let slots = 2;
+  while (slots < 2 * labels.length) slots *= 2;
+  const table = new Float64Array(slots);
+  await touchPages(table);
+  const mask = slots - 1;
+  await timeSliced(labels.length, BLOCK, (from, to) => {
+    for (let i = from; i < to; i++) {
+      const label = labels[i];
+      const key = label + 1;
+      for (let slot = hashLabel(label) & mask; ; slot = (slot + 1) & mask) {
+        const held = table[slot];
+        if (held === 0) {
+          table[slot] = key;
+          break;
+        }
+        if (held === key) throw duplicateError(name, label);
+      }
+    }
+  });
+}
+
+/**
+ * addItems' labels: what toLabelArray(value, name, { count }) returns or throws (the same checks, in the same
+ * order, naming the same element), computed over several event-loop turns so that a batch of millions of labels
+ * never holds up timers. Each element is read once; the list must keep its length meanwhile (`method` names the
+ * call in the error that says it did not). Labels in ascending order, the usual case, need no table to be distinct.
+ */
+export async function toBatchLabels(value: unknown, name: string, count: number, method: string): Promise<Float64Array> {
+  const items = labelItems(value, name, false);
+  if (items.length !== count) throw countError(name, count, items.length);
+  const labels = new Float64Array(count);
+  let ascending = true;
+  await timeSliced(count, BLOCK, (from, to) => {
+    if (items.length !== count) throw changedWhileReadError(name, method, count, items.length, 'labels');
+    convertLabels(items, labels, name, from, to);
+    for (let i = Math.max(1, from); ascending && i < to; i++) ascending = labels[i] > labels[i - 1];
+  });
+  if (!ascending) await checkDistinct(labels, name);
   return labels;
 }
 

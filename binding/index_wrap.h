@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -358,9 +359,19 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value ReserveLabels(const Napi::CallbackInfo& info) {
     std::shared_ptr<Engine> engine = RequireEngine(info.Env());
     auto out = ExpectTypedArray<Napi::Float64Array>(info, 0, "out", napi_float64_array, "a Float64Array");
-    std::vector<std::uint64_t> labels(out.ElementLength());
-    engine->reserve_default_labels(labels.size(), labels.data());
-    for (std::size_t i = 0; i < labels.size(); ++i) out[i] = static_cast<double>(labels[i]);
+    // Reserved straight into out's memory as u64 words and widened to doubles in place (same size, same alignment):
+    // a million labels would otherwise cost a fresh 8 MB buffer, whose first touches alone stall the event loop
+    // for tens of milliseconds.
+    double* values = out.Data();
+    auto* words = reinterpret_cast<std::uint64_t*>(values);
+    static_assert(sizeof(double) == sizeof(std::uint64_t), "labels are widened in place");
+    engine->reserve_default_labels(out.ElementLength(), words);
+    for (std::size_t i = 0; i < out.ElementLength(); ++i) {
+      std::uint64_t word;
+      std::memcpy(&word, words + i, sizeof word);
+      const double label = static_cast<double>(word);
+      std::memcpy(values + i, &label, sizeof label);
+    }
     return info.Env().Undefined();
   }
 

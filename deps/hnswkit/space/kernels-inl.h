@@ -3,10 +3,16 @@
 // this file, and then defines only its arithmetic: l2_squared_impl<kAhead>, dot_impl<kAhead>, their _f16_impl
 // twins, dot_i8_impl, to_f16 and from_f16 (declared below).
 //
+// A set that only adds an i8 kernel to a base set (avx512vnni to avx512, neondot to neon) also defines
+// HNSWKIT_KERNEL_I8_ONLY: its file then defines only dot_i8_impl, and this file writes only the two i8 entry points,
+// with external linkage (declared in space/kernels.h). The base set's file puts them into that level's table next to
+// its own float32 and f16 kernels, so those exist once per binary.
+//
 // Each includer is compiled with its own instruction-set flags, so everything here lives in a namespace of its own
 // per set (hnswkit::avx2, hnswkit::neon, ...) and, inside it, an anonymous namespace: internal linkage, one copy per
-// object file. An inline function with external linkage would be one symbol across the files, of which the linker
-// keeps any one copy, possibly the AVX-512 one, for every caller (docs/design.md, "Spaces and kernels").
+// object file (only the i8 entry points of an i8-only set are outside it: plain functions, not inline). An inline
+// function with external linkage would be one symbol across the files, of which the linker keeps any one copy, possibly
+// the AVX-512 one, for every caller (docs/design.md, "Spaces and kernels").
 #pragma once
 
 #ifndef HNSWKIT_KERNEL_NS
@@ -149,6 +155,7 @@ inline std::int32_t dot_i8_tail(const std::int8_t* a, const std::int8_t* b, std:
   return sum;
 }
 
+#ifndef HNSWKIT_KERNEL_I8_ONLY
 // The arithmetic, defined by the including file: the sum over i < n of (a[i] - b[i])^2, or of a[i] * b[i], reading
 // exactly n floats from each of a and b. With kAhead the body calls prefetch_step in its main loop and prefetch_rest
 // after it; without, `ahead` is null and both calls compile to nothing, so the two variants give the same bits.
@@ -161,13 +168,15 @@ template <bool kAhead>
 float l2_squared_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead);
 template <bool kAhead>
 float dot_f16_impl(const float* a, const std::uint16_t* b, std::size_t n, const char* ahead);
-// I8DotFn (space/kernels.h), n <= kMaxI8Elements (prefetch_step and prefetch_rest with T = std::int8_t).
-template <bool kAhead>
-std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead);
 // ToF16Fn and FromF16Fn (space/kernels.h): the bits of float_to_f16 and f16_to_float.
 void to_f16(const float* in, std::uint16_t* out, std::size_t n);
 void from_f16(const std::uint16_t* in, float* out, std::size_t n);
+#endif
+// I8DotFn (space/kernels.h), n <= kMaxI8Elements (prefetch_step and prefetch_rest with T = std::int8_t).
+template <bool kAhead>
+std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead);
 
+#ifndef HNSWKIT_KERNEL_I8_ONLY
 // The entry points (KernelFn and AheadKernelFn in space/kernels.h).
 float l2_squared(const float* a, const float* b, std::size_t n) { return l2_squared_impl<false>(a, b, n, nullptr); }
 float dot(const float* a, const float* b, std::size_t n) { return dot_impl<false>(a, b, n, nullptr); }
@@ -215,6 +224,31 @@ constexpr KernelSet kernel_set(SimdLevel level, const char* name) {
           from_f16};
 }
 
+// The table of a level that adds only an i8 kernel to this set: this set's kernels with that level's dot_i8 and
+// dot_i8_ahead (space/kernels.h). The addresses of functions are constant expressions, so this table too is filled
+// at compile time.
+constexpr KernelSet kernel_set(SimdLevel level, const char* name, I8DotFn dot_i8_of_level,
+                               I8DotAheadFn dot_i8_ahead_of_level) {
+  KernelSet set = kernel_set(level, name);
+  set.dot_i8 = dot_i8_of_level;
+  set.dot_i8_ahead = dot_i8_ahead_of_level;
+  return set;
+}
+
+#endif  // HNSWKIT_KERNEL_I8_ONLY
+
 }  // namespace
+
+#ifdef HNSWKIT_KERNEL_I8_ONLY
+// The i8 entry points of a set that adds only them: external linkage, so that the base set's table can hold them,
+// and defined in this one file, so the linker has only this copy to keep.
+std::int32_t dot_i8(const std::int8_t* a, const std::int8_t* b, std::size_t n) {
+  return dot_i8_impl<false>(a, b, n, nullptr);
+}
+std::int32_t dot_i8_ahead(const std::int8_t* a, const std::int8_t* b, std::size_t n, const std::int8_t* ahead) {
+  return dot_i8_impl<true>(a, b, n, reinterpret_cast<const char*>(ahead));
+}
+#endif
+
 }  // namespace HNSWKIT_KERNEL_NS
 }  // namespace hnswkit

@@ -77,19 +77,31 @@ const char* simd_warning();
 // benchmark, which compare every level with the scalar one.
 const KernelSet* kernels_for(SimdLevel level);
 
-// Kernel sets defined in kernels_<isa>.cc; only those compiled for the target architecture exist.
+// Kernel sets defined in kernels_<isa>.cc; only those compiled for the target architecture exist. The table of a
+// level that adds only an i8 kernel (avx512vnni, neondot) is defined in its base level's file, which fills it with
+// its own float32 and f16 kernels and the i8 entry points below.
 extern const KernelSet kScalarKernels;
 #if defined(__x86_64__) || defined(_M_X64)
 extern const KernelSet kSseKernels;
 extern const KernelSet kAvx2Kernels;
 extern const KernelSet kAvx512Kernels;
-extern const KernelSet kAvx512VnniKernels;
+extern const KernelSet kAvx512VnniKernels;  // kernels_avx512.cc
+// The avx512vnni level's i8 kernels (kernels_avx512_vnni.cc, the one file compiled with VNNI).
+namespace avx512_vnni {
+std::int32_t dot_i8(const std::int8_t* a, const std::int8_t* b, std::size_t n);
+std::int32_t dot_i8_ahead(const std::int8_t* a, const std::int8_t* b, std::size_t n, const std::int8_t* ahead);
+}  // namespace avx512_vnni
 #elif defined(__aarch64__) || defined(_M_ARM64)
 extern const KernelSet kNeonKernels;
 // MSVC-style compilers build arm64 without kernels_neon_dot.cc (CMakeLists.txt), so without the neondot level.
 #if !defined(_MSC_VER)
 #define HNSWKIT_NEON_DOT_KERNELS 1
-extern const KernelSet kNeonDotKernels;
+extern const KernelSet kNeonDotKernels;  // kernels_neon.cc
+// The neondot level's i8 kernels (kernels_neon_dot.cc, the one file compiled with the dot-product instructions).
+namespace neon_dot {
+std::int32_t dot_i8(const std::int8_t* a, const std::int8_t* b, std::size_t n);
+std::int32_t dot_i8_ahead(const std::int8_t* a, const std::int8_t* b, std::size_t n, const std::int8_t* ahead);
+}  // namespace neon_dot
 #endif
 #endif
 

@@ -2,22 +2,15 @@
 // narrowed four at a time (FCVTL and FCVTN are baseline AArch64), i8 vectors multiplied eight bytes at a time into
 // int16 products (SMULL) that are added in pairs into int32 lanes (SADALP).
 //
-// space/kernels_neon_dot.cc defines HNSWKIT_NEON_DOT and includes this file, which then compiles, with the Armv8.2
-// dot-product instructions enabled, as the neondot set: the same float32 and f16 kernels, and an i8 kernel on SDOT.
+// This file also defines the neondot level's table: these float32 and f16 kernels, and the i8 kernels on SDOT of
+// space/kernels_neon_dot.cc, the one file compiled with the Armv8.2 dot-product instructions.
 #include <arm_neon.h>
 
-#ifdef HNSWKIT_NEON_DOT
-#ifndef __ARM_FEATURE_DOTPROD
-#error "space/kernels_neon_dot.cc needs the dot-product instructions enabled (-march=armv8.2-a+dotprod, CMakeLists.txt)"
-#endif
-#define HNSWKIT_KERNEL_NS neon_dot
-#else
 #define HNSWKIT_KERNEL_NS neon
-#endif
 #include "space/kernels-inl.h"
 
 namespace hnswkit {
-namespace HNSWKIT_KERNEL_NS {
+namespace neon {
 namespace {
 
 // Four accumulator chains hide the FMA latency (see kernels_avx512.cc); what the vectors leave goes one float at a
@@ -154,7 +147,6 @@ inline int8x16_t last_bytes(std::size_t remaining) {
   return vreinterpretq_s8_u8(vld1q_u8(kBytes + remaining));
 }
 
-#ifndef HNSWKIT_NEON_DOT
 // acc plus the sixteen products a[k] * b[k], added in pairs into its four lanes. A byte product fits int16
 // (at most 128 * 128 = 2^14), but two of them may not, so each SMULL result goes straight into SADALP, which widens
 // as it adds pairs.
@@ -162,10 +154,6 @@ inline int32x4_t dot_i8x16(int32x4_t acc, int8x16_t a, int8x16_t b) {
   acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(a), vget_low_s8(b)));
   return vpadalq_s16(acc, vmull_high_s8(a, b));
 }
-#else
-// acc plus the sixteen products a[k] * b[k], four into each lane (SDOT, exact: at most 4 * 2^14 per lane per step).
-inline int32x4_t dot_i8x16(int32x4_t acc, int8x16_t a, int8x16_t b) { return vdotq_s32(acc, a, b); }
-#endif
 
 // Four accumulator chains over a step of 64 bytes, one cache line. Every partial sum is a sum of some of the n
 // products, so within +-2^30 for n <= kMaxI8Elements: no lane overflows, whatever the order.
@@ -190,12 +178,12 @@ std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t
 }
 
 }  // namespace
-}  // namespace HNSWKIT_KERNEL_NS
+}  // namespace neon
 
-#ifdef HNSWKIT_NEON_DOT
-const KernelSet kNeonDotKernels = neon_dot::kernel_set(SimdLevel::kNeonDot, "neondot");
-#else
 const KernelSet kNeonKernels = neon::kernel_set(SimdLevel::kNeon, "neon");
+#ifdef HNSWKIT_NEON_DOT_KERNELS
+const KernelSet kNeonDotKernels = neon::kernel_set(SimdLevel::kNeonDot, "neondot", neon_dot::dot_i8,
+                                                   neon_dot::dot_i8_ahead);
 #endif
 
 }  // namespace hnswkit

@@ -212,6 +212,13 @@ std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t
     acc1 = _mm_add_epi32(acc1, dot_i8x16(tail_a, load_i8x16(b + n - 16)));
     i = n;
   }
+  if (i + 8 <= n) {
+    // A vector of 8 to 15 bytes (i is 0): its first eight from 64-bit loads, which zero the upper eight bytes, so
+    // their products vanish; the scalar tail does the rest.
+    acc0 = _mm_add_epi32(acc0, dot_i8x16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a + i)),
+                                         _mm_loadl_epi64(reinterpret_cast<const __m128i*>(b + i))));
+    i += 8;
+  }
   return dot_i8_tail(a, b, i, n, horizontal_sum_i32(_mm_add_epi32(acc0, acc1)));
 }
 

@@ -2,7 +2,7 @@
 // A small SVG line chart for the benchmark pages: queries per second (log scale) against recall, one polyline per
 // series with a marker at each point. No dependencies; the output is plain SVG 1.1 text.
 
-const { escapeXml, fmtInt, fmtQpsTick } = require('./report');
+const { escapeXml, fmtInt, recallQpsGrid } = require('./report');
 
 /**
  * `series`: `[{ name, color, dash?, open?, points: [{ recall, qps, label? }] }]` (`dash`: an SVG stroke-dasharray;
@@ -37,24 +37,7 @@ function recallQpsSvg({ title, subtitle = '', xLabel = 'recall', series }) {
     `<text x="${x0 + w / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
     `<text x="${x0 + w / 2}" y="36" text-anchor="middle" fill="#555">${escapeXml(subtitle)}</text>`,
   ];
-  const span = 1 - xMin;
-  const xStep = span > 0.3 ? 0.1 : span > 0.1 ? 0.05 : 0.01;
-  for (let i = 0; xMin + i * xStep <= 1 + 1e-9; i++) {
-    const x = sx(xMin + i * xStep).toFixed(1);
-    out.push(`<line x1="${x}" y1="${y0}" x2="${x}" y2="${y0 + h}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${x}" y="${y0 + h + 16}" text-anchor="middle">${(xMin + i * xStep).toFixed(2)}</text>`);
-  }
-  for (let d = yMin; d <= yMax; d++) {
-    for (const m of [1, 2, 5]) {
-      const q = m * 10 ** d;
-      if (Math.log10(q) > yMax + 1e-9) continue;
-      const y = sy(q).toFixed(1);
-      out.push(`<line x1="${x0}" y1="${y}" x2="${x0 + w}" y2="${y}" stroke="${m === 1 ? '#cccccc' : '#eeeeee'}"/>`);
-      if (m === 1 || yMax - yMin <= 2) {
-        out.push(`<text x="${x0 - 6}" y="${(Number(y) + 4).toFixed(1)}" text-anchor="end">${fmtQpsTick(q)}</text>`);
-      }
-    }
-  }
+  out.push(...recallQpsGrid({ x0, y0, w, h, xMin, yMin, yMax, sx, sy }));
   out.push(`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${x0 + w / 2}" y="${y0 + h + 36}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
   const yMid = y0 + h / 2;

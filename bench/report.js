@@ -624,6 +624,35 @@ function fmtQpsTick(x) {
  * Queries per second (log scale) against recall@k, one panel per data set, one line per library and mode (solid:
  * one query per call on one thread; dashed: batch on all threads), a marker at each ef.
  */
+/**
+ * The grid and ticks of a recall / queries-per-second panel whose frame is (x0, y0, w, h) and whose scales are sx
+ * (recall, from xMin to just past 1) and sy (log10 queries/s, from yMin to yMax): recall every 0.01, 0.05 or 0.1 as
+ * the range widens, queries/s at 1, 2 and 5 of each decade. Returns the SVG elements.
+ */
+function recallQpsGrid({ x0, y0, w, h, xMin, yMin, yMax, sx, sy }) {
+  const parts = [];
+  const span = 1 - xMin;
+  const xStep = span > 0.3 ? 0.1 : span > 0.1 ? 0.05 : 0.01;
+  for (let i = 0; xMin + i * xStep <= 1 + 1e-9; i++) {
+    const r = xMin + i * xStep;
+    const x = sx(r).toFixed(1);
+    parts.push(`<line x1="${x}" y1="${y0}" x2="${x}" y2="${y0 + h}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${x}" y="${y0 + h + 16}" text-anchor="middle">${r.toFixed(2)}</text>`);
+  }
+  for (let d = yMin; d <= yMax; d++) {
+    for (const m of [1, 2, 5]) {
+      const q = m * 10 ** d;
+      if (Math.log10(q) > yMax + 1e-9) continue;
+      const y = sy(q).toFixed(1);
+      parts.push(`<line x1="${x0}" y1="${y}" x2="${x0 + w}" y2="${y}" stroke="${m === 1 ? '#cccccc' : '#eeeeee'}"/>`);
+      if (m === 1 || yMax - yMin <= 2) {
+        parts.push(`<text x="${x0 - 6}" y="${(Number(y) + 4).toFixed(1)}" text-anchor="end">${fmtQpsTick(q)}</text>`);
+      }
+    }
+  }
+  return parts;
+}
+
 function renderSvg(results) {
   const variants = Object.keys(results.variants);
   const panelW = 470;
@@ -674,27 +703,7 @@ function renderSvg(results) {
       `<text x="${x0 + w / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(v.name)}</text>`,
     );
     parts.push(`<text x="${x0 + w / 2}" y="36" text-anchor="middle" fill="#555">${escapeXml(subtitle)}</text>`);
-    // Grid and ticks: recall every 0.01, 0.05 or 0.1 as the range widens; queries/s at 1, 2 and 5 of each decade.
-    const span = 1 - xMin;
-    const xStep = span > 0.3 ? 0.1 : span > 0.1 ? 0.05 : 0.01;
-    for (let i = 0; xMin + i * xStep <= 1 + 1e-9; i++) {
-      const r = xMin + i * xStep;
-      const x = sx(r).toFixed(1);
-      parts.push(`<line x1="${x}" y1="${y0}" x2="${x}" y2="${y0 + h}" stroke="#e5e5e5"/>`);
-      parts.push(`<text x="${x}" y="${y0 + h + 16}" text-anchor="middle">${r.toFixed(2)}</text>`);
-    }
-    for (let d = yMin; d <= yMax; d++) {
-      for (const m of [1, 2, 5]) {
-        const q = m * 10 ** d;
-        if (Math.log10(q) > yMax + 1e-9) continue;
-        const y = sy(q).toFixed(1);
-        parts.push(`<line x1="${x0}" y1="${y}" x2="${x0 + w}" y2="${y}" stroke="${m === 1 ? '#cccccc' : '#eeeeee'}"/>`);
-        if (m === 1 || yMax - yMin <= 2) {
-          const ty = (Number(y) + 4).toFixed(1);
-          parts.push(`<text x="${x0 - 6}" y="${ty}" text-anchor="end">${fmtQpsTick(q)}</text>`);
-        }
-      }
-    }
+    parts.push(...recallQpsGrid({ x0, y0, w, h, xMin, yMin, yMax, sx, sy }));
     parts.push(`<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#333"/>`);
     parts.push(`<text x="${x0 + w / 2}" y="${y0 + h + 36}" text-anchor="middle">recall@${results.params.k}</text>`);
     parts.push(
@@ -1086,6 +1095,7 @@ module.exports = {
   SCALE_END,
   LIBRARIES,
   fmtInt,
+  recallQpsGrid,
   fmtSeconds,
   fmtMiB,
   fmtGiB,

@@ -66,7 +66,8 @@ function fmtGiB(bytes) {
 }
 
 function fmtRatio(x) {
-  return Number.isFinite(x) ? `${x.toFixed(2)}×` : DASH;
+  if (!Number.isFinite(x)) return DASH;
+  return x > 0 && x < 0.005 ? '<0.01×' : `${x.toFixed(2)}×`;
 }
 
 function withRatio(text, value, reference) {

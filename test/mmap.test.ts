@@ -51,7 +51,9 @@ function expectSameAnswers(a: HierarchicalNSW, b: HierarchicalNSW): void {
     expect(b.searchKnn(row(queries, q), 5, even)).toEqual(a.searchKnn(row(queries, q), 5, even));
   }
   expect(Array.from(b.getPoint(7))).toEqual(Array.from(a.getPoint(7)));
-  expect(b.isMarkedDeleted?.(5) ?? true).toBe(true);
+  // Label 5 is deleted: gone from getPoint in both, as in every search above.
+  expect(() => b.getPoint(5)).toThrow(expect.objectContaining({ code: 'ERR_LABEL_NOT_FOUND' }));
+  expect(() => a.getPoint(5)).toThrow(expect.objectContaining({ code: 'ERR_LABEL_NOT_FOUND' }));
   const shape = (index: HierarchicalNSW): unknown => {
     const { maxLevel, entryPoint, elementsPerLevel, meanOutDegree, count, deletedCount, maxElements } = index.getStats();
     return { maxLevel, entryPoint, elementsPerLevel, meanOutDegree, count, deletedCount, maxElements };

@@ -2,7 +2,7 @@
 // A small SVG line chart for the benchmark pages: queries per second (log scale) against recall, one polyline per
 // series with a marker at each point. No dependencies; the output is plain SVG 1.1 text.
 
-const { escapeXml, fmtInt, recallQpsGrid } = require('./report');
+const { escapeXml, fmtInt, recallQpsGrid, recallQpsRange } = require('./report');
 
 /**
  * `series`: `[{ name, color, dash?, open?, points: [{ recall, qps, label? }] }]` (`dash`: an SVG stroke-dasharray;
@@ -17,12 +17,7 @@ function recallQpsSvg({ title, subtitle = '', xLabel = 'recall', series }) {
   const height = plotH + 10 + legendRows * 20 + 10;
   const all = series.flatMap((s) => s.points).filter((p) => p.qps > 0);
   if (all.length === 0) throw new Error('nothing to plot');
-  const minRecall = Math.min(...all.map((p) => p.recall));
-  const xMin = Math.max(0, Math.min(0.95, Math.floor(minRecall * 20) / 20));
-  const xMax = 1 + (1 - xMin) * 0.02;
-  const yMin = Math.floor(Math.log10(Math.min(...all.map((p) => p.qps))));
-  let yMax = Math.ceil(Math.log10(Math.max(...all.map((p) => p.qps))));
-  if (yMax === yMin) yMax += 1;
+  const { xMin, xMax, yMin, yMax } = recallQpsRange(all);
   const x0 = margin.left;
   const y0 = margin.top;
   const w = width - margin.left - margin.right;

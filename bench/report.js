@@ -628,6 +628,18 @@ function fmtQpsTick(x) {
  * one query per call on one thread; dashed: batch on all threads), a marker at each ef.
  */
 /**
+ * The axes' ranges for points `{ recall, qps }`: recall from a multiple of 0.05 at or below the lowest (at most 0.95)
+ * to a little past 1, so markers there do not sit on the frame; queries/s over whole decades (log10), at least one.
+ */
+function recallQpsRange(points) {
+  const minRecall = Math.min(...points.map((p) => p.recall));
+  const xMin = Math.max(0, Math.min(0.95, Math.floor(minRecall * 20) / 20));
+  const yMin = Math.floor(Math.log10(Math.min(...points.map((p) => p.qps))));
+  const yMax = Math.ceil(Math.log10(Math.max(...points.map((p) => p.qps))));
+  return { xMin, xMax: 1 + (1 - xMin) * 0.02, yMin, yMax: yMax === yMin ? yMax + 1 : yMax };
+}
+
+/**
  * The grid and ticks of a recall / queries-per-second panel whose frame is (x0, y0, w, h) and whose scales are sx
  * (recall, from xMin to just past 1) and sy (log10 queries/s, from yMin to yMax): recall every 0.01, 0.05 or 0.1 as
  * the range widens, queries/s at 1, 2 and 5 of each decade. Returns the SVG elements.
@@ -678,13 +690,7 @@ function renderSvg(results) {
       for (const s of Object.values(results.variants[v].search[mode])) all.push(...s.points);
     }
   }
-  const minRecall = Math.min(...all.map((p) => p.recall));
-  const xMin = Math.max(0, Math.min(0.95, Math.floor(minRecall * 20) / 20));
-  // A little room right of recall 1, so markers there do not sit on the frame.
-  const xMax = 1 + (1 - xMin) * 0.02;
-  const yMin = Math.floor(Math.log10(Math.min(...all.map((p) => p.qps))));
-  let yMax = Math.ceil(Math.log10(Math.max(...all.map((p) => p.qps))));
-  if (yMax === yMin) yMax += 1;
+  const { xMin, xMax, yMin, yMax } = recallQpsRange(all);
 
   const parts = [];
   parts.push(
@@ -1105,6 +1111,7 @@ module.exports = {
   LIBRARIES,
   fmtInt,
   recallQpsGrid,
+  recallQpsRange,
   fmtSeconds,
   fmtMiB,
   fmtGiB,

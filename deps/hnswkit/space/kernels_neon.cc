@@ -137,16 +137,6 @@ void from_f16(const std::uint16_t* in, float* out, std::size_t n) {
   for (; i < n; ++i) out[i] = f16_to_float(in[i]);
 }
 
-// Bytes [16 - remaining, 16) set, for remaining in [1, 16]: the i8 tail reads the last sixteen bytes of each
-// vector and zeroes those of a that were counted already, so their products vanish and nothing past either vector
-// is read.
-inline int8x16_t last_bytes(std::size_t remaining) {
-  static const std::uint8_t kBytes[32] = {0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
-                                          0,    0,    0,    0,    0,    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-                                          0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-  return vreinterpretq_s8_u8(vld1q_u8(kBytes + remaining));
-}
-
 // acc plus the sixteen products a[k] * b[k], added in pairs into its four lanes. A byte product fits int16
 // (at most 128 * 128 = 2^14), but two of them may not, so each SMULL result goes straight into SADALP, which widens
 // as it adds pairs.
@@ -155,26 +145,12 @@ inline int32x4_t dot_i8x16(int32x4_t acc, int8x16_t a, int8x16_t b) {
   return vpadalq_s16(acc, vmull_high_s8(a, b));
 }
 
-// Four accumulator chains over a step of 64 bytes, one cache line. Every partial sum is a sum of some of the n
-// products, so within +-2^30 for n <= kMaxI8Elements: no lane overflows, whatever the order.
+#include "space/kernels_neon_i8-inl.h"
+
 template <bool kAhead>
 std::int32_t dot_i8_impl(const std::int8_t* a, const std::int8_t* b, std::size_t n, const char* ahead) {
-  int32x4_t acc0 = vdupq_n_s32(0), acc1 = vdupq_n_s32(0), acc2 = vdupq_n_s32(0), acc3 = vdupq_n_s32(0);
-  std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    prefetch_step<kAhead, 64, std::int8_t>(ahead, i);
-    acc0 = dot_i8x16(acc0, vld1q_s8(a + i), vld1q_s8(b + i));
-    acc1 = dot_i8x16(acc1, vld1q_s8(a + i + 16), vld1q_s8(b + i + 16));
-    acc2 = dot_i8x16(acc2, vld1q_s8(a + i + 32), vld1q_s8(b + i + 32));
-    acc3 = dot_i8x16(acc3, vld1q_s8(a + i + 48), vld1q_s8(b + i + 48));
-  }
-  prefetch_rest<kAhead, std::int8_t>(ahead, i, n);
-  for (; i + 16 <= n; i += 16) acc0 = dot_i8x16(acc0, vld1q_s8(a + i), vld1q_s8(b + i));
-  if (i < n && n >= 16) {
-    acc1 = dot_i8x16(acc1, vandq_s8(vld1q_s8(a + n - 16), last_bytes(n - i)), vld1q_s8(b + n - 16));
-    i = n;
-  }
-  return dot_i8_tail(a, b, i, n, vaddvq_s32(vaddq_s32(vaddq_s32(acc0, acc1), vaddq_s32(acc2, acc3))));
+  return dot_i8_steps<kAhead>(a, b, n, ahead,
+                              [](int32x4_t acc, int8x16_t x, int8x16_t y) { return dot_i8x16(acc, x, y); });
 }
 
 }  // namespace

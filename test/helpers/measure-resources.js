@@ -7,7 +7,8 @@
 //       elements), after 1000 searches, the file bytes per element, and what the storage layout predicts
 //   brute-per-element <count> <dim>
 //   fixed <n>
-//       RSS per object for n objects of each kind and state (constructed, initIndex(0), initIndex(100), ...)
+//       RSS per object for n objects of each kind and state (constructed, initIndex(0), initIndex(100), ...), the
+//       median of three rounds
 //   capacity <hnsw|brute> <capacity> <dim>
 //       RSS growth of initIndex(capacity) on an empty index: what reserved, unused capacity costs
 //   visited <capacity> <count> <searches> [threads]
@@ -125,15 +126,22 @@ const commands = {
         return index;
       },
     };
+    // RSS also moves when V8 grows or trims its own heap, by a few MB at a time, which is several KiB per object at
+    // n = 1000. The median of three rounds keeps one such step out of the figure.
+    const rounds = 3;
     const perObject = {};
     for (const [name, make] of Object.entries(kinds)) {
-      const keep = [];
-      const before = settledRss();
-      for (let i = 0; i < n; i++) keep.push(make());
-      perObject[name] = (settledRss() - before) / n;
-      keep.length = 0;
+      const figures = [];
+      for (let round = 0; round < rounds; round++) {
+        const keep = [];
+        const before = settledRss();
+        for (let i = 0; i < n; i++) keep.push(make());
+        figures.push((settledRss() - before) / n);
+        keep.length = 0;
+      }
+      perObject[name] = figures.sort((a, b) => a - b)[rounds >> 1];
     }
-    return { n, dim, perObject };
+    return { n, dim, rounds, perObject };
   },
 
   capacity(kind, capacityArg, dimArg) {

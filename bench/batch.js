@@ -5,6 +5,7 @@
 //
 //   node bench/batch.js                          60000 train rows, 10000 queries (the full figures)
 //   node bench/batch.js --train 10000 --queries 1000
+//   node bench/batch.js --scaling                only the batch search ratio, 2 threads over 1, at ef 10/40/120
 //   node bench/batch.js --help
 //
 // Each measured case runs in its own child process (`node bench/batch.js --case ...`), so no case warms another.
@@ -33,26 +34,39 @@ const OPTIONS = {
   'ef-construction': { value: 200, help: 'beam width while building' },
   seed: { value: 100, help: 'random seed of the level generator' },
   repeats: { value: 3, help: 'timed batch searches per thread count (the best is reported)' },
+  efs: { value: '10,40,120', help: 'with --scaling: the beam widths to measure' },
+  rounds: { value: 5, help: 'with --scaling: child-process pairs (1 thread, 2 threads) per ef' },
+};
+
+const FLAGS = {
+  scaling: 'measure only 2-thread over 1-thread batch search throughput, per ef, over several rounds',
 };
 
 const TARGETS = { buildSpeedup: 1.7, searchSpeedup: 1.8, stallMs: 20 };
 const TIMER_MS = 10;
 
 function usage() {
-  return usageText('node bench/batch.js', { options: OPTIONS }, 16);
+  return usageText('node bench/batch.js', { options: OPTIONS, flags: FLAGS }, 16);
 }
 
 /** Reads the options; `--case`, `--threads` and `--index` are for the child processes. */
 function readOptions(argv) {
   let values;
   try {
-    values = readArgs(argv, { options: OPTIONS, internal: ['case', 'threads', 'index'] }, usage());
+    values = readArgs(argv, { options: OPTIONS, flags: FLAGS, internal: ['case', 'threads', 'index'] }, usage());
   } catch (err) {
     throw new Error(`${err.message}\n${usage()}`, { cause: err });
   }
   const opts = {};
   for (const name of ['case', 'threads', 'index']) if (values[name] !== undefined) opts[name] = values[name];
+  opts.scaling = values.scaling === true;
+  opts.efs = (values.efs ?? OPTIONS.efs.value).split(',').map((text) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--efs must list positive integers, got ${values.efs}`);
+    return n;
+  });
   for (const [name, o] of Object.entries(OPTIONS)) {
+    if (name === 'efs') continue;
     if (values[name] === undefined) {
       opts[name] = o.value;
       continue;
@@ -173,7 +187,7 @@ const CASES = {
     const queries = loadFashionMnist('t10k', o.queries);
     const index = new HierarchicalNSW('l2', queries.dim);
     index.readIndexSync(indexFile(o, Number(o.index)));
-    const gt = readGroundTruth(groundTruthFile(o), o.queries * o.k);
+    const gt = fs.existsSync(groundTruthFile(o)) ? readGroundTruth(groundTruthFile(o), o.queries * o.k) : null;
     // Warm-up: page the index in and start the threads once.
     await index.searchKnnBatch(queries.data.subarray(0, Math.min(500, queries.count) * queries.dim), o.k, {
       ef: o.ef,
@@ -198,7 +212,7 @@ const CASES = {
       seconds: best,
       queriesPerSecond: queries.count / best,
       cpuPerWall,
-      recall: recallAtK(result, gt, o.k),
+      recall: gt ? recallAtK(result, gt, o.k) : null,
     };
   },
 
@@ -254,7 +268,7 @@ const CASES = {
 /** Runs one case in a fresh Node process and returns the JSON it prints last. */
 function runCase(o, name, extra = {}) {
   const args = [__filename, '--case', name];
-  for (const key of Object.keys(OPTIONS)) args.push(`--${key}`, String(o[key]));
+  for (const key of Object.keys(OPTIONS)) if (key !== 'efs' && key !== 'rounds') args.push(`--${key}`, String(o[key]));
   for (const [key, value] of Object.entries(extra)) args.push(`--${key}`, String(value));
   const child = spawnSync(process.execPath, args, {
     cwd: ROOT,
@@ -279,6 +293,72 @@ function ratioText(x) {
   return `${x.toFixed(2)}x`;
 }
 
+function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] };
+}
+
+/**
+ * --scaling: the batch search throughput on 2 threads over 1 thread, per ef, on the index built with 2 threads
+ * (built once and cached). Each round runs one 1-thread and one 2-thread child back to back, alternating which
+ * goes first, and the round's ratio is of that pair; the ratios' range is printed with the median, because on a
+ * shared machine one round can be far off. Written to bench/results/batch-scaling.json.
+ */
+async function scaling(o) {
+  const { simdLevel, version } = loadPackage();
+  const loadBefore = os.loadavg();
+  console.log(
+    `hnswkit ${version} batch scaling: Fashion-MNIST ${o.train} train / ${o.queries} queries, M=${o.m}, ` +
+      `efConstruction=${o['ef-construction']}, k=${o.k}, best of ${o.repeats} batches per child, ${o.rounds} rounds`,
+  );
+  console.log(`${cpuModel()}, ${os.availableParallelism()} cores, kernels ${simdLevel()}, node ${process.version}`);
+  if (!fs.existsSync(indexFile(o, 2))) {
+    process.stdout.write('building the index (cached for later runs)... ');
+    console.log(`${runCase(o, 'build', { threads: 2 }).seconds.toFixed(1)} s`);
+  }
+  const rows = [];
+  for (const ef of o.efs) {
+    const p = { ...o, ef };
+    const one = [];
+    const two = [];
+    const ratios = [];
+    for (let r = 0; r < o.rounds; r++) {
+      const order = r % 2 === 0 ? [1, 2] : [2, 1];
+      const got = {};
+      for (const threads of order) got[threads] = runCase(p, 'search', { threads, index: 2 }).queriesPerSecond;
+      one.push(got[1]);
+      two.push(got[2]);
+      ratios.push(got[2] / got[1]);
+    }
+    const row = { ef, threads1: summary(one), threads2: summary(two), ratio: summary(ratios), ratios };
+    rows.push(row);
+    console.log(
+      `ef ${String(ef).padStart(4)}: 1 thread ${row.threads1.median.toFixed(0)} q/s ` +
+        `(${row.threads1.min.toFixed(0)}-${row.threads1.max.toFixed(0)}), 2 threads ${row.threads2.median.toFixed(0)} q/s ` +
+        `(${row.threads2.min.toFixed(0)}-${row.threads2.max.toFixed(0)}), ratio ${ratioText(row.ratio.median)} ` +
+        `(${ratioText(row.ratio.min)}-${ratioText(row.ratio.max)})`,
+    );
+  }
+  const loadAfter = os.loadavg();
+  console.log(
+    `load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ` +
+      `${loadAfter.map((x) => x.toFixed(2)).join(' ')}`,
+  );
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpuModel(), cores: os.availableParallelism(), simd: simdLevel(), node: process.version, hnswkit: version },
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadAfter,
+    params: { dataset: 'fashion-mnist', space: 'l2', train: o.train, queries: o.queries, k: o.k, M: o.m,
+      efConstruction: o['ef-construction'], seed: o.seed, repeats: o.repeats, rounds: o.rounds },
+    rows,
+  };
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const out = path.join(RESULTS, 'batch-scaling.json');
+  fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  console.log(`wrote ${path.relative(ROOT, out)}`);
+}
+
 async function main() {
   const o = readOptions(process.argv.slice(2));
   if (o.case) {
@@ -289,6 +369,10 @@ async function main() {
   }
 
   if (!hasFashionMnist()) throw new Error(FASHION_MNIST_MISSING);
+  if (o.scaling) {
+    await scaling(o);
+    return;
+  }
   const { simdLevel, version } = loadPackage();
   const started = performance.now();
   const loadBefore = os.loadavg();

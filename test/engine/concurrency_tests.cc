@@ -204,6 +204,45 @@ void brute_force_writes_with_searches() {
   std::printf("     %zu searches ran during the writes\n", searches);
 }
 
+// The statistics are kept per thread slot and summed when read: searches spread over more threads than there are
+// slots (so some share one), in runs of rows of several lengths, must add up to exactly what the same searches add
+// on one thread. The graph does not change, so each search does the same work wherever it runs.
+void stats_exact_across_threads() {
+  const std::size_t n = kCount;
+  const std::size_t queries_count = 600;
+  const std::vector<float> data = make_data(n, dim, 11), queries = make_data(queries_count, dim, 12);
+  Space space(Metric::kL2, dim);
+  HnswParams p;
+  p.max_elements = n;
+  HierarchicalNsw index(space, p);
+  parallel_for(n, 2, [&](std::size_t i, std::size_t) { index.add(&data[i * dim], i); });
+  index.reset_search_stats();
+  for (std::size_t q = 0; q < queries_count; ++q) (void)index.search(&queries[q * dim], 10, nullptr, 40);
+  const SearchStats one = index.search_stats();
+  CHECK(one.searches == queries_count);
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{32}}) {
+    index.reset_search_stats();
+    std::atomic<std::size_t> done{0};
+    std::vector<std::atomic<int>> seen(queries_count);
+    parallel_for(
+        queries_count, VisitedPool::kSlots + 4,
+        [&](std::size_t q, std::size_t) {
+          seen[q].fetch_add(1);
+          (void)index.search(&queries[q * dim], 10, nullptr, 40);
+        },
+        nullptr, &done, chunk);
+    for (const std::atomic<int>& s : seen) CHECK(s.load() == 1);
+    CHECK(done.load() == queries_count);
+    const SearchStats many = index.search_stats();
+    CHECK(many.searches == one.searches);
+    CHECK(many.distance_evaluations == one.distance_evaluations);
+    CHECK(many.visited_nodes == one.visited_nodes);
+  }
+  index.reset_search_stats();
+  const SearchStats zero = index.search_stats();
+  CHECK(zero.searches == 0 && zero.distance_evaluations == 0 && zero.visited_nodes == 0);
+}
+
 }  // namespace
 
 std::vector<TestCase> concurrency_tests() {
@@ -214,6 +253,7 @@ std::vector<TestCase> concurrency_tests() {
       {"concurrent replace_deleted adds and searches never return a replaced label", replace_deleted_with_searches},
       {"statistics and label lists can be read during a concurrent build", stats_during_build},
       {"brute force: concurrent adds, removes and searches stay consistent", brute_force_writes_with_searches},
+      {"search statistics are exact totals when many threads search", stats_exact_across_threads},
   };
 }
 

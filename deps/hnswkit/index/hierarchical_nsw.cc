@@ -152,7 +152,7 @@ void HierarchicalNsw::reallocate(std::size_t new_capacity) {
 
 void HierarchicalNsw::resize(std::size_t new_max_elements) {
   require_writable();
-  std::unique_lock<std::shared_mutex> structure(structure_mutex_);
+  std::unique_lock<std::shared_mutex> structure(structure_.mutex);
   const std::size_t count = count_.load();
   if (new_max_elements < count) {
     throw Error(ErrorCode::kResizeTooSmall, "Cannot resize, max element is less than the current number of elements");
@@ -178,7 +178,7 @@ void HierarchicalNsw::unmark_deleted(std::uint64_t label) { change_deleted(label
 
 void HierarchicalNsw::change_deleted(std::uint64_t label, bool deleted) {
   require_writable();
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   std::shared_lock<WriteGate> gate(write_gate_);
   std::lock_guard<std::mutex> lock(labels_mutex_);
   auto it = label_to_id_.find(label);
@@ -212,7 +212,7 @@ bool HierarchicalNsw::contains(std::uint64_t label) const {
 
 bool HierarchicalNsw::is_deleted(std::uint64_t label) const {
   ensure_labels();
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   std::lock_guard<std::mutex> lock(labels_mutex_);
   auto it = label_to_id_.find(label);
   if (it == label_to_id_.end()) throw Error(ErrorCode::kLabelNotFound, "Label not found");
@@ -221,7 +221,7 @@ bool HierarchicalNsw::is_deleted(std::uint64_t label) const {
 
 std::vector<float> HierarchicalNsw::get_vector(std::uint64_t label) const {
   ensure_labels();
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   // Copied under the label mutex: a replaceDeleted add that takes this slot for another label first unmaps this
   // one under the same mutex, so the copy cannot be of the slot's next vector.
   std::lock_guard<std::mutex> lock(labels_mutex_);

@@ -8,7 +8,7 @@
 // Internal ids are record indices 0..count-1; a label -> id map finds records by label.
 //
 // Concurrency: add, search, mark/unmark and get may run at once from many threads. resize, and anything that
-// replaces the whole structure, take structure_mutex_ exclusively. Saving takes write_gate_ exclusively, which
+// replaces the whole structure, take structure_.mutex exclusively. Saving takes write_gate_ exclusively, which
 // stops adds and deletes (not searches) while the bytes are written; a waiting save goes before rows not yet
 // started (util/write_gate.h), so it waits only for the rows in progress. Links are written under a per-element
 // lock and read without one; a reader may see a list mid-update, which holds valid ids only. What searches read without
@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "index/default_labels.h"
+#include "index/search_counters.h"
 #include "index/search_scratch.h"
 #include "index/search_types.h"
 #include "index/visited_pool.h"
@@ -133,7 +134,7 @@ class HierarchicalNsw {
   // Blocks adds and deletes while fn runs (searches continue): used by the writer to see one consistent state.
   template <typename Fn>
   void with_writes_paused(Fn&& fn) const {
-    std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+    std::shared_lock<std::shared_mutex> structure(structure_.mutex);
     std::unique_lock<WriteGate> gate(write_gate_);
     fn();
   }
@@ -304,9 +305,14 @@ class HierarchicalNsw {
   std::atomic<std::size_t> ef_{10};
 
   std::unique_ptr<VisitedPool> visited_;
-  mutable std::atomic<std::uint64_t> stat_searches_{0}, stat_distances_{0}, stat_visited_{0};
+  mutable SearchCounters stats_;  // one cache line per thread slot, summed when read
 
-  mutable std::shared_mutex structure_mutex_;
+  // Every search takes this shared, which writes the lock's reader count: alone on its cache line, so that write
+  // does not evict the fields around it (ef_, visited_, ...) that every search on the other cores reads.
+  struct alignas(kSlotAlign) StructureMutex {
+    std::shared_mutex mutex;
+  };
+  mutable StructureMutex structure_;
   mutable WriteGate write_gate_;
 };
 

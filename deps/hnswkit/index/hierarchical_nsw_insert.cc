@@ -256,7 +256,7 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const void* encoded) {
 
 void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace_deleted) {
   require_writable();
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   std::shared_lock<WriteGate> gate(write_gate_);
   std::lock_guard<std::mutex> label_lock(label_stripes_[label % kLabelStripes]);
 

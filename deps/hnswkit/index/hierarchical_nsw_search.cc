@@ -183,7 +183,7 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
 }
 
 SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const LabelFilter* filter, std::size_t ef) const {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   SearchHits hits;
   if (k == 0) return hits;
   const std::uint32_t entry = entry_.load(std::memory_order_acquire);
@@ -207,9 +207,7 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   });
   if (hits.size() > k) hits.resize(k);
 
-  stat_searches_.fetch_add(1, std::memory_order_relaxed);
-  stat_distances_.fetch_add(stats.distance_evaluations, std::memory_order_relaxed);
-  stat_visited_.fetch_add(stats.visited_nodes, std::memory_order_relaxed);
+  stats_.add(1, stats.distance_evaluations, stats.visited_nodes);
   check_mapping();
   return hits;
 }

@@ -9,7 +9,7 @@
 namespace hnswkit {
 
 std::size_t HierarchicalNsw::memory_bytes() const {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   const std::size_t count = count_.load();
   // Reserved, not necessarily committed: calloc'd pages of unused slots take no memory until touched. A mapped
   // index keeps a level and an upper-list pointer per element; its records and lists are the file's pages.
@@ -30,22 +30,19 @@ std::size_t HierarchicalNsw::memory_bytes() const {
 }
 
 SearchStats HierarchicalNsw::search_stats() const {
+  const SearchCounters::Totals t = stats_.sum();
   SearchStats s;
-  s.searches = stat_searches_.load(std::memory_order_relaxed);
-  s.distance_evaluations = stat_distances_.load(std::memory_order_relaxed);
-  s.visited_nodes = stat_visited_.load(std::memory_order_relaxed);
+  s.searches = t.searches;
+  s.distance_evaluations = t.distance_evaluations;
+  s.visited_nodes = t.visited_nodes;
   return s;
 }
 
-void HierarchicalNsw::reset_search_stats() {
-  stat_searches_.store(0, std::memory_order_relaxed);
-  stat_distances_.store(0, std::memory_order_relaxed);
-  stat_visited_.store(0, std::memory_order_relaxed);
-}
+void HierarchicalNsw::reset_search_stats() { stats_.reset(); }
 
 std::vector<std::uint64_t> HierarchicalNsw::labels() const {
   ensure_labels();
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   std::lock_guard<std::mutex> lock(labels_mutex_);
   std::vector<std::uint64_t> out;
   out.reserve(label_to_id_.size());
@@ -59,7 +56,7 @@ std::vector<std::uint64_t> HierarchicalNsw::labels() const {
 }
 
 std::vector<std::size_t> HierarchicalNsw::level_counts() const {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   std::vector<std::size_t> counts;
   const std::size_t count = count_.load();
   for (std::size_t id = 0; id < count; ++id) {
@@ -71,7 +68,7 @@ std::vector<std::size_t> HierarchicalNsw::level_counts() const {
 }
 
 std::vector<double> HierarchicalNsw::mean_out_degree() const {
-  std::shared_lock<std::shared_mutex> structure(structure_mutex_);
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   std::vector<double> links;
   std::vector<std::size_t> members;
   const std::size_t count = count_.load();

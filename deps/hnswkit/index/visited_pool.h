@@ -2,6 +2,7 @@
 // clears an array of the index's capacity.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "util/calloc_array.h"
+#include "util/thread_slot.h"
 
 namespace hnswkit {
 
@@ -49,9 +51,24 @@ class VisitedList {
 };
 
 // A pool of visited lists for one capacity. Thread-safe; lists return to the pool when the lease ends.
+//
+// A thread gives its list back to a slot of its own (thread_slot) and takes it from there next time, with one
+// uncontended exchange: the list's tags stay in that core's cache, and searching threads share no lock. From a
+// single shared stack instead, two threads searching together would swap lists about every other search, so the
+// tags one core had just written would be read by the other, and both would contend for the stack's mutex. Only
+// when its slot is empty does a thread look in the shared stack and then the other slots; a list is allocated
+// only if all of them were empty, so there are about as many lists as searches ever ran at once (a list put back
+// while another thread was looking can make one more).
 class VisitedPool {
  public:
+  static constexpr std::size_t kSlots = 16;
+
   explicit VisitedPool(std::size_t capacity) : capacity_(capacity) {}
+  ~VisitedPool() {
+    for (Slot& slot : slots_) delete slot.list.load(std::memory_order_relaxed);
+  }
+  VisitedPool(const VisitedPool&) = delete;
+  VisitedPool& operator=(const VisitedPool&) = delete;
 
   class Lease {
    public:
@@ -69,12 +86,19 @@ class VisitedPool {
   };
 
   Lease acquire() {
-    std::unique_ptr<VisitedList> list;
-    {
+    const std::size_t home = thread_slot(kSlots);
+    std::unique_ptr<VisitedList> list(slots_[home].list.exchange(nullptr, std::memory_order_acquire));
+    if (!list) {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!free_.empty()) {
         list = std::move(free_.back());
         free_.pop_back();
+      }
+    }
+    for (std::size_t i = 1; !list && i < kSlots; ++i) {
+      Slot& slot = slots_[(home + i) % kSlots];
+      if (slot.list.load(std::memory_order_relaxed) != nullptr) {
+        list.reset(slot.list.exchange(nullptr, std::memory_order_acquire));
       }
     }
     if (!list) list.reset(new VisitedList(capacity_));
@@ -83,12 +107,24 @@ class VisitedPool {
   }
 
  private:
+  // Release on the way in, acquire on the way out: the next user sees the tags and epoch this one left.
   void give_back(std::unique_ptr<VisitedList> list) {
+    Slot& slot = slots_[thread_slot(kSlots)];
+    VisitedList* empty = nullptr;
+    if (slot.list.compare_exchange_strong(empty, list.get(), std::memory_order_release, std::memory_order_relaxed)) {
+      list.release();
+      return;
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     free_.push_back(std::move(list));
   }
 
+  struct alignas(kSlotAlign) Slot {
+    std::atomic<VisitedList*> list{nullptr};
+  };
+
   std::size_t capacity_;
+  Slot slots_[kSlots];
   std::mutex mutex_;
   std::vector<std::unique_ptr<VisitedList>> free_;
 };

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "index/brute_force.h"
 #include "index_wrap.h"
@@ -21,6 +22,7 @@ class BruteForceWrap final : public IndexWrap<BruteForceWrap, hnswkit::BruteForc
   static constexpr auto kWriteFile = &hnswkit::write_brute_force_file;
   static constexpr auto kWriteBuffer = &hnswkit::write_brute_force_buffer;
   static std::size_t ElementCount(const Engine& engine) { return engine.count(); }
+  static std::vector<std::uint64_t> LiveLabels(const Engine& engine) { return engine.labels(); }  // none is deleted
 
   // Row operations for batch.h: a brute-force store has no deleted slots and no search width.
   static void AddOne(Engine& engine, const float* vector, std::uint64_t label, bool) { engine.add(vector, label); }

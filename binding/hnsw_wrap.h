@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "index/hierarchical_nsw.h"
 #include "index_wrap.h"
@@ -43,6 +44,9 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
   static constexpr auto kWriteBuffer = &hnswkit::write_hnsw_buffer;
   static std::size_t ElementCount(const Engine& engine) { return engine.element_count(); }
   static bool ReadOnly(const Engine& engine) { return engine.read_only(); }
+  static std::vector<std::uint64_t> LiveLabels(const Engine& engine) {
+    return engine.labels(/*include_deleted=*/false);
+  }
 
   // Row operations for batch.h.
   static void AddOne(Engine& engine, const float* vector, std::uint64_t label, bool replace_deleted) {

@@ -32,7 +32,19 @@ enum class Access {
   kNotWhileReplacing,  // sync mutations and job starts: refused while a load (readIndex, fromBuffer) is in flight
   kExclusive,          // replacing or reallocating the whole index: refused while any job is in flight
   kWrite,              // changes to the elements: as kNotWhileReplacing, and refused by a read-only (mapped) index
+  kClose,              // close(): always, even on a closed index
 };
+
+// Above this change of an engine's footprint (or down to zero) the slot tells the JS engine: one addPoint at a time
+// need not call into V8 on every row.
+inline constexpr std::int64_t kMemoryReportStep = 256 * 1024;
+
+// Worded as lib/validate.ts's closedError, which lib throws before it reaches the addon.
+inline Napi::Error ClosedError(Napi::Env env) {
+  return MakeError(env, {std::string(kErrorPrefix) +
+                             "the index was closed (close() or [Symbol.dispose]); create or load a new index object",
+                         "ERR_CLOSED"});
+}
 
 // Derived supplies, as public statics:
 //   kClassName, kTypeTag                      the JS class name and the napi type tag of its instances
@@ -60,14 +72,56 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     info.This().As<Napi::Object>().TypeTag(&Derived::kTypeTag);
   }
 
+  // The finalizer (the object was collected, or its environment is going): V8 stops counting the engine's memory,
+  // which jobs still in flight may hold a little longer.
+  ~IndexWrap() override { slot_->StopReporting(this->Env()); }
+
+  IndexWrap(const IndexWrap&) = delete;
+  IndexWrap& operator=(const IndexWrap&) = delete;
+
  protected:
   using Property = Napi::ClassPropertyDescriptor<Derived>;
 
   // The engine object the wrapper serves now, and the jobs in flight on this object. Jobs hold the slot rather than
   // the wrapper, so the swap a load makes on completion, and the count every job keeps, stay safe even if the
   // wrapper was finalized first (worker shutdown runs finalizers eagerly).
+  //
+  // The slot also tells V8 how much native memory its engine holds (napi_adjust_external_memory), so that dropping
+  // index objects makes V8 collect them: V8 cannot see that memory itself, and would otherwise let thousands of
+  // small JS objects pin gigabytes. And it carries close(): a closed slot lets its engine go as soon as no job is in
+  // flight (a job holds its own reference, so it finishes and settles as it would have).
   struct Slot : JobCount {
     std::shared_ptr<Engine> engine;
+    bool closed = false;
+    bool reporting = true;      // false once the wrapper was finalized: nothing is reported after that
+    std::int64_t reported = 0;  // bytes V8 was told of
+
+    // JS thread: brings V8's count in line with the engine's footprint_bytes (0 without an engine).
+    void SyncMemory(Napi::Env env) {
+      if (!reporting) return;
+      const std::int64_t now = engine ? static_cast<std::int64_t>(engine->footprint_bytes()) : 0;
+      const std::int64_t change = now - reported;
+      if (change == 0 || (now != 0 && change < kMemoryReportStep && change > -kMemoryReportStep)) return;
+      std::int64_t total = 0;
+      if (napi_adjust_external_memory(env, change, &total) == napi_ok) reported = now;
+    }
+
+    void StopReporting(Napi::Env env) {
+      if (reporting && reported != 0) {
+        std::int64_t total = 0;
+        napi_adjust_external_memory(env, -reported, &total);
+      }
+      reporting = false;
+      reported = 0;
+    }
+
+    // JS thread: a closed slot drops its engine once no job needs it any more.
+    void ReleaseIfClosed(Napi::Env env) {
+      if (closed && running == 0) engine.reset();
+      SyncMemory(env);
+    }
+
+    void Settled(Napi::Env env) override { ReleaseIfClosed(env); }
   };
 
   // A prototype method behind a raw N-API callback that first proves `this` is an instance of Derived, then checks
@@ -93,6 +147,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&IndexWrap::GetPrecision>("getPrecision"),
         JsMethod<&IndexWrap::GetPoint>("getPoint"),
         JsMethod<&IndexWrap::GetIdsList>("getIdsList"),
+        JsMethod<&IndexWrap::GetLabels>("getLabels"),
+        JsMethod<&IndexWrap::GetPoints>("getPoints"),
         JsMethod<&IndexWrap::GetMaxElements>("getMaxElements"),
         JsMethod<&IndexWrap::GetCurrentCount>("getCurrentCount"),
         JsMethod<&IndexWrap::ReserveLabels, Access::kWrite>("reserveLabels", "addItems"),
@@ -111,6 +167,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&IndexWrap::HoldJob, Access::kWrite>("holdAddItems", "addItems"),
         JsMethod<&IndexWrap::HoldJob, Access::kNotWhileReplacing>("holdSearchKnnBatch", "searchKnnBatch"),
         JsMethod<&IndexWrap::ReleaseJob>("releaseJob"),
+        JsMethod<&IndexWrap::Close, Access::kClose>("close"),
     };
   }
 
@@ -194,7 +251,10 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         throw BusyError(info.Env(), "an index cannot be used from inside its own searchKnn filter");
       }
       self->CheckAccess(info.Env(), access, static_cast<const char*>(info.Data()));
-      return Guarded(info.Env(), [&] { return (self->*Method)(info); });
+      napi_value result = Guarded(info.Env(), [&] { return (self->*Method)(info); });
+      // Whatever may add, remove or replace elements; reads never change the footprint.
+      if constexpr (access != Access::kAny && access != Access::kClose) self->slot_->SyncMemory(info.Env());
+      return result;
     } catch (const JsException& e) {
       // Thrown as it came, without touching it (see JsException).
       napi_throw(env, e.value);
@@ -210,6 +270,9 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
   // The one place where the jobs in flight decide whether `method` may run now.
   void CheckAccess(Napi::Env env, Access access, const char* method) const {
     const JobCount& jobs = *slot_;
+    // lib refuses every public method of a closed index itself, and closes the addon's object only once its Promise
+    // methods that make several native calls (addItems, searchKnnBatch) have settled.
+    if (slot_->closed && access != Access::kClose) throw ClosedError(env);
     if (access == Access::kExclusive && jobs.sync_batches > 0) {
       // The caller is an onProgress of addItemsSync on this index: its rows are still running.
       throw BusyError(env, std::string("cannot ") + method + " while addItemsSync is running on this index");
@@ -263,8 +326,10 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
 
    private:
     void Run() override { loaded_ = load_(); }
+    // A slot closed meanwhile keeps no engine: the loaded one goes when the job does.
     Napi::Value Resolution(Napi::Env env) override {
-      slot_->engine = std::move(loaded_);
+      if (!slot_->closed) slot_->engine = std::move(loaded_);
+      slot_->SyncMemory(env);
       return env.Undefined();
     }
 
@@ -320,6 +385,15 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
 
   Napi::Value ReleaseJob(const Napi::CallbackInfo& info) {
     if (slot_->running > 0) --slot_->running;
+    slot_->ReleaseIfClosed(info.Env());
+    return info.Env().Undefined();
+  }
+
+  // close(): the engine goes now, or, with jobs in flight, once the last of them has settled. Closing twice is
+  // harmless, as [Symbol.dispose] needs.
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    slot_->closed = true;
+    slot_->ReleaseIfClosed(info.Env());
     return info.Env().Undefined();
   }
 
@@ -341,6 +415,27 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
 
   Napi::Value GetIdsList(const Napi::CallbackInfo& info) {
     return LabelsToJs(info.Env(), RequireEngine(info.Env())->labels());
+  }
+
+  // The live labels (an HNSW index leaves its deleted ones out), in insertion order.
+  Napi::Value GetLabels(const Napi::CallbackInfo& info) {
+    return LabelsToJs(info.Env(), Derived::LiveLabels(*RequireEngine(info.Env())));
+  }
+
+  // getPoints(labels: Float64Array, out: Float32Array): the vectors of labels (lib checked them, and allocated out
+  // with labels.length * dim floats, where a failed allocation is a RangeError rather than an abort).
+  Napi::Value GetPoints(const Napi::CallbackInfo& info) {
+    std::shared_ptr<Engine> engine = RequireEngine(info.Env());
+    auto labels = ExpectTypedArray<Napi::Float64Array>(info, 0, "labels", napi_float64_array, "a Float64Array");
+    auto out = ExpectTypedArray<Napi::Float32Array>(info, 1, "out", napi_float32_array, "a Float32Array");
+    const std::size_t n = labels.ElementLength();
+    if (out.ElementLength() != n * space_.dim()) {
+      throw Napi::RangeError::New(info.Env(), "out must hold labels.length * numDimensions floats");
+    }
+    std::vector<std::uint64_t> words(n);
+    for (std::size_t i = 0; i < n; ++i) words[i] = static_cast<std::uint64_t>(labels.Data()[i]);
+    engine->get_vectors(words.data(), n, out.Data());
+    return info.Env().Undefined();
   }
 
   // These two answer 0 before initIndex, as hnswlib-node's do, rather than throwing.

@@ -180,6 +180,11 @@ class TeardownWatch {
 // held by shared_ptr (inside the wrapper's engine slot) so a job can still count itself out after its wrapper was
 // collected.
 struct JobCount {
+  virtual ~JobCount() = default;
+
+  // JS thread, each time a job has counted itself out (before its Promise settles).
+  virtual void Settled(Napi::Env) {}
+
   int running = 0;       // every job in flight
   int replacing = 0;     // of those, loads (readIndex, fromBuffer) that swap in a new engine when they settle
   int sync_batches = 0;  // not jobs: addItemsSync calls that call back into JS (onProgress) while rows run
@@ -227,6 +232,7 @@ class PromiseJob : public Napi::AsyncWorker {
   void CountOut() {
     --jobs_->running;
     if (replaces_) --jobs_->replacing;
+    jobs_->Settled(Env());
   }
 
   void OnOK() final {

@@ -181,8 +181,8 @@ function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefin
  * is inserted: the batch never holds more than two chunks of copies. The index counts the batch as one job in
  * flight from the call until the last chunk settles.
  */
-export function addItems(core: IndexCore, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
-  return preparedJob(core, 'holdAddItems', async (started) => {
+export function addItems(index: IndexCore, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
+  return preparedJob(index, 'holdAddItems', async (started, core) => {
     const settings = readAddOptions(core, options);
     const source = new SlicedBatch(vectors, core.dim, 'vectors', 'addItems');
     const { count } = source;

@@ -5,7 +5,12 @@
 // class and keeps it too, typed with its own native class. This class names it only in private fields and in a
 // constructor parameter typed `object`, so the shipped typings of the classes import types.d.ts alone.
 
+// `[Symbol.dispose]` needs TypeScript's disposable declarations (TypeScript 5.2+) in programs that use the typings
+// without @types/node, which declares them too.
+/// <reference lib="esnext.disposable" preserve="true" />
+
 import { addItems, addItemsSync } from './add-items';
+import { toLabelArray } from './batch-input';
 import { IndexCore, attempt, fileJob, readFilenameArg } from './index-core';
 import { searchKnnBatch, searchKnnBatchSync } from './search-batch';
 import type {
@@ -17,7 +22,7 @@ import type {
   SearchBatchOptions,
   VectorBatch,
 } from './types';
-import { checkFilename, notConstructedAsyncError, notConstructedError } from './validate';
+import { checkFilename, closedError, notConstructedAsyncError, notConstructedError, outOfMemoryError } from './validate';
 
 /** The base class of `HierarchicalNSW` and `BruteforceSearch`; it is not exported by the package entry. */
 export abstract class IndexBase {
@@ -45,9 +50,13 @@ export abstract class IndexBase {
   writeIndex(filename: string): Promise<boolean>;
   writeIndex(...args: unknown[]): Promise<boolean> {
     const filename = readFilenameArg(args);
-    const index = this.#core.native;
-    if (!index.isInitialized()) return Promise.reject(notConstructedAsyncError());
-    return fileJob(filename, (name) => index.writeIndex(name));
+    const core = this.#core;
+    // The index's state is a rejection (not initialised, ERR_CLOSED); only the argument errors above throw.
+    return attempt(() => {
+      const index = core.native;
+      if (!index.isInitialized()) return Promise.reject(notConstructedAsyncError());
+      return fileJob(filename, (name) => index.writeIndex(name));
+    });
   }
 
   /**
@@ -177,8 +186,48 @@ export abstract class IndexBase {
     return this.#core.native.getCurrentCount();
   }
 
+  /**
+   * The labels of the live elements, in the order they were inserted: for `HierarchicalNSW` without the elements
+   * marked deleted (which `getIdsList()` lists too, as hnswlib-node's does), for `BruteforceSearch` every label.
+   * `[]` before `initIndex`.
+   *
+   * @example `const live = index.getLabels(); // [0, 2, 3] after markDelete(1)`
+   */
+  getLabels(): number[] {
+    const index = this.#core.native;
+    return index.isInitialized() ? index.getLabels() : [];
+  }
+
+  /**
+   * The stored vectors of many labels in one flat `Float32Array`, row i (`numDimensions` floats from
+   * `i * numDimensions`) for `labels[i]`: Python hnswlib's `get_items`. For `'cosine'` the normalised vectors, for f16
+   * and i8 indexes the stored values widened to float32, as `getPoint`.
+   *
+   * @param labels - an array or typed array of integers 0..`Number.MAX_SAFE_INTEGER`; may be empty, may repeat.
+   * @throws TypeError / RangeError naming `labels[i]` for a label that is not such an integer; Error
+   *   `ERR_NOT_INITIALIZED` before `initIndex`; Error `ERR_LABEL_NOT_FOUND` (`Hnswlib Error: Label not found: 7
+   *   (labels[2])`) for a label that is missing or deleted; RangeError `ERR_OUT_OF_MEMORY` if the result cannot be
+   *   allocated.
+   * @example `const vectors = index.getPoints([3, 1, 4]); // 3 * numDimensions floats`
+   */
+  getPoints(labels: BatchLabels): Float32Array {
+    const list = toLabelArray(labels, 'labels', {});
+    const core = this.#core;
+    const index = core.ready();
+    let out: Float32Array;
+    try {
+      out = new Float32Array(list.length * core.dim);
+    } catch {
+      const bytes = list.length * core.dim * Float32Array.BYTES_PER_ELEMENT;
+      throw outOfMemoryError('labels', `few enough that their vectors fit in memory (${bytes} bytes could not be allocated)`, labels);
+    }
+    index.getPoints(list, out);
+    return out;
+  }
+
   /** The `numDimensions` given to the constructor (never taken from a file). */
   getNumDimensions(): number {
+    if (this.#core.closed) throw closedError();
     return this.#core.dim;
   }
 
@@ -188,5 +237,38 @@ export abstract class IndexBase {
    */
   getPrecision(): Precision {
     return this.#core.native.getPrecision();
+  }
+
+  /**
+   * Frees the index's native memory now, instead of whenever the garbage collector collects this object. Every
+   * later call of a method throws an Error with code `ERR_CLOSED`; closing again does nothing. A Promise method
+   * already called (an `addItems` over many chunks included) keeps the index it uses: it finishes and settles as it
+   * would have, and the memory goes when the last of them has settled. A mapped index lets its file go (on
+   * Windows, the file can then be replaced or deleted).
+   *
+   * Without `close()` the memory still goes when the object is collected: the index tells V8 how much native
+   * memory it holds, so dropping index objects makes V8 collect them. See docs/api.md, "close".
+   *
+   * @example
+   * ```ts
+   * const index = new HierarchicalNSW('cosine', 384);
+   * try {
+   *   index.readIndexSync('vectors.hnsw');
+   *   // ...
+   * } finally {
+   *   index.close();
+   * }
+   * ```
+   */
+  close(): void {
+    this.#core.close();
+  }
+
+  /**
+   * `close()`, for `using` declarations (TypeScript 5.2+, and JavaScript where explicit resource management is
+   * available): `using index = new HierarchicalNSW('l2', 128);` closes the index when the block ends.
+   */
+  [Symbol.dispose](): void {
+    this.#core.close();
   }
 }

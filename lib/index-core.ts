@@ -18,6 +18,7 @@ import {
   checkStringArg,
   checkUint32,
   checkVectorArg,
+  closedError,
   notInitializedError,
   readIndexOptions,
   toFloat32Query,
@@ -39,17 +40,67 @@ const NATIVE_CLASSES: {
  * native index is known to exist. The public object (a subclass of IndexBase) and its base class both hold it.
  */
 export class IndexCore<N extends NativeIndex = NativeIndex> {
-  readonly native: N;
+  readonly #native: N;
   readonly dim: number;
   /** Whether `replaceDeleted` and `ef` mean anything (HierarchicalNSW) or are ignored (BruteforceSearch). */
   readonly graph: boolean;
   readonly hits = new HitBuffer();
   #initialized = false;
+  #closed = false;
+  /** Promise methods in flight that make several native calls (preparedJob): the addon is closed after the last. */
+  #spanning = 0;
 
   private constructor(index: N, dim: number, graph: boolean) {
-    this.native = index;
+    this.#native = index;
     this.dim = dim;
     this.graph = graph;
+  }
+
+  /**
+   * The native index; ERR_CLOSED once `close()` was called. Every public method reaches the addon through this, after
+   * reading its arguments, so a closed index reports its state where one not yet initialised would. A Promise method
+   * that has started keeps what it took from here, and so finishes and settles after a `close()` as it would have.
+   */
+  get native(): N {
+    if (this.#closed) throw closedError();
+    return this.#native;
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * The same native index for one Promise method that has started, deaf to a later `close()`: the method goes on
+   * through its event-loop turns and native jobs, and settles, as it would have (preparedJob delays the addon's
+   * close until then). ERR_CLOSED if this index is closed already.
+   */
+  forJob(): IndexCore<N> {
+    const view = new IndexCore(this.native, this.dim, this.graph);
+    view.#initialized = this.#initialized;
+    return view;
+  }
+
+  /**
+   * close() and [Symbol.dispose]: the public methods refuse from now on; the addon lets the engine go now, or once
+   * its own jobs have settled, and is itself closed only after the last Promise method that still calls it (an
+   * addItems between chunks). Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#spanning === 0) this.#native.close();
+  }
+
+  /** preparedJob's count of the methods in flight that close() waits for. */
+  beginSpanning(): void {
+    this.#spanning++;
+  }
+
+  endSpanning(): void {
+    this.#spanning--;
+    if (this.#closed && this.#spanning === 0) this.#native.close();
   }
 
   /**
@@ -167,23 +218,30 @@ export function fileJob(filename: string, run: (filename: string) => Promise<voi
 /**
  * Runs a Promise method whose input is copied over several event-loop turns before its native job starts. The
  * index counts it as a job in flight from the call on, so `resizeIndex` and the like fail fast meanwhile, exactly
- * as once the job runs; `start` receives the function that hands the count over to the native job. A method that
- * runs several native jobs (addItems over chunks of rows) keeps the count until its Promise settles.
+ * as once the job runs; `start` receives the function that hands the count over to the native job, and the core
+ * to work with (`forJob`: a `close()` meanwhile lets the method finish). A method that runs several native jobs
+ * (addItems over chunks of rows) keeps the count until its Promise settles.
  */
 export function preparedJob<T>(
   core: IndexCore,
   method: 'holdAddItems' | 'holdSearchKnnBatch',
-  start: (started: () => void) => Promise<T>,
+  start: (started: () => void, job: IndexCore) => Promise<T>,
 ): Promise<T> {
   return attempt(() => {
-    core.native[method]();
+    const job = core.forJob();
+    const index = job.native;
+    index[method]();
+    core.beginSpanning();
     let held = true;
     const release = (): void => {
       if (held) {
         held = false;
-        core.native.releaseJob();
+        index.releaseJob();
       }
     };
-    return start(release).finally(release);
+    return start(release, job).finally(() => {
+      release();
+      core.endSpanning();
+    });
   });
 }

@@ -107,6 +107,13 @@ export interface NativeBatchMethods {
   holdAddItems(): void;
   holdSearchKnnBatch(): void;
   releaseJob(): void;
+  /** The live labels (HNSW: without the deleted ones), in insertion order. */
+  getLabels(): number[];
+  /** Writes the vectors of labels (checked by lib) into out, labels.length * dim floats; ERR_LABEL_NOT_FOUND. */
+  getPoints(labels: Float64Array, out: Float32Array): void;
+  /** Lets the engine go now, or once the jobs in flight have settled; then every other method throws ERR_CLOSED
+   * (lib's own calls that continue a job in flight still work until it settles). Closing again does nothing. */
+  close(): void;
 }
 
 /** What both index objects have besides the batch methods: the state getters and the file writes. */

@@ -70,8 +70,8 @@ function prepareSearch(
   return { queries: flat.data, k, options: { numThreads, ef, filter, stride, out } };
 }
 
-export function searchKnnBatch(core: IndexCore, queries: unknown, k: unknown, options: unknown): Promise<BatchSearchResult> {
-  return preparedJob(core, 'holdSearchKnnBatch', async (started) => {
+export function searchKnnBatch(index: IndexCore, queries: unknown, k: unknown, options: unknown): Promise<BatchSearchResult> {
+  return preparedJob(index, 'holdSearchKnnBatch', async (started, core) => {
     const settings = readSearchOptions(core, k, options);
     const search = prepareSearch(core, settings, await toOwnedFlatVectors(queries, core.dim, 'queries', 'searchKnnBatch'));
     const job = core.native.searchKnnBatch(search.queries, search.k, { ...search.options, owned: true });

@@ -58,6 +58,7 @@ export type ErrorCode =
   | 'ERR_INDEX_BUSY'
   | 'ERR_OUT_OF_RANGE'
   | 'ERR_READ_ONLY'
+  | 'ERR_CLOSED'
   // Set by the TypeScript layer alone (lib/validate.ts, and the AbortError of an aborted addItems).
   | 'ERR_INVALID_ARG_COUNT'
   | 'ERR_INVALID_ARG_TYPE'

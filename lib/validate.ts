@@ -207,6 +207,14 @@ export function notInitializedError(): Error {
   return codedError('Search index has not been initialized, call `initIndex` in advance.', 'ERR_NOT_INITIALIZED');
 }
 
+/** Any method but close() after close() (Error, code ERR_CLOSED); the addon words its own the same. */
+export function closedError(): Error {
+  return codedError(
+    'Hnswlib Error: the index was closed (close() or [Symbol.dispose]); create or load a new index object',
+    'ERR_CLOSED',
+  );
+}
+
 /** writeIndexSync before any index exists. */
 export function notConstructedError(): Error {
   return codedError('Search index is not constructed.', 'ERR_NOT_INITIALIZED');

@@ -26,9 +26,12 @@ const SHARED = {
   addItems: 3,
   addItemsSync: 3,
   addPoint: 0,
+  close: 0,
   getCurrentCount: 0,
+  getLabels: 0,
   getMaxElements: 0,
   getNumDimensions: 0,
+  getPoints: 1,
   getPrecision: 0,
   initIndex: 0,
   readIndex: 0,
@@ -74,6 +77,13 @@ describe.each([
   ['HierarchicalNSW', HierarchicalNSW],
   ['BruteforceSearch', BruteforceSearch],
 ] as const)('%s', (name, Cls) => {
+  it('has [Symbol.dispose], which is close()', () => {
+    expect(typeof Cls.prototype[Symbol.dispose]).toBe('function');
+    const index = new Cls('l2', 3);
+    index[Symbol.dispose]();
+    expect(() => index.getMaxElements()).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }));
+  });
+
   it('makes instances of itself with no own enumerable properties', () => {
     const index = new Cls('l2', 3);
     expect(index).toBeInstanceOf(Cls);

@@ -333,10 +333,12 @@ check('a file opened with { mmap: true } answers as the loaded one and refuses c
     await assert.rejects(mapped.addItems(data.subarray(0, dim)), { code: 'ERR_READ_ONLY' });
     assert.deepStrictEqual(Buffer.from(mapped.toBufferSync()), fs.readFileSync(file));
     // Windows keeps a mapped file from being deleted or replaced until the index lets it go: replacing the index
-    // does.
+    // does, and so does close().
     assert.throws(() => built.writeIndexSync(file), { code: 'ERR_IO' });
     mapped.initIndex(1);
-    promised.initIndex(1);
+    assert.throws(() => built.writeIndexSync(file), { code: 'ERR_IO' });
+    promised.close();
+    assert.throws(() => promised.getCurrentCount(), { code: 'ERR_CLOSED' });
     built.writeIndexSync(file);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

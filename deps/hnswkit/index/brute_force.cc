@@ -137,6 +137,19 @@ std::vector<float> BruteForce::get_vector(std::uint64_t label) const {
   return out;
 }
 
+void BruteForce::get_vectors(const std::uint64_t* labels, std::size_t n, float* out) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  const std::size_t dim = space_.dim();
+  for (std::size_t i = 0; i < n; ++i) {
+    auto it = label_to_slot_.find(labels[i]);
+    if (it == label_to_slot_.end()) {
+      throw Error(ErrorCode::kLabelNotFound,
+                  "Label not found: " + std::to_string(labels[i]) + " (labels[" + std::to_string(i) + "])");
+    }
+    space_.decode(vector_of(it->second), out + i * dim);
+  }
+}
+
 std::vector<std::uint64_t> BruteForce::labels() const {
   std::shared_lock<std::shared_mutex> lock(mutex_);
   std::vector<std::uint64_t> out(count_);
@@ -154,6 +167,12 @@ std::size_t BruteForce::memory_bytes() const {
   return slots_.size() +
          label_to_slot_.size() * (sizeof(std::pair<const std::uint64_t, std::size_t>) + 2 * sizeof(void*)) +
          label_to_slot_.bucket_count() * sizeof(void*);
+}
+
+std::size_t BruteForce::footprint_bytes() const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  constexpr std::size_t kLabelEntry = sizeof(std::pair<const std::uint64_t, std::size_t>) + 3 * sizeof(void*);
+  return count_ * (slot_bytes_ + kLabelEntry);
 }
 
 }  // namespace hnswkit

@@ -30,6 +30,8 @@ class BruteForce {
   SearchHits search(const float* query, std::size_t k, const LabelFilter* filter = nullptr) const;
   // The stored (for cosine: normalised) vector, as float32 values (Space::decode). Throws kLabelNotFound.
   std::vector<float> get_vector(std::uint64_t label) const;
+  // get_vector of n labels at once into out (n * dim floats), as HierarchicalNsw::get_vectors.
+  void get_vectors(const std::uint64_t* labels, std::size_t n, float* out) const;
   std::vector<std::uint64_t> labels() const;
   bool contains(std::uint64_t label) const;
   // Reserves n labels for an add that was given none, as HierarchicalNsw::reserve_default_labels: from count() or
@@ -43,6 +45,7 @@ class BruteForce {
   std::size_t count() const;
   std::size_t slot_bytes() const { return slot_bytes_; }
   std::size_t memory_bytes() const;
+  std::size_t footprint_bytes() const;  // the slots in use and their labels: what the binding reports to the GC
 
   // Runs fn with the structure locked against writers.
   template <typename Fn>

@@ -236,6 +236,23 @@ std::vector<float> HierarchicalNsw::get_vector(std::uint64_t label) const {
   return out;
 }
 
+void HierarchicalNsw::get_vectors(const std::uint64_t* labels, std::size_t n, float* out) const {
+  ensure_labels();
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
+  std::lock_guard<std::mutex> lock(labels_mutex_);  // as get_vector
+  const std::size_t dim = space_.dim();
+  for (std::size_t i = 0; i < n; ++i) {
+    auto it = label_to_id_.find(labels[i]);
+    if (it == label_to_id_.end() || deleted_flag(it->second)) {
+      check_mapping();
+      throw Error(ErrorCode::kLabelNotFound,
+                  "Label not found: " + std::to_string(labels[i]) + " (labels[" + std::to_string(i) + "])");
+    }
+    space_.decode(vector_of(it->second), out + i * dim);
+  }
+  check_mapping();
+}
+
 // ---- read-only indexes over a mapped file -------------------------------------------------------------------
 
 void HierarchicalNsw::index_labels() const {

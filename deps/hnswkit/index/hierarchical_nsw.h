@@ -102,8 +102,11 @@ class HierarchicalNsw {
   // The stored (for cosine: normalised) vector of a live label, as float32 values (Space::decode). Throws
   // kLabelNotFound if absent or deleted.
   std::vector<float> get_vector(std::uint64_t label) const;
-  // Every label in the index, deleted ones included, in internal-id order.
-  std::vector<std::uint64_t> labels() const;
+  // get_vector of n labels at once, into out (n * dim floats, row i for labels[i]), under one lock. Throws
+  // kLabelNotFound naming the first label absent or deleted (out is then partly written).
+  void get_vectors(const std::uint64_t* labels, std::size_t n, float* out) const;
+  // Every label in the index, in internal-id order: deleted ones included, or only the live ones.
+  std::vector<std::uint64_t> labels(bool include_deleted = true) const;
 
   const Space& space() const { return space_; }
   std::size_t max_elements() const { return capacity_; }
@@ -124,6 +127,10 @@ class HierarchicalNsw {
   std::vector<std::size_t> level_counts() const;
   std::vector<double> mean_out_degree() const;
   std::size_t memory_bytes() const;  // what the index holds in the heap (a mapped file's pages are not counted)
+  // What the elements in use hold, in constant time: memory_bytes without the unused capacity, and the upper lists
+  // at their expected 1 / (M - 1) per element instead of counted. The binding reports it to the JS engine's garbage
+  // collector as elements come and go.
+  std::size_t footprint_bytes() const;
   // A read-only index over a mapped file (map_hnsw_file in io/index_io.h): the records and upper-level lists are the
   // file's own bytes. Changing it throws kReadOnly. mapped_bytes() is the file's size, 0 for an index in memory.
   bool read_only() const { return mapping_ != nullptr; }

@@ -29,6 +29,15 @@ std::size_t HierarchicalNsw::memory_bytes() const {
   return bytes;
 }
 
+std::size_t HierarchicalNsw::footprint_bytes() const {
+  const std::size_t count = count_.load(std::memory_order_relaxed);
+  constexpr std::size_t kLabelEntry = sizeof(std::pair<const std::uint64_t, std::uint32_t>) + 3 * sizeof(void*);
+  constexpr std::size_t kSlot = sizeof(std::uint8_t*) + sizeof(std::int32_t);  // upper-list pointer and level
+  if (read_only()) return count * (kSlot + kLabelEntry);
+  const std::size_t upper = upper_block_bytes_ / (m_ > 1 ? m_ - 1 : 1);
+  return count * (record_bytes_ + kSlot + upper + kLabelEntry);
+}
+
 SearchStats HierarchicalNsw::search_stats() const {
   const SearchCounters::Totals t = stats_.sum();
   SearchStats s;
@@ -40,7 +49,7 @@ SearchStats HierarchicalNsw::search_stats() const {
 
 void HierarchicalNsw::reset_search_stats() { stats_.reset(); }
 
-std::vector<std::uint64_t> HierarchicalNsw::labels() const {
+std::vector<std::uint64_t> HierarchicalNsw::labels(bool include_deleted) const {
   ensure_labels();
   std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   std::lock_guard<std::mutex> lock(labels_mutex_);
@@ -50,7 +59,8 @@ std::vector<std::uint64_t> HierarchicalNsw::labels() const {
   for (std::size_t id = 0; id < count; ++id) {
     const std::uint64_t label = label_of(static_cast<std::uint32_t>(id));
     auto it = label_to_id_.find(label);
-    if (it != label_to_id_.end() && it->second == id) out.push_back(label);
+    if (it == label_to_id_.end() || it->second != id) continue;
+    if (include_deleted || !deleted_flag(static_cast<std::uint32_t>(id))) out.push_back(label);
   }
   return out;
 }

@@ -279,6 +279,7 @@ export const BATCH_AND_STATE: Group[] = [
           { method: 'HierarchicalNSW#searchKnnBatch', mode: 'rejects', run: (e) => e.bareHnsw().searchKnnBatch([vec(0)], 1) },
           { method: 'HierarchicalNSW#toBufferSync', run: (e) => e.bareHnsw().toBufferSync() },
           { method: 'HierarchicalNSW#toBuffer', mode: 'rejects', run: (e) => e.bareHnsw().toBuffer() },
+          { method: 'HierarchicalNSW#getPoints', run: (e) => e.bareHnsw().getPoints([0]) },
           { method: 'BruteforceSearch#addPoint', run: (e) => e.bareBrute().addPoint(vec(0), 0) },
           { method: 'BruteforceSearch#removePoint', run: (e) => e.bareBrute().removePoint(0) },
           { method: 'BruteforceSearch#searchKnn', run: (e) => e.bareBrute().searchKnn(vec(0), 1) },
@@ -290,25 +291,25 @@ export const BATCH_AND_STATE: Group[] = [
       {
         id: 'before-init-getters',
         input: 'the getters, called before `initIndex`',
-        outcome: accepted('no error: `getIdsList()` and `getPoint(label)` give `[]`; the counts give 0'),
+        outcome: accepted('no error: `getIdsList()`, `getLabels()` and `getPoint(label)` give `[]`; the counts give 0'),
         calls: [
           {
             method: 'HierarchicalNSW#getIdsList',
-            variant: 'and getPoint, getCurrentCount, getMaxElements, getDeletedCount',
+            variant: 'and getLabels, getPoint, getCurrentCount, getMaxElements, getDeletedCount',
             run: (e) => {
               const index = e.bareHnsw();
-              return [index.getIdsList(), index.getPoint(5), index.getCurrentCount(), index.getMaxElements(), index.getDeletedCount()];
+              return [index.getIdsList(), index.getLabels(), index.getPoint(5), index.getCurrentCount(), index.getMaxElements(), index.getDeletedCount()];
             },
-            check: (out) => assertJson(out, [[], [], 0, 0, 0]),
+            check: (out) => assertJson(out, [[], [], [], 0, 0, 0]),
           },
           {
             method: 'BruteforceSearch#getCurrentCount',
-            variant: 'and getMaxElements',
+            variant: 'and getMaxElements, getLabels',
             run: (e) => {
               const index = e.bareBrute();
-              return [index.getCurrentCount(), index.getMaxElements()];
+              return [index.getCurrentCount(), index.getMaxElements(), index.getLabels()];
             },
-            check: (out) => assertJson(out, [0, 0]),
+            check: (out) => assertJson(out, [0, 0, []]),
           },
         ],
       },
@@ -445,6 +446,108 @@ export const BATCH_AND_STATE: Group[] = [
             return call(index, e);
           },
         })),
+      },
+      {
+        id: 'after-close',
+        input: 'any method but `close` after `close()` or `[Symbol.dispose]()`',
+        note: 'Argument errors come first, as before `initIndex`. A Promise method called before `close()` finishes and settles as it would have.',
+        outcome: err('Error', 'ERR_CLOSED', 'Hnswlib Error: the index was closed (close() or [Symbol.dispose]); create or load a new index object'),
+        calls: (
+          [
+            ['HierarchicalNSW', 'initIndex', 'throws', (i: Loose) => i.initIndex(10)],
+            ['HierarchicalNSW', 'readIndexSync', 'throws', (i: Loose, e: Env) => i.readIndexSync(e.write('closed.bin', e.bytesOf('hnsw')))],
+            ['HierarchicalNSW', 'readIndex', 'rejects', (i: Loose, e: Env) => i.readIndex(e.write('closed.bin', e.bytesOf('hnsw')))],
+            ['HierarchicalNSW', 'fromBufferSync', 'throws', (i: Loose, e: Env) => i.fromBufferSync(e.bytesOf('hnsw'))],
+            ['HierarchicalNSW', 'fromBuffer', 'rejects', (i: Loose, e: Env) => i.fromBuffer(e.bytesOf('hnsw'))],
+            ['HierarchicalNSW', 'resizeIndex', 'throws', (i: Loose) => i.resizeIndex(100)],
+            ['HierarchicalNSW', 'addPoint', 'throws', (i: Loose) => i.addPoint(vec(9), 9)],
+            ['HierarchicalNSW', 'markDelete', 'throws', (i: Loose) => i.markDelete(1)],
+            ['HierarchicalNSW', 'unmarkDelete', 'throws', (i: Loose) => i.unmarkDelete(1)],
+            ['HierarchicalNSW', 'searchKnn', 'throws', (i: Loose) => i.searchKnn(vec(0), 1)],
+            ['HierarchicalNSW', 'getIdsList', 'throws', (i: Loose) => i.getIdsList()],
+            ['HierarchicalNSW', 'getLabels', 'throws', (i: Loose) => i.getLabels()],
+            ['HierarchicalNSW', 'getPoints', 'throws', (i: Loose) => i.getPoints([1])],
+            ['HierarchicalNSW', 'getPoint', 'throws', (i: Loose) => i.getPoint(1)],
+            ['HierarchicalNSW', 'getDeletedCount', 'throws', (i: Loose) => i.getDeletedCount()],
+            ['HierarchicalNSW', 'getEf', 'throws', (i: Loose) => i.getEf()],
+            ['HierarchicalNSW', 'setEf', 'throws', (i: Loose) => i.setEf(20)],
+            ['HierarchicalNSW', 'getM', 'throws', (i: Loose) => i.getM()],
+            ['HierarchicalNSW', 'getEfConstruction', 'throws', (i: Loose) => i.getEfConstruction()],
+            ['HierarchicalNSW', 'getStats', 'throws', (i: Loose) => i.getStats()],
+            ['HierarchicalNSW', 'resetStats', 'throws', (i: Loose) => i.resetStats()],
+            ['HierarchicalNSW', 'writeIndexSync', 'throws', (i: Loose, e: Env) => i.writeIndexSync(e.path('closed-out.bin'))],
+            ['HierarchicalNSW', 'writeIndex', 'rejects', (i: Loose, e: Env) => i.writeIndex(e.path('closed-out.bin'))],
+            ['HierarchicalNSW', 'addItemsSync', 'throws', (i: Loose) => i.addItemsSync([vec(9)], [9])],
+            ['HierarchicalNSW', 'addItems', 'rejects', (i: Loose) => i.addItems([vec(9)], [9])],
+            ['HierarchicalNSW', 'searchKnnBatchSync', 'throws', (i: Loose) => i.searchKnnBatchSync([vec(0)], 1)],
+            ['HierarchicalNSW', 'searchKnnBatch', 'rejects', (i: Loose) => i.searchKnnBatch([vec(0)], 1)],
+            ['HierarchicalNSW', 'toBufferSync', 'throws', (i: Loose) => i.toBufferSync()],
+            ['HierarchicalNSW', 'toBuffer', 'rejects', (i: Loose) => i.toBuffer()],
+            ['HierarchicalNSW', 'getMaxElements', 'throws', (i: Loose) => i.getMaxElements()],
+            ['HierarchicalNSW', 'getCurrentCount', 'throws', (i: Loose) => i.getCurrentCount()],
+            ['HierarchicalNSW', 'getNumDimensions', 'throws', (i: Loose) => i.getNumDimensions()],
+            ['HierarchicalNSW', 'getPrecision', 'throws', (i: Loose) => i.getPrecision()],
+            ['BruteforceSearch', 'initIndex', 'throws', (i: Loose) => i.initIndex(10)],
+            ['BruteforceSearch', 'readIndexSync', 'throws', (i: Loose, e: Env) => i.readIndexSync(e.write('closed.bf', e.bytesOf('brute')))],
+            ['BruteforceSearch', 'readIndex', 'rejects', (i: Loose, e: Env) => i.readIndex(e.write('closed.bf', e.bytesOf('brute')))],
+            ['BruteforceSearch', 'fromBufferSync', 'throws', (i: Loose, e: Env) => i.fromBufferSync(e.bytesOf('brute'))],
+            ['BruteforceSearch', 'fromBuffer', 'rejects', (i: Loose, e: Env) => i.fromBuffer(e.bytesOf('brute'))],
+            ['BruteforceSearch', 'addPoint', 'throws', (i: Loose) => i.addPoint(vec(9), 9)],
+            ['BruteforceSearch', 'removePoint', 'throws', (i: Loose) => i.removePoint(1)],
+            ['BruteforceSearch', 'getLabels', 'throws', (i: Loose) => i.getLabels()],
+            ['BruteforceSearch', 'getPoints', 'throws', (i: Loose) => i.getPoints([1])],
+            ['BruteforceSearch', 'searchKnn', 'throws', (i: Loose) => i.searchKnn(vec(0), 1)],
+            ['BruteforceSearch', 'writeIndexSync', 'throws', (i: Loose, e: Env) => i.writeIndexSync(e.path('closed-out.bf'))],
+            ['BruteforceSearch', 'writeIndex', 'rejects', (i: Loose, e: Env) => i.writeIndex(e.path('closed-out.bf'))],
+            ['BruteforceSearch', 'addItemsSync', 'throws', (i: Loose) => i.addItemsSync([vec(9)], [9])],
+            ['BruteforceSearch', 'addItems', 'rejects', (i: Loose) => i.addItems([vec(9)], [9])],
+            ['BruteforceSearch', 'searchKnnBatchSync', 'throws', (i: Loose) => i.searchKnnBatchSync([vec(0)], 1)],
+            ['BruteforceSearch', 'searchKnnBatch', 'rejects', (i: Loose) => i.searchKnnBatch([vec(0)], 1)],
+            ['BruteforceSearch', 'toBufferSync', 'throws', (i: Loose) => i.toBufferSync()],
+            ['BruteforceSearch', 'toBuffer', 'rejects', (i: Loose) => i.toBuffer()],
+            ['BruteforceSearch', 'getMaxElements', 'throws', (i: Loose) => i.getMaxElements()],
+            ['BruteforceSearch', 'getCurrentCount', 'throws', (i: Loose) => i.getCurrentCount()],
+            ['BruteforceSearch', 'getNumDimensions', 'throws', (i: Loose) => i.getNumDimensions()],
+            ['BruteforceSearch', 'getPrecision', 'throws', (i: Loose) => i.getPrecision()],
+          ] as const
+        ).map(([cls, method, mode, call], n) => ({
+          method: `${cls}#${method}`,
+          mode,
+          mutates: true,
+          run: (e: Env) => {
+            // Half of them closed through [Symbol.dispose], which is close().
+            const index = e.close(cls === 'HierarchicalNSW' ? e.hnsw() : e.brute(), n % 2 === 1);
+            return call(index, e);
+          },
+        })),
+      },
+      {
+        id: 'close-again',
+        input: '`close()` or `[Symbol.dispose]()` of an index already closed, or never initialised',
+        outcome: accepted('no error: closing is idempotent'),
+        calls: [
+          {
+            method: 'HierarchicalNSW#close',
+            variant: 'twice, then [Symbol.dispose]',
+            run: (e) => {
+              const index = e.close(e.hnsw());
+              index.close();
+              (index as unknown as Disposable)[Symbol.dispose]();
+              return null;
+            },
+            check: (out) => assert.strictEqual(out, null),
+          },
+          {
+            method: 'BruteforceSearch#close',
+            variant: 'before initIndex, twice',
+            run: (e) => {
+              const index = e.close(e.bareBrute());
+              index.close();
+              return null;
+            },
+            check: (out) => assert.strictEqual(out, null),
+          },
+        ],
       },
       {
         id: 'busy-progress',

@@ -66,6 +66,7 @@ export const LABELS_AND_K: Group[] = [
           { method: 'HierarchicalNSW#addItems', mode: 'rejects', vars: { got: 'an instance of Float32Array' }, run: (e) => e.hnsw().addItems(TWO_ROWS(), new Float32Array([20, 21])) },
           { method: 'BruteforceSearch#addItemsSync', vars: { got: 'an instance of BigInt64Array' }, run: (e) => e.brute().addItemsSync(TWO_ROWS(), new BigInt64Array([20n, 21n])) },
           { method: 'BruteforceSearch#addItemsSync', vars: { got: 'null' }, run: (e) => e.brute().addItemsSync(TWO_ROWS(), null) },
+          { method: 'HierarchicalNSW#getPoints', vars: { got: 'string' }, run: (e) => e.hnsw().getPoints('ab') },
         ],
       },
       {
@@ -84,6 +85,7 @@ export const LABELS_AND_K: Group[] = [
         calls: [
           { method: 'HierarchicalNSW#addItemsSync', vars: { name: 'labels[1]', got: 'string' }, run: (e) => e.hnsw().addItemsSync(TWO_ROWS(), [20, '21']) },
           { method: 'HierarchicalNSW#searchKnnBatchSync', vars: { name: 'filter.allow[0]', got: '1n' }, run: (e) => e.hnsw().searchKnnBatchSync([vec(0)], 1, { filter: { allow: [1n] } }) },
+          { method: 'BruteforceSearch#getPoints', vars: { name: 'labels[1]', got: 'string' }, run: (e) => e.brute().getPoints([1, '2']) },
         ],
       },
       {
@@ -113,6 +115,17 @@ export const LABELS_AND_K: Group[] = [
           { method: 'HierarchicalNSW#unmarkDelete', run: (e) => e.hnsw().unmarkDelete(99) },
           { method: 'HierarchicalNSW#getPoint', run: (e) => e.hnsw().getPoint(2 ** 40) },
           { method: 'HierarchicalNSW#getPoint', variant: 'deleted', run: (e) => e.hnsw({ deleted: [2] }).getPoint(2) },
+        ],
+      },
+      {
+        id: 'points-unknown',
+        input: 'a label of `getPoints` that the index does not hold, or holds as deleted',
+        note: 'The first such label is named, with its position.',
+        outcome: err('Error', 'ERR_LABEL_NOT_FOUND', 'Hnswlib Error: Label not found: {label} (labels[{i}])'),
+        calls: [
+          { method: 'HierarchicalNSW#getPoints', vars: { label: '99', i: '1' }, run: (e) => e.hnsw().getPoints([0, 99, 98]) },
+          { method: 'HierarchicalNSW#getPoints', variant: 'deleted', vars: { label: '2', i: '2' }, run: (e) => e.hnsw({ deleted: [2] }).getPoints(new Uint32Array([0, 1, 2])) },
+          { method: 'BruteforceSearch#getPoints', vars: { label: '7', i: '0' }, run: (e) => e.brute().getPoints([7]) },
         ],
       },
       {

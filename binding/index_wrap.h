@@ -238,10 +238,22 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     return Napi::Number::New(env, status);
   }
 
-  // Does what node-addon-api's callback wrappers do (a Napi::Error becomes the pending JS exception), after the
-  // `this` and access checks and with every other C++ exception translated by Guarded.
+  using MethodPointer = Napi::Value (Derived::*)(const Napi::CallbackInfo&);
+
+  // One instance per method, as napi_define_class needs a plain function for each; everything else is Call's, written
+  // once per class: a copy of it in every method's trampoline cost about a third of the binding's code.
   template <auto Method, Access access>
   static napi_value Dispatch(napi_env env, napi_callback_info raw_info) {
+    return Call(env, raw_info, access, Method);
+  }
+
+  // Does what node-addon-api's callback wrappers do (a Napi::Error becomes the pending JS exception), after the
+  // `this` and access checks and with every other C++ exception translated by Guarded.
+#if defined(__GNUC__)
+  __attribute__((noinline))
+#endif
+  static napi_value
+  Call(napi_env env, napi_callback_info raw_info, Access access, MethodPointer method) {
     try {
       Napi::CallbackInfo info(env, raw_info);
       Derived* self = FromThis(info);
@@ -251,9 +263,9 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         throw BusyError(info.Env(), "an index cannot be used from inside its own searchKnn filter");
       }
       self->CheckAccess(info.Env(), access, static_cast<const char*>(info.Data()));
-      napi_value result = Guarded(info.Env(), [&] { return (self->*Method)(info); });
+      napi_value result = Guarded(info.Env(), [&] { return (self->*method)(info); });
       // Whatever may add, remove or replace elements; reads never change the footprint.
-      if constexpr (access != Access::kAny && access != Access::kClose) self->slot_->SyncMemory(info.Env());
+      if (access != Access::kAny && access != Access::kClose) self->slot_->SyncMemory(info.Env());
       return result;
     } catch (const JsException& e) {
       // Thrown as it came, without touching it (see JsException).

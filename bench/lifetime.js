@@ -3,7 +3,8 @@
 // tells V8 what it holds), and what close() gives back. Each figure comes from a child process of its own
 // (test/helpers/lifetime-child.js), started without --expose-gc.
 //
-//   npm run bench:lifetime                         40 cycles of 4,000 x 1,024, close() of 20,000 x 1,024
+//   npm run bench:lifetime                         40 cycles of 4,000 x 1,024, close() of 20,000 x 1,024, 1M single
+//                                                  adds into an index made with { maxElements: 1000, autoGrow: true }
 //   node bench/lifetime.js --cycles 40 --count 4000 --dim 1024 --close-count 20000
 //   node bench/lifetime.js --help
 //
@@ -24,6 +25,9 @@ const OPTIONS = {
   count: { value: 4000, help: 'vectors per index in the cycles' },
   dim: { value: 1024, help: 'floats per vector' },
   'close-count': { value: 20000, help: 'vectors of the index that close() frees' },
+  'grow-count': { value: 1000000, help: 'single addPoint calls into an index made with autoGrow (0: skip)' },
+  'grow-dim': { value: 16, help: 'floats per vector of the autoGrow case' },
+  'grow-start': { value: 1000, help: 'maxElements the autoGrow index starts from' },
 };
 
 function usage() {
@@ -46,7 +50,7 @@ function main() {
   }
   const o = Object.fromEntries(Object.entries(OPTIONS).map(([k, { value }]) => [k, Number(values[k] ?? value)]));
   for (const [name, value] of Object.entries(o)) {
-    if (!Number.isSafeInteger(value) || value < 1) {
+    if (!Number.isSafeInteger(value) || value < (name === 'grow-count' ? 0 : 1)) {
       console.error(`--${name}: expected a positive integer, got ${values[name]}\n${usage()}`);
       process.exit(2);
     }
@@ -76,10 +80,20 @@ function main() {
     `RSS ${fmtMiB(held)} above the start with the index; ${fmtMiB(returned)} (${((100 * returned) / held).toFixed(0)}%) returned by close()`,
     '',
   ]);
+  let grow;
+  if (o['grow-count'] > 0) {
+    grow = child(['grow', o['grow-count'], o['grow-dim'], o['grow-start']]);
+    const line = (r) => `${r.count} elements, capacity ${r.maxElements}, ${r.seconds.toFixed(1)} s, recall@10 ${r.recall.toFixed(4)}`;
+    rows.push([
+      `${o['grow-count']} single adds of ${o['grow-dim']} floats, maxElements ${o['grow-start']} with autoGrow, against an index made at full size`,
+      `autoGrow: ${line(grow.grown)}; full size: ${line(grow.full)}; the same answers: ${grow.sameAnswers ? 'yes' : 'no'}`,
+      `all added, recall equal: ${grow.grown.count === o['grow-count'] && grow.grown.recall === grow.full.recall ? 'met' : 'not met'}`,
+    ]);
+  }
   console.log(markdownTable(['case', 'measured', 'goal'], rows));
   fs.mkdirSync(RESULTS, { recursive: true });
   const out = path.join(RESULTS, 'lifetime.json');
-  fs.writeFileSync(out, `${JSON.stringify({ cpu, options: o, cycles, close: closed }, null, 2)}\n`);
+  fs.writeFileSync(out, `${JSON.stringify({ cpu, options: o, cycles, close: closed, grow }, null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 

@@ -214,10 +214,11 @@ inline std::unique_ptr<AddBatch> ParseAddBatch(const Napi::CallbackInfo& info, s
   return batch;
 }
 
-// Refuses, before any row starts, a batch whose new labels cannot all fit. Jobs running at the same time can still
-// fill the index meanwhile; the row that finds it full then fails like any other.
+// Refuses, before any row starts, a batch whose new labels cannot all fit, or, in an index that grows by itself,
+// grows it to fit them at once. Jobs running at the same time can still fill the index meanwhile; the row that finds
+// it full then fails like any other (or grows it).
 template <typename Derived, typename Engine>
-void CheckCapacity(const Engine& engine, const AddBatch& batch) {
+void CheckCapacity(Engine& engine, const AddBatch& batch) {
   std::size_t fresh = 0;
   if (batch.remaining_labels != nullptr) {
     for (std::size_t i = 0; i < batch.remaining_count; ++i) {
@@ -237,7 +238,9 @@ void CheckCapacity(const Engine& engine, const AddBatch& batch) {
   const std::size_t count = Derived::ElementCount(engine);
   std::size_t free_slots = capacity > count ? capacity - count : 0;
   if (batch.replace_deleted) free_slots += Derived::ReusableSlots(engine);
-  if (fresh > free_slots) {
+  if (fresh > free_slots && Derived::AutoGrow(engine)) {
+    Derived::Grow(engine, capacity + (fresh - free_slots));
+  } else if (fresh > free_slots) {
     throw hnswkit::Error(hnswkit::ErrorCode::kIndexFull,
                          "The number of elements exceeds the specified limit (capacity " + std::to_string(capacity) +
                              ", current count " + std::to_string(count) + ", batch adds " + std::to_string(fresh) +

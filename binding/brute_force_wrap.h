@@ -31,6 +31,8 @@ class BruteForceWrap final : public IndexWrap<BruteForceWrap, hnswkit::BruteForc
     return engine.search(query, k, filter);
   }
   static std::size_t ReusableSlots(const Engine&) { return 0; }
+  static bool AutoGrow(const Engine&) { return false; }
+  static void Grow(Engine&, std::size_t) {}
   static std::size_t CurrentEf(const Engine&) { return 1; }
 
   static Napi::Function Init(Napi::Env env);

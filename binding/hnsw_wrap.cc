@@ -28,6 +28,7 @@ Napi::Value HnswWrap::InitIndex(const Napi::CallbackInfo& info) {
   params.ef_construction = ExpectCount(info, 2, "efConstruction");
   params.random_seed = ExpectInteger(info, 3, "randomSeed", 0, kMaxSafeInteger);
   params.allow_replace_deleted = ExpectBool(info, 4, "allowReplaceDeleted");
+  params.auto_grow = ExpectBool(info, 5, "autoGrow");
   set_engine(std::make_shared<Engine>(space(), params));
   return info.Env().Undefined();
 }

@@ -56,6 +56,9 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
                                        const hnswkit::LabelFilter* filter, std::size_t ef) {
     return engine.search(query, k, filter, ef);
   }
+  // An index created with autoGrow makes room for a batch before its rows start (grow_to), instead of refusing it.
+  static bool AutoGrow(const Engine& engine) { return engine.auto_grow(); }
+  static void Grow(Engine& engine, std::size_t needed) { engine.grow_to(needed); }
   // Only an index that allows replacement keeps its deleted slots for reuse.
   static std::size_t ReusableSlots(const Engine& engine) {
     return engine.allow_replace_deleted() ? engine.deleted_count() : 0;

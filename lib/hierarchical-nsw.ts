@@ -133,6 +133,7 @@ export class HierarchicalNSW extends IndexBase {
    * @throws TypeError `Invalid the named argument type \`maxElements\`, must be a number.` (also `m`,
    *   `efConstruction`, `randomSeed`) and `Invalid the named argument type \`allowRepalceDeleted\`, must be a
    *   boolean.` (sic); a key that is present but `undefined` counts as the wrong type.
+   * @throws TypeError `Invalid the named argument type \`autoGrow\`, must be a boolean.` (hnswkit's option)
    * @throws RangeError if a number is out of range or fractional.
    */
   initIndex(options: InitIndexOptions): void;
@@ -148,6 +149,7 @@ export class HierarchicalNSW extends IndexBase {
       settings.efConstruction,
       settings.randomSeed,
       settings.allowReplaceDeleted,
+      settings.autoGrow,
     );
     return null;
   }

@@ -19,6 +19,8 @@ export interface IndexSettings {
   efConstruction: number;
   randomSeed: number;
   allowReplaceDeleted: boolean;
+  /** hnswkit's, named form only: grow the capacity instead of failing when an add needs room. */
+  autoGrow: boolean;
 }
 
 /** The named form: hnswlib-node checks key presence (`in`), so a present key holding `undefined` is a type error. */
@@ -42,7 +44,13 @@ function readNamedSettings(options: Record<string, unknown>): IndexSettings {
     if (typeof value !== 'boolean') throw namedArgTypeError('allowRepalceDeleted', 'a boolean');
     allowReplaceDeleted = value;
   }
-  return { maxElements, m, efConstruction, randomSeed, allowReplaceDeleted };
+  let autoGrow = false;
+  if ('autoGrow' in options) {
+    const value = options.autoGrow;
+    if (typeof value !== 'boolean') throw namedArgTypeError('autoGrow', 'a boolean');
+    autoGrow = value;
+  }
+  return { maxElements, m, efConstruction, randomSeed, allowReplaceDeleted, autoGrow };
 }
 
 /** The positional form: `undefined` in any optional position means "use the default"; extra arguments are ignored. */
@@ -59,6 +67,7 @@ function readPositionalSettings(args: unknown[]): IndexSettings {
     efConstruction: efConstruction ?? DEFAULT_EF_CONSTRUCTION,
     randomSeed: randomSeed ?? DEFAULT_RANDOM_SEED,
     allowReplaceDeleted: allowReplaceDeleted ?? false,
+    autoGrow: false,
   };
 }
 

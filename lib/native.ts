@@ -131,7 +131,14 @@ export interface NativeIndex extends NativeBatchMethods {
  * Labels above 2^53 in a foreign file come back rounded to the nearest double. Every method called from inside a
  * searchKnn filter of the same object throws ERR_INDEX_BUSY. */
 export interface NativeHierarchicalNSW extends NativeIndex {
-  initIndex(maxElements: number, m: number, efConstruction: number, randomSeed: number, allowReplaceDeleted: boolean): void;
+  initIndex(
+    maxElements: number,
+    m: number,
+    efConstruction: number,
+    randomSeed: number,
+    allowReplaceDeleted: boolean,
+    autoGrow: boolean,
+  ): void;
   addPoint(vector: Float32Array, label: number, replaceDeleted: boolean): void;
   markDelete(label: number): void;
   unmarkDelete(label: number): void;

@@ -104,6 +104,11 @@ export interface InitIndexOptions {
   randomSeed?: number;
   /** Let `addPoint(point, label, true)` reuse the slot of a deleted element. Default false. */
   allowReplaceDeleted?: boolean;
+  /**
+   * hnswkit: when an add needs room, double the capacity (`maxElements` is then only where it starts) instead of
+   * throwing `ERR_INDEX_FULL`; safe while batches add and searches run. Not kept in the file. Default false.
+   */
+  autoGrow?: boolean;
 }
 
 /**

@@ -243,6 +243,45 @@ void stats_exact_across_threads() {
   CHECK(zero.searches == 0 && zero.distance_evaluations == 0 && zero.visited_nodes == 0);
 }
 
+// autoGrow: adds on two threads from a capacity of 2 while another thread searches and saves; every label lands,
+// the capacity doubles as it goes, and the file written afterwards loads whole.
+void auto_grow_with_searches() {
+  const std::size_t n = kCount;
+  const std::vector<float> data = make_data(n, dim, 11), queries = make_data(kQueries, dim, 12);
+  Space space(Metric::kL2, dim);
+  HnswParams p;
+  p.max_elements = 2;
+  p.ef_construction = 64;
+  p.auto_grow = true;
+  HierarchicalNsw grown(space, p);
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    while (!stop.load()) {
+      for (std::size_t q = 0; q < 20; ++q) {
+        for (const Neighbor& h : grown.search(&queries[q * dim], 5)) {
+          if (h.label >= n) throw std::runtime_error("label out of range");
+        }
+      }
+      (void)write_hnsw_buffer(grown);
+    }
+  });
+  parallel_for(n, 2, [&](std::size_t i, std::size_t) { grown.add(&data[i * dim], i); });
+  stop = true;
+  reader.join();
+  CHECK(grown.element_count() == n);
+  CHECK(grown.max_elements() >= n && grown.max_elements() <= 2 * n + 16);
+  for (std::size_t i = 0; i < n; i += 97) CHECK(grown.contains(i));
+  // Growing a grown index to less than it holds does nothing; past 2^32 it refuses.
+  const std::size_t capacity = grown.max_elements();
+  grown.grow_to(10);
+  CHECK(grown.max_elements() == capacity);
+  expect_error(ErrorCode::kIndexFull, [&] { grown.grow_to(std::size_t{1} << 33); });
+  std::vector<std::uint8_t> bytes = write_hnsw_buffer(grown);
+  std::unique_ptr<HierarchicalNsw> loaded = read_hnsw_buffer(bytes.data(), bytes.size(), space, false, 0, false);
+  CHECK(loaded->element_count() == n);
+  CHECK(!loaded->auto_grow());
+}
+
 }  // namespace
 
 std::vector<TestCase> concurrency_tests() {
@@ -254,6 +293,7 @@ std::vector<TestCase> concurrency_tests() {
       {"statistics and label lists can be read during a concurrent build", stats_during_build},
       {"brute force: concurrent adds, removes and searches stay consistent", brute_force_writes_with_searches},
       {"search statistics are exact totals when many threads search", stats_exact_across_threads},
+      {"autoGrow: concurrent adds from a capacity of 2 with searches and saves", auto_grow_with_searches},
   };
 }
 

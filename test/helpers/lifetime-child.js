@@ -10,9 +10,13 @@
 //       as in a server), `sync` with addItemsSync in one synchronous loop
 //   node lifetime-child.js close <count> <dim>
 //       fills one index, then close(): the RSS before the index, with it, and after close()
+//   node lifetime-child.js grow <count> <dim> <start>
+//       <count> single addPoint calls into an index made with { maxElements: <start>, autoGrow: true } and into one
+//       made at full size: the time of each, their capacities, and recall@10 of 200 queries at ef 40 against exact
+//       ground truth (BruteforceSearch), and whether every answer is the same
 
 const path = require('path');
-const { HierarchicalNSW } = require(path.resolve(__dirname, '..', '..', 'dist'));
+const { BruteforceSearch, HierarchicalNSW } = require(path.resolve(__dirname, '..', '..', 'dist'));
 
 /** A deterministic vector batch, different per seed: no Math.random, so runs compare. */
 function vectors(count, dim, seed) {
@@ -65,6 +69,40 @@ const commands = {
       peak = Math.max(peak, rss());
     }
     return { cycles, count, dim, mode, baseline, first, peak, indexBytes, heapUsed: process.memoryUsage().heapUsed };
+  },
+
+  grow(countArg, dimArg, startArg) {
+    const [count, dim, start] = [countArg, dimArg, startArg].map(Number);
+    const data = vectors(count, dim, 7);
+    const queries = vectors(200, dim, 8);
+    const k = 10;
+    const exact = new BruteforceSearch('l2', dim);
+    exact.initIndex(count);
+    exact.addItemsSync(data, undefined, { numThreads: 2 });
+    const truth = exact.searchKnnBatchSync(queries, k, { numThreads: 2 });
+    exact.close();
+    const build = (options) => {
+      const index = new HierarchicalNSW('l2', dim);
+      index.initIndex({ m: 16, efConstruction: 100, ...options });
+      const t0 = performance.now();
+      for (let i = 0; i < count; i++) index.addPoint(data.subarray(i * dim, (i + 1) * dim), i);
+      const seconds = (performance.now() - t0) / 1000;
+      index.setEf(40);
+      const found = index.searchKnnBatchSync(queries, k, { numThreads: 2 });
+      let hits = 0;
+      for (let q = 0; q < queries.length / dim; q++) {
+        const want = new Set(truth.labels.subarray(q * k, (q + 1) * k));
+        for (const label of found.labels.subarray(q * k, (q + 1) * k)) if (want.has(label)) hits++;
+      }
+      const result = { seconds, maxElements: index.getMaxElements(), count: index.getCurrentCount(), recall: hits / (200 * k) };
+      return { result, labels: found.labels, index };
+    };
+    const grown = build({ maxElements: start, autoGrow: true });
+    const full = build({ maxElements: count });
+    const same = grown.labels.every((label, i) => label === full.labels[i]);
+    grown.index.close();
+    full.index.close();
+    return { count, dim, start, grown: grown.result, full: full.result, sameAnswers: same };
   },
 
   close(countArg, dimArg) {

@@ -29,6 +29,7 @@ HierarchicalNsw::HierarchicalNsw(const Space& space, const HnswParams& params)
       ef_construction_(std::max(params.ef_construction, params.m)),
       level_mult_(0),
       allow_replace_deleted_(params.allow_replace_deleted),
+      auto_grow_(params.auto_grow),
       link_locks_(new SpinLock[kLinkLockStripes]),
       label_stripes_(new std::mutex[kLabelStripes]),
       level_rng_(params.random_seed) {
@@ -158,6 +159,18 @@ void HierarchicalNsw::resize(std::size_t new_max_elements) {
     throw Error(ErrorCode::kResizeTooSmall, "Cannot resize, max element is less than the current number of elements");
   }
   reallocate(new_max_elements);
+}
+
+void HierarchicalNsw::grow_to(std::size_t needed) {
+  require_writable();
+  std::unique_lock<std::shared_mutex> structure(structure_.mutex);
+  if (capacity_ >= needed) return;
+  if (needed > kNoEntry) {
+    throw Error(ErrorCode::kIndexFull,
+                "The number of elements exceeds the specified limit (autoGrow stops below 2^32)");
+  }
+  const std::size_t doubled = capacity_ < 8 ? 16 : 2 * capacity_;
+  reallocate(std::min<std::size_t>(std::max(doubled, needed), kNoEntry));
 }
 
 // ---- labels and tombstones ----------------------------------------------------------------------------------

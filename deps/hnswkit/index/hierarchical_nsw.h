@@ -49,6 +49,7 @@ struct HnswParams {
   std::size_t ef_construction = 200;  // beam width while inserting; raised to at least m
   std::uint64_t random_seed = 100;    // seeds the level generator
   bool allow_replace_deleted = false;
+  bool auto_grow = false;  // an add that finds no free slot doubles the capacity (grow_to) instead of failing
 };
 
 // Search counters since the last reset, for tuning.
@@ -76,7 +77,8 @@ class HierarchicalNsw {
 
   // Inserts a new label, or updates the vector of an existing one and repairs its neighbourhood. With
   // replace_deleted, a new label takes the slot of a deleted element if there is one (needs
-  // allow_replace_deleted). vector holds dim() floats. Throws kIndexFull, kReplaceDisabled, kUpdateDeleted.
+  // allow_replace_deleted). vector holds dim() floats. Throws kIndexFull (unless auto_grow), kReplaceDisabled,
+  // kUpdateDeleted.
   void add(const float* vector, std::uint64_t label, bool replace_deleted = false);
 
   // The k nearest live elements allowed by filter (nullptr: all), beam width max(ef, k) where ef == 0 means
@@ -118,6 +120,12 @@ class HierarchicalNsw {
   std::size_t m() const { return m_; }
   std::size_t ef_construction() const { return ef_construction_; }
   bool allow_replace_deleted() const { return allow_replace_deleted_; }
+  bool auto_grow() const { return auto_grow_.load(std::memory_order_relaxed); }
+  void set_auto_grow(bool on) { auto_grow_.store(on, std::memory_order_relaxed); }
+  // Raises the capacity to at least `needed`: to twice the present one (at least 16), or `needed` if that is more,
+  // capped below 2^32. Nothing happens if the capacity is already enough (another thread grew it first). Takes the
+  // structure lock exclusively, as resize does; kIndexFull if `needed` cannot fit below 2^32.
+  void grow_to(std::size_t needed);
   std::size_t ef() const { return ef_.load(std::memory_order_relaxed); }
   void set_ef(std::size_t ef) { ef_.store(ef, std::memory_order_relaxed); }
   int max_level() const;
@@ -181,6 +189,8 @@ class HierarchicalNsw {
   // label_to_id_[label] = id, noting the label in default_labels_; labels_mutex_ held.
   void map_label(std::uint64_t label, std::uint32_t id);
   void update_existing(std::uint32_t id, const void* encoded);
+  // add, or false (having changed nothing) when a new label finds no free slot in an index that grows by itself.
+  bool add_once(const float* vector, std::uint64_t label, bool replace_deleted);
   // Replaces a live element's vector in place while searches may be reading it (see the .cc file).
   void overwrite_vector(std::uint32_t id, const void* encoded);
   void link_element(std::uint32_t id, int top_level, bool skip_self);
@@ -258,6 +268,7 @@ class HierarchicalNsw {
   std::size_t m_, max_m_, max_m0_, ef_construction_;
   double level_mult_;
   bool allow_replace_deleted_;
+  std::atomic<bool> auto_grow_{false};
 
   // Record geometry in bytes.
   std::size_t links0_bytes_;  // 4 + 4*max_m0: header plus level-0 links; also the vector's offset

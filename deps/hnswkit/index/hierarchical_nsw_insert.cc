@@ -255,6 +255,11 @@ void HierarchicalNsw::update_existing(std::uint32_t id, const void* encoded) {
 // ---- public mutators ----------------------------------------------------------------------------------------
 
 void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace_deleted) {
+  // An index that grows by itself raises its capacity and tries again; add_once changed nothing when it said no.
+  while (!add_once(vector, label, replace_deleted)) grow_to(count_.load() + 1);
+}
+
+bool HierarchicalNsw::add_once(const float* vector, std::uint64_t label, bool replace_deleted) {
   require_writable();
   std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   std::shared_lock<WriteGate> gate(write_gate_);
@@ -298,6 +303,7 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
     if (id == kNoEntry) {
       const std::size_t count = count_.load();
       if (count >= capacity_) {
+        if (auto_grow()) return false;
         throw Error(ErrorCode::kIndexFull, "The number of elements exceeds the specified limit");
       }
       id = static_cast<std::uint32_t>(count);
@@ -330,6 +336,7 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
   } else {
     insert_new(id, random_level());
   }
+  return true;
 }
 
 }  // namespace hnswkit

@@ -341,6 +341,15 @@ export const CALLS_AND_TYPES: Group[] = [
           { method: 'HierarchicalNSW#initIndex', variant: 'string', run: (e) => e.bareHnsw().initIndex({ maxElements: 10, allowReplaceDeleted: 'true' }) },
         ],
       },
+      {
+        id: 'named-auto-grow-not-boolean',
+        input: '`autoGrow` holding something other than a boolean',
+        outcome: err('TypeError', 'ERR_INVALID_ARG_TYPE', 'Invalid the named argument type `autoGrow`, must be a boolean.'),
+        calls: [
+          { method: 'HierarchicalNSW#initIndex', variant: 'string', run: (e) => e.bareHnsw().initIndex({ maxElements: 10, autoGrow: 'yes' }) },
+          { method: 'HierarchicalNSW#initIndex', variant: 'undefined', run: (e) => e.bareHnsw().initIndex({ maxElements: 10, autoGrow: undefined }) },
+        ],
+      },
     ],
   },
 ];

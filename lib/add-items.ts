@@ -182,133 +182,149 @@ function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefin
  * flight from the call until the last chunk settles.
  */
 export function addItems(index: IndexCore, vectors: unknown, labels: unknown, options: unknown): Promise<Float64Array> {
-  return preparedJob(index, 'holdAddItems', async (started, core) => {
-    const settings = readAddOptions(core, options);
-    const source = new SlicedBatch(vectors, core.dim, 'vectors', 'addItems');
-    const { count } = source;
-    const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / core.dim));
-    if (count > rowsPerChunk) await source.check();
-    const firstRows = Math.min(count, rowsPerChunk);
-    // Two buffers of one chunk each, taken in turn: a chunk's buffer is free again once its native call settled.
-    const buffers = [new Float32Array(firstRows * core.dim)];
-    const first = await source.copyInto(buffers[0], 0, firstRows);
-    // Caller labels are checked, and the pages of the default labels' array mapped, a millisecond per turn; the
-    // default labels are then reserved in one native call, in the same turn as the first chunk's job starts.
-    const given = labels === undefined ? undefined : await toBatchLabels(labels, 'labels', count, 'addItems');
-    let reserved: Float64Array | undefined;
-    if (!given) {
-      checkStart(core, settings);
-      reserved = new Float64Array(count);
-      await touchPages(reserved);
-    }
-    const batch = labelBatch(core, settings, { data: first, count }, given, reserved);
-    const { signal, onProgress } = batch;
-    const total = batch.labels.length;
-    const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
-    const stop = (): void => {
-      Atomics.store(control, 0, 1n);
-    };
-    const abort = new AbortWatch(control);
-    let callbackFailure: { error: unknown } | undefined;
-    // Only counts that moved are reported; 0 (rows not started yet) never is.
-    let reported = 0;
-    const poll =
-      onProgress &&
-      setInterval(() => {
-        const done = Number(Atomics.load(control, 1));
-        if (callbackFailure || done >= total || done === reported) return;
-        reported = done;
-        try {
-          onProgress(done, total);
-        } catch (error) {
-          callbackFailure = { error };
-          stop();
-        }
-      }, PROGRESS_INTERVAL_MS);
-    // The job keeps the process alive; the poll alone should not.
-    poll?.unref();
-    // The batch counts as one job in flight throughout: preparedJob's hold until the first chunk's native job has
-    // started, then each native job, and between two chunks a hold of its own (taken as the earlier chunk settles,
-    // before any other JS runs, and handed over when the next chunk's job starts).
-    let holding = false;
-    const handOver = (chunk: number): void => {
-      if (chunk === 0) started();
-      else if (holding) {
-        holding = false;
-        core.native.releaseJob();
-      }
-    };
-    const cleanup = (): void => {
-      handOver(1);
-      source.stopped = true;
-      if (poll) clearInterval(poll);
-      signal?.removeEventListener?.('abort', abort.listener);
-    };
-    // The rows of the chunks that finished, all inserted; a failure carries their labels and those of its own chunk.
-    let finished = 0;
-    const failure = (err: unknown): unknown => {
-      const own = insertedLabelsOf(err);
-      const inserted = finished === 0 ? own : concatLabels(batch.labels, finished, own);
-      if (callbackFailure) return withInsertedLabels(callbackFailure.error, inserted);
-      if (isCancelled(err) && (abort.fired || signal?.aborted)) return new AbortError(signal?.reason, inserted);
-      return finished === 0 ? err : withInsertedLabels(err, inserted);
-    };
-    try {
-      // Inside the try: a signal-like object may call the listener, or throw, right here.
-      signal?.addEventListener('abort', abort.listener);
-      let vectorsOfChunk = first;
-      let chunk = 0;
-      do {
-        const to = Math.min(count, finished + rowsPerChunk);
-        if (chunk > 0 && (callbackFailure || abort.fired || signal?.aborted)) {
-          throw failure(Object.assign(new Error('addItems was aborted'), { code: CANCELLED, insertedLabels: NO_LABELS }));
-        }
-        let job: Promise<void>;
-        try {
-          job = core.native.addItems(vectorsOfChunk, batch.labels.subarray(finished, to), {
-            numThreads: batch.numThreads,
-            replaceDeleted: batch.replaceDeleted,
-            control,
-            owned: true,
-            ...(count > rowsPerChunk ? { remainingLabels: batch.labels.subarray(finished) } : {}),
-          });
-        } catch (err) {
-          throw failure(err);
-        }
-        handOver(chunk);
-        let next: Promise<Float32Array> | undefined;
-        if (to < count) {
-          const slot = (chunk + 1) % 2;
-          buffers[slot] ??= new Float32Array(rowsPerChunk * core.dim);
-          next = source.copyInto(buffers[slot], to, Math.min(count, to + rowsPerChunk));
-          // Awaited once this chunk settled; a copy failing before then must not count as an unhandled rejection.
-          next.catch(() => undefined);
-        }
-        try {
-          await job;
-        } catch (err) {
-          throw failure(err);
-        }
-        finished = to;
-        chunk++;
-        if (next) {
-          try {
-            core.native.holdAddItems();
-            holding = true;
-            vectorsOfChunk = await next;
-          } catch (err) {
-            throw withInsertedLabels(err, batch.labels.subarray(0, finished));
-          }
-        }
-      } while (finished < count);
-    } catch (err) {
-      cleanup();
-      throw err;
-    }
-    cleanup();
-    if (callbackFailure) throw withInsertedLabels(callbackFailure.error, batch.labels);
-    return reportDone(batch);
+  return preparedJob(index, 'holdAddItems', (started, core) => {
+    // Default labels go to the calls in the order they were made: the place in line is taken now, in the call.
+    const turn = labels === undefined ? core.labelOrder.take() : undefined;
+    return addBatch(core, started, vectors, labels, options, turn).finally(() => turn?.done());
   });
+}
+
+/** addItems once its job is counted; `turn` is its place in the line for default labels (see LabelOrder). */
+async function addBatch(
+  core: IndexCore,
+  started: () => void,
+  vectors: unknown,
+  labels: unknown,
+  options: unknown,
+  turn: { ready: Promise<void>; done: () => void } | undefined,
+): Promise<Float64Array> {
+  const settings = readAddOptions(core, options);
+  const source = new SlicedBatch(vectors, core.dim, 'vectors', 'addItems');
+  const { count } = source;
+  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / core.dim));
+  if (count > rowsPerChunk) await source.check();
+  const firstRows = Math.min(count, rowsPerChunk);
+  // Two buffers of one chunk each, taken in turn: a chunk's buffer is free again once its native call settled.
+  const buffers = [new Float32Array(firstRows * core.dim)];
+  const first = await source.copyInto(buffers[0], 0, firstRows);
+  // Caller labels are checked, and the pages of the default labels' array mapped, a millisecond per turn; the
+  // default labels are then reserved in one native call, in the same turn as the first chunk's job starts.
+  const given = labels === undefined ? undefined : await toBatchLabels(labels, 'labels', count, 'addItems');
+  let reserved: Float64Array | undefined;
+  if (!given) {
+    checkStart(core, settings);
+    reserved = new Float64Array(count);
+    await touchPages(reserved);
+    await turn?.ready;
+  }
+  const batch = labelBatch(core, settings, { data: first, count }, given, reserved);
+  turn?.done();
+  const { signal, onProgress } = batch;
+  const total = batch.labels.length;
+  const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+  const stop = (): void => {
+    Atomics.store(control, 0, 1n);
+  };
+  const abort = new AbortWatch(control);
+  let callbackFailure: { error: unknown } | undefined;
+  // Only counts that moved are reported; 0 (rows not started yet) never is.
+  let reported = 0;
+  const poll =
+    onProgress &&
+    setInterval(() => {
+      const done = Number(Atomics.load(control, 1));
+      if (callbackFailure || done >= total || done === reported) return;
+      reported = done;
+      try {
+        onProgress(done, total);
+      } catch (error) {
+        callbackFailure = { error };
+        stop();
+      }
+    }, PROGRESS_INTERVAL_MS);
+  // The job keeps the process alive; the poll alone should not.
+  poll?.unref();
+  // The batch counts as one job in flight throughout: preparedJob's hold until the first chunk's native job has
+  // started, then each native job, and between two chunks a hold of its own (taken as the earlier chunk settles,
+  // before any other JS runs, and handed over when the next chunk's job starts).
+  let holding = false;
+  const handOver = (chunk: number): void => {
+    if (chunk === 0) started();
+    else if (holding) {
+      holding = false;
+      core.native.releaseJob();
+    }
+  };
+  const cleanup = (): void => {
+    handOver(1);
+    source.stopped = true;
+    if (poll) clearInterval(poll);
+    signal?.removeEventListener?.('abort', abort.listener);
+  };
+  // The rows of the chunks that finished, all inserted; a failure carries their labels and those of its own chunk.
+  let finished = 0;
+  const failure = (err: unknown): unknown => {
+    const own = insertedLabelsOf(err);
+    const inserted = finished === 0 ? own : concatLabels(batch.labels, finished, own);
+    if (callbackFailure) return withInsertedLabels(callbackFailure.error, inserted);
+    if (isCancelled(err) && (abort.fired || signal?.aborted)) return new AbortError(signal?.reason, inserted);
+    return finished === 0 ? err : withInsertedLabels(err, inserted);
+  };
+  try {
+    // Inside the try: a signal-like object may call the listener, or throw, right here.
+    signal?.addEventListener('abort', abort.listener);
+    let vectorsOfChunk = first;
+    let chunk = 0;
+    do {
+      const to = Math.min(count, finished + rowsPerChunk);
+      if (chunk > 0 && (callbackFailure || abort.fired || signal?.aborted)) {
+        throw failure(Object.assign(new Error('addItems was aborted'), { code: CANCELLED, insertedLabels: NO_LABELS }));
+      }
+      let job: Promise<void>;
+      try {
+        job = core.native.addItems(vectorsOfChunk, batch.labels.subarray(finished, to), {
+          numThreads: batch.numThreads,
+          replaceDeleted: batch.replaceDeleted,
+          control,
+          owned: true,
+          ...(count > rowsPerChunk ? { remainingLabels: batch.labels.subarray(finished) } : {}),
+        });
+      } catch (err) {
+        throw failure(err);
+      }
+      handOver(chunk);
+      let next: Promise<Float32Array> | undefined;
+      if (to < count) {
+        const slot = (chunk + 1) % 2;
+        buffers[slot] ??= new Float32Array(rowsPerChunk * core.dim);
+        next = source.copyInto(buffers[slot], to, Math.min(count, to + rowsPerChunk));
+        // Awaited once this chunk settled; a copy failing before then must not count as an unhandled rejection.
+        next.catch(() => undefined);
+      }
+      try {
+        await job;
+      } catch (err) {
+        throw failure(err);
+      }
+      finished = to;
+      chunk++;
+      if (next) {
+        try {
+          core.native.holdAddItems();
+          holding = true;
+          vectorsOfChunk = await next;
+        } catch (err) {
+          throw withInsertedLabels(err, batch.labels.subarray(0, finished));
+        }
+      }
+    } while (finished < count);
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  cleanup();
+  if (callbackFailure) throw withInsertedLabels(callbackFailure.error, batch.labels);
+  return reportDone(batch);
 }
 
 /**

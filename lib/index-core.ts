@@ -36,6 +36,29 @@ const NATIVE_CLASSES: {
 } = native;
 
 /**
+ * The order in which Promise addItems calls given no labels take their default labels: the order they were called
+ * in. A call copies its rows over several event-loop turns before it reserves labels, so without this a small batch
+ * called second would often take the labels right after getCurrentCount() from a large one called first.
+ */
+class LabelOrder {
+  #last: Promise<void> = Promise.resolve();
+
+  /**
+   * A place in line, taken when addItems is called: `ready` settles once every call before it has reserved its
+   * labels or failed; `done` (idempotent) lets the next one go.
+   */
+  take(): { ready: Promise<void>; done: () => void } {
+    let done: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const ready = this.#last;
+    this.#last = mine;
+    return { ready, done };
+  }
+}
+
+/**
  * One index object's state: its native index, the dimension it was made with, its hit buffer, and whether the
  * native index is known to exist. The public object (a subclass of IndexBase) and its base class both hold it.
  */
@@ -45,15 +68,18 @@ export class IndexCore<N extends NativeIndex = NativeIndex> {
   /** Whether `replaceDeleted` and `ef` mean anything (HierarchicalNSW) or are ignored (BruteforceSearch). */
   readonly graph: boolean;
   readonly hits = new HitBuffer();
+  /** Shared with every forJob view, so calls line up per index object. */
+  readonly labelOrder: LabelOrder;
   #initialized = false;
   #closed = false;
   /** Promise methods in flight that make several native calls (preparedJob): the addon is closed after the last. */
   #spanning = 0;
 
-  private constructor(index: N, dim: number, graph: boolean) {
+  private constructor(index: N, dim: number, graph: boolean, labelOrder = new LabelOrder()) {
     this.#native = index;
     this.dim = dim;
     this.graph = graph;
+    this.labelOrder = labelOrder;
   }
 
   /**
@@ -77,7 +103,7 @@ export class IndexCore<N extends NativeIndex = NativeIndex> {
    * close until then). ERR_CLOSED if this index is closed already.
    */
   forJob(): IndexCore<N> {
-    const view = new IndexCore(this.native, this.dim, this.graph);
+    const view = new IndexCore(this.native, this.dim, this.graph, this.labelOrder);
     view.#initialized = this.#initialized;
     return view;
   }

@@ -46,7 +46,8 @@ describe('initIndex({ autoGrow: true })', () => {
     expect((await searching).count).toBe(500);
     expect(index.getCurrentCount()).toBe(count);
     expect(new Set(index.getLabels()).size).toBe(count);
-    // Default labels continue from the count and never collide, so row i holds label i; each is found where it is.
+    // Default labels continue from the count, never collide and go to the calls in call order, so row i holds label
+    // i; each is found where it is.
     const { labels: found } = index.searchKnnBatchSync(data, 1, { ef: 64 });
     let self = 0;
     for (let i = 0; i < count; i++) if (found[i] === i) self++;

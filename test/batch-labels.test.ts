@@ -51,15 +51,31 @@ describe('the labels of a Promise addItems batch of several chunks', () => {
     }
   });
 
-  it('gives two batches started together disjoint runs of consecutive default labels', async () => {
+  it('gives batches started together runs of consecutive default labels in the order they were called', async () => {
     const index = new BruteforceSearch('l2', DIM);
-    index.initIndex(ROWS + 100);
-    const [a, b] = await Promise.all([index.addItems(data), index.addItems(data.subarray(0, 100 * DIM))]);
-    for (const labels of [a, b]) {
-      for (let i = 1; i < labels.length; i++) expect(labels[i]).toBe(labels[0] + i);
-    }
-    expect([...a, ...b].sort((x, y) => x - y)).toEqual(range(0, ROWS + 100));
-    expect(index.getCurrentCount()).toBe(ROWS + 100);
+    index.initIndex(ROWS + 110);
+    // The first batch takes many turns to check and copy, the second and third one each: called in this order, they
+    // still take their labels in this order.
+    const [a, b, c] = await Promise.all([
+      index.addItems(data),
+      index.addItems(data.subarray(0, 100 * DIM)),
+      index.addItems(data.subarray(0, 10 * DIM)),
+    ]);
+    expect(Array.from(a)).toEqual(range(0, ROWS));
+    expect(Array.from(b)).toEqual(range(ROWS, 100));
+    expect(Array.from(c)).toEqual(range(ROWS + 100, 10));
+    expect(index.getCurrentCount()).toBe(ROWS + 110);
+  });
+
+  it('lets a later batch take its labels when an earlier one fails first', async () => {
+    const index = new BruteforceSearch('l2', DIM);
+    index.initIndex(200);
+    const bad = data.slice(0, 100 * DIM);
+    bad[50 * DIM + 3] = NaN;
+    const failed = index.addItems(bad);
+    const good = index.addItems(data.subarray(0, 100 * DIM));
+    await expect(failed).rejects.toThrow(/NaN/);
+    expect(Array.from(await good)).toEqual(range(0, 100));
   });
 
   it.each([

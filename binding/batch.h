@@ -7,6 +7,9 @@
 // Derived (the wrap class) supplies, as public statics:
 //   AddOne(engine, vector, label, replace_deleted)      one insert or update
 //   SearchOne(engine, query, k, filter, ef) -> hits      one query
+//   ExactIds(engine, allowed, width, limit, &ids) -> bool   whether to compare the live elements of an allow-list
+//                                                       exactly (their ids into ids) instead of walking the graph
+//   SearchAmong(engine, query, k, ids, filter) -> hits  that exact search
 //   ReusableSlots(engine) -> size_t                     deleted slots a replaceDeleted insert may take
 //   CurrentEf(engine) -> size_t                         the search width to use when the caller gave none (>= 1)
 #pragma once
@@ -373,6 +376,39 @@ void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& b
 
 // ---- search ---------------------------------------------------------------------------------------------------
 
+// One filter of a batch search, as lib gave it.
+struct FilterSpec {
+  hnswkit::LabelSet::Mode mode = hnswkit::LabelSet::Mode::kAllow;
+  std::vector<std::uint64_t> labels;
+};
+
+// A filter ready for the rows: its LabelSet, and for an allow-list short enough the ids of its live elements, which
+// the query is compared with one by one instead of walking the graph (see HierarchicalNsw::search_among).
+struct PreparedFilter {
+  std::unique_ptr<hnswkit::LabelSet> set;
+  bool exact = false;
+  std::vector<std::uint32_t> ids;
+};
+
+template <typename Derived, typename Engine>
+PreparedFilter PrepareFilter(const Engine& engine, FilterSpec spec, std::size_t width,
+                             std::optional<std::size_t> limit) {
+  PreparedFilter prepared;
+  if (spec.mode == hnswkit::LabelSet::Mode::kAllow) {
+    prepared.exact = Derived::ExactIds(engine, spec.labels, width, limit, &prepared.ids);
+  }
+  prepared.set = std::make_unique<hnswkit::LabelSet>(std::move(spec.labels), spec.mode);
+  return prepared;
+}
+
+template <typename Derived, typename Engine>
+hnswkit::SearchHits SearchFiltered(const Engine& engine, const float* query, std::size_t k,
+                                   const PreparedFilter* filter, std::size_t ef) {
+  if (filter == nullptr) return Derived::SearchOne(engine, query, k, nullptr, ef);
+  if (filter->exact) return Derived::SearchAmong(engine, query, k, filter->ids, filter->set.get());
+  return Derived::SearchOne(engine, query, k, filter->set.get(), ef);
+}
+
 // One searchKnnBatch call. The result arrays come from lib/, which made them in JS (where a failed allocation is a
 // RangeError, not a fatal error of the runtime) and never hands them out before the call returns; they are written
 // in place, and their references keep them alive until the job settles.
@@ -388,32 +424,56 @@ struct SearchBatch {
   bool callers_memory = false;     // `queries` is the caller's array, read in place (see CheckedRow)
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> queries_pin;  // lib's owned copy, read in place
-  bool filtered = false;
-  hnswkit::LabelSet::Mode filter_mode = hnswkit::LabelSet::Mode::kAllow;
-  std::vector<std::uint64_t> filter_labels;  // made into a LabelSet off the JS thread (sorting can take a while)
-  double* out_labels = nullptr;              // rows * stride, closest first, -1 where nothing was found
-  float* out_distances = nullptr;            // rows * stride, +Infinity where nothing was found
-  std::uint32_t* out_found = nullptr;        // rows
+  // None, one for every query, or one per query (an empty one: that query unfiltered). Made into LabelSets off the
+  // JS thread, since sorting can take a while.
+  std::vector<std::optional<FilterSpec>> filters;
+  bool filter_per_query = false;
+  // Allow-lists of at most this many labels are searched exactly (Derived::ExactIds); unset: the engine's choice.
+  std::optional<std::size_t> exact_limit;
+  double* out_labels = nullptr;        // rows * stride, closest first, -1 where nothing was found
+  float* out_distances = nullptr;      // rows * stride, +Infinity where nothing was found
+  std::uint32_t* out_found = nullptr;  // rows
   Napi::Reference<Napi::Float64Array> labels_pin;
   Napi::Reference<Napi::Float32Array> distances_pin;
   Napi::Reference<Napi::Uint32Array> found_pin;
 };
 
-// filter: undefined, { allow: Float64Array } or { deny: Float64Array }.
-inline void ParseFilter(Napi::Env env, Napi::Value value, SearchBatch* batch) {
-  if (value.IsEmpty()) return;
-  if (!value.IsObject()) ThrowTypeError(env, "filter", "an object");
+// One filter: { allow: Float64Array } or { deny: Float64Array }.
+inline FilterSpec ParseFilterSpec(Napi::Env env, Napi::Value value, const std::string& name) {
+  if (!value.IsObject()) ThrowTypeError(env, name.c_str(), "an object");
   Napi::Object filter = value.As<Napi::Object>();
   Napi::Value allow = OptionalProperty(filter, "allow");
   Napi::Value deny = OptionalProperty(filter, "deny");
-  if (allow.IsEmpty() == deny.IsEmpty()) ThrowTypeError(env, "filter", "an object with exactly one of allow and deny");
-  batch->filtered = true;
+  if (allow.IsEmpty() == deny.IsEmpty()) {
+    ThrowTypeError(env, name.c_str(), "an object with exactly one of allow and deny");
+  }
+  FilterSpec spec;
   if (!allow.IsEmpty()) {
-    batch->filter_mode = hnswkit::LabelSet::Mode::kAllow;
-    batch->filter_labels = LabelsFromValue(env, allow, "filter.allow");
+    spec.labels = LabelsFromValue(env, allow, (name + ".allow").c_str());
   } else {
-    batch->filter_mode = hnswkit::LabelSet::Mode::kDeny;
-    batch->filter_labels = LabelsFromValue(env, deny, "filter.deny");
+    spec.mode = hnswkit::LabelSet::Mode::kDeny;
+    spec.labels = LabelsFromValue(env, deny, (name + ".deny").c_str());
+  }
+  return spec;
+}
+
+// filter: undefined, one filter for every query, or an array of one filter or undefined per query.
+inline void ParseFilter(Napi::Env env, Napi::Value value, SearchBatch* batch) {
+  if (value.IsEmpty()) return;
+  if (!value.IsArray()) {
+    batch->filters.emplace_back(ParseFilterSpec(env, value, "filter"));
+    return;
+  }
+  Napi::Array list = value.As<Napi::Array>();
+  if (list.Length() != batch->rows) {
+    throw Napi::RangeError::New(env, "Expected `filter` to have " + std::to_string(batch->rows) +
+                                         " elements (one per query) but received " + std::to_string(list.Length()));
+  }
+  batch->filter_per_query = true;
+  batch->filters.resize(batch->rows);
+  for (std::uint32_t i = 0; i < list.Length(); ++i) {
+    Napi::Value item = list.Get(i);
+    if (!item.IsUndefined()) batch->filters[i] = ParseFilterSpec(env, item, "filter[" + std::to_string(i) + "]");
   }
 }
 
@@ -443,6 +503,11 @@ inline std::unique_ptr<SearchBatch> ParseSearchBatch(const Napi::CallbackInfo& i
   batch->threads = ThreadsOption(options);
   batch->ef = CountProperty(options, "ef", 0, 0);
   ParseFilter(env, OptionalProperty(options, "filter"), batch.get());
+  Napi::Value exact_limit = OptionalProperty(options, "exactSearchLimit");
+  if (!exact_limit.IsEmpty()) {
+    batch->exact_limit = static_cast<std::size_t>(
+        ExpectIntegerValue(env, exact_limit, "exactSearchLimit", 0, MaxCount()));
+  }
   batch->stride = static_cast<std::size_t>(ExpectIntegerValue(env, options.Get("stride"), "stride", 1, MaxCount()));
   if (batch->rows > 0 && batch->stride > std::numeric_limits<std::size_t>::max() / batch->rows) {
     throw Napi::RangeError::New(env, "Expected `stride` to be at most " +
@@ -480,8 +545,12 @@ inline std::size_t SearchChunk(std::size_t rows, std::size_t threads) {
 
 template <typename Derived, typename Engine>
 void SearchRows(const Engine& engine, SearchBatch& batch) {
-  std::unique_ptr<hnswkit::LabelSet> filter;
-  if (batch.filtered) filter = std::make_unique<hnswkit::LabelSet>(std::move(batch.filter_labels), batch.filter_mode);
+  // The width the rows search with, which the choice of an exact search over an allow-list depends on.
+  const std::size_t width = std::max(batch.ef == 0 ? Derived::CurrentEf(engine) : batch.ef, batch.k);
+  std::optional<PreparedFilter> shared;
+  if (!batch.filter_per_query && !batch.filters.empty()) {
+    shared = PrepareFilter<Derived>(engine, std::move(*batch.filters[0]), width, batch.exact_limit);
+  }
   const std::size_t stride = batch.stride;
   const std::atomic<bool>* stop = batch.watch != nullptr ? &batch.watch->stopping_flag() : nullptr;
   std::vector<std::vector<float>> scratch = ScratchRows(batch.threads, batch.rows);
@@ -493,7 +562,12 @@ void SearchRows(const Engine& engine, SearchBatch& batch) {
                                         "queries");
         // The engine gets the k asked for (the beam is max(ef, k)); only the hits that fit the stride are kept, which
         // are all of them unless elements were added after the stride was chosen.
-        const hnswkit::SearchHits hits = Derived::SearchOne(engine, query, batch.k, filter.get(), batch.ef);
+        std::optional<PreparedFilter> own;
+        if (batch.filter_per_query && batch.filters[row]) {
+          own = PrepareFilter<Derived>(engine, std::move(*batch.filters[row]), width, batch.exact_limit);
+        }
+        const PreparedFilter* filter = own ? &*own : shared ? &*shared : nullptr;
+        const hnswkit::SearchHits hits = SearchFiltered<Derived>(engine, query, batch.k, filter, batch.ef);
         const std::size_t n = std::min(hits.size(), stride);
         double* labels = batch.out_labels + row * stride;
         float* distances = batch.out_distances + row * stride;

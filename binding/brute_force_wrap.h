@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "index/brute_force.h"
@@ -28,6 +29,15 @@ class BruteForceWrap final : public IndexWrap<BruteForceWrap, hnswkit::BruteForc
   static void AddOne(Engine& engine, const float* vector, std::uint64_t label, bool) { engine.add(vector, label); }
   static hnswkit::SearchHits SearchOne(const Engine& engine, const float* query, std::size_t k,
                                        const hnswkit::LabelFilter* filter, std::size_t) {
+    return engine.search(query, k, filter);
+  }
+  // A scan is exact already; it never takes the exact path HierarchicalNSW takes for short allow-lists.
+  static bool ExactIds(const Engine&, const std::vector<std::uint64_t>&, std::size_t, std::optional<std::size_t>,
+                       std::vector<std::uint32_t>*) {
+    return false;
+  }
+  static hnswkit::SearchHits SearchAmong(const Engine& engine, const float* query, std::size_t k,
+                                         const std::vector<std::uint32_t>&, const hnswkit::LabelFilter* filter) {
     return engine.search(query, k, filter);
   }
   static std::size_t ReusableSlots(const Engine&) { return 0; }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -55,6 +56,18 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
   static hnswkit::SearchHits SearchOne(const Engine& engine, const float* query, std::size_t k,
                                        const hnswkit::LabelFilter* filter, std::size_t ef) {
     return engine.search(query, k, filter, ef);
+  }
+  // An allow-list of at most `limit` labels (default: the engine's exact_search_limit for this width) is searched
+  // exactly over its live elements.
+  static bool ExactIds(const Engine& engine, const std::vector<std::uint64_t>& allowed, std::size_t width,
+                       std::optional<std::size_t> limit, std::vector<std::uint32_t>* ids) {
+    if (allowed.size() > limit.value_or(engine.exact_search_limit(width))) return false;
+    *ids = engine.live_ids(allowed.data(), allowed.size());
+    return true;
+  }
+  static hnswkit::SearchHits SearchAmong(const Engine& engine, const float* query, std::size_t k,
+                                         const std::vector<std::uint32_t>& ids, const hnswkit::LabelFilter* filter) {
+    return engine.search_among(query, k, ids, filter);
   }
   // An index created with autoGrow makes room for a batch before its rows start (grow_to), instead of refusing it.
   static bool AutoGrow(const Engine& engine) { return engine.auto_grow(); }

@@ -4,7 +4,7 @@
 import * as os from 'os';
 import { performance } from 'perf_hooks';
 import * as util from 'util';
-import { type NativeLabelFilter, native } from './native';
+import { type NativeBatchFilter, type NativeLabelFilter, native } from './native';
 import type { AbortSignalLike } from './types';
 import { FLOAT32_MAX, changedWhileReadError, checkIntegerRange, rangeError, typeError, verbatim } from './validate';
 
@@ -428,14 +428,24 @@ export function readSignal(options: Record<string, unknown>): AbortSignalLike | 
   return value as AbortSignalLike;
 }
 
-export function toNativeFilter(value: unknown): NativeLabelFilter | undefined {
+/**
+ * searchKnnBatch's `filter`: one `{ allow }` or `{ deny }` for every query, or an array of one (or undefined or null:
+ * none) per query. Each label list is converted once here, so the native rows read plain arrays.
+ */
+export function toNativeFilter(value: unknown): NativeBatchFilter | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) throw typeError('filter', 'an object with `allow` or `deny`', value);
+  if (!Array.isArray(value)) return toFilterSpec(value, 'filter');
+  // One per query; undefined or null leaves that query unfiltered. The count is checked against the queries.
+  return Array.from(value as unknown[], (item, i) => (item === undefined || item === null ? undefined : toFilterSpec(item, `filter[${i}]`)));
+}
+
+function toFilterSpec(value: unknown, name: string): NativeLabelFilter {
+  if (typeof value !== 'object' || value === null) throw typeError(name, 'an object with `allow` or `deny`', value);
   const { allow, deny } = value as { allow?: unknown; deny?: unknown };
   if ((allow === undefined) === (deny === undefined)) {
-    throw typeError('filter', 'an object with exactly one of `allow` and `deny`', value);
+    throw typeError(name, 'an object with exactly one of `allow` and `deny`', value);
   }
   return allow !== undefined
-    ? { allow: toLabelArray(allow, 'filter.allow', { sets: true }) }
-    : { deny: toLabelArray(deny, 'filter.deny', { sets: true }) };
+    ? { allow: toLabelArray(allow, `${name}.allow`, { sets: true }) }
+    : { deny: toLabelArray(deny, `${name}.deny`, { sets: true }) };
 }

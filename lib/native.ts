@@ -42,6 +42,9 @@ export interface NativeAddSyncOptions extends NativeAddOptions {
 /** A native label filter: exactly one list of labels (integers 0..2^53-1), kept in C++ as a bitmap or sorted array. */
 export type NativeLabelFilter = { allow: Float64Array } | { deny: Float64Array };
 
+/** One filter for every query of a batch, or one per query (undefined: that query unfiltered). */
+export type NativeBatchFilter = NativeLabelFilter | (NativeLabelFilter | undefined)[];
+
 /** Where a batch search writes its results: rows * stride labels and distances, rows found counts. */
 export interface NativeSearchOutput {
   labels: Float64Array;
@@ -53,7 +56,11 @@ export interface NativeSearchOptions {
   numThreads: number;
   /** HierarchicalNSW only: the beam is max(ef, k); absent or 0 = the index's ef when the call starts. */
   ef?: number;
-  filter?: NativeLabelFilter;
+  /** An array must hold exactly one element per query, or a RangeError. */
+  filter?: NativeBatchFilter;
+  /** HierarchicalNSW only: allow-lists of at most this many labels are searched exactly; absent: the engine's
+   * choice from the element count and the search width. */
+  exactSearchLimit?: number;
   /** Promise form: `queries` is lib's private copy, read in place instead of copied again. */
   owned?: boolean;
   /** Slots per row of `out`, an integer >= 1: each query searches for k and keeps the first `stride` hits. */

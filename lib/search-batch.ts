@@ -4,7 +4,7 @@
 import { constants as bufferConstants } from 'buffer';
 import { readNumThreads, readOptions, toFlatVectors, toNativeFilter, toOwnedFlatVectors } from './batch-input';
 import { type IndexCore, preparedJob } from './index-core';
-import type { NativeLabelFilter, NativeSearchOptions } from './native';
+import type { NativeBatchFilter, NativeSearchOptions } from './native';
 import type { BatchSearchResult } from './types';
 import { UINT32_MAX, checkIntegerRange, outOfMemoryError, rangeError, typeError } from './validate';
 
@@ -16,7 +16,8 @@ interface SearchSettings {
   k: number;
   numThreads: number;
   ef?: number;
-  filter?: NativeLabelFilter;
+  filter?: NativeBatchFilter;
+  exactSearchLimit?: number;
 }
 
 function readSearchOptions(core: IndexCore, k: unknown, options: unknown): SearchSettings {
@@ -33,8 +34,16 @@ function readSearchOptions(core: IndexCore, k: unknown, options: unknown): Searc
     // The beam is max(ef, k) and k >= 1, so ef 0 searches as ef 1 would; the native 0 means "the index's ef".
     ef = Math.max(givenEf, 1);
   }
+  let exactSearchLimit: number | undefined;
+  const givenLimit = core.graph ? settings.exactSearchLimit : undefined;
+  if (givenLimit !== undefined) {
+    if (typeof givenLimit !== 'number') throw typeError('exactSearchLimit', 'a number', givenLimit);
+    // Infinity: every allow-list is searched exactly, however long.
+    exactSearchLimit = givenLimit === Infinity ? Number.MAX_SAFE_INTEGER : givenLimit;
+    checkIntegerRange(exactSearchLimit, 'exactSearchLimit', 0, Number.MAX_SAFE_INTEGER);
+  }
   const filter = toNativeFilter(settings.filter);
-  return { k, numThreads, ef, filter };
+  return { k, numThreads, ef, filter, exactSearchLimit };
 }
 
 /**
@@ -47,8 +56,11 @@ function prepareSearch(
   settings: SearchSettings,
   flat: { data: Float32Array; count: number },
 ): { queries: Float32Array; k: number; options: NativeSearchOptions } {
-  const { k, numThreads, ef, filter } = settings;
+  const { k, numThreads, ef, filter, exactSearchLimit } = settings;
   const rows = flat.count;
+  if (Array.isArray(filter) && filter.length !== rows) {
+    throw rangeError('filter', `${rows} elements (one per query)`, filter.length, 'to have');
+  }
   if (rows > 0 && k * rows > MAX_RESULT_SLOTS) {
     const most = Math.floor(MAX_RESULT_SLOTS / rows);
     throw rangeError('k', `an integer between 1 and ${most} for ${rows} queries`, k);
@@ -67,7 +79,7 @@ function prepareSearch(
       k,
     );
   }
-  return { queries: flat.data, k, options: { numThreads, ef, filter, stride, out } };
+  return { queries: flat.data, k, options: { numThreads, ef, filter, exactSearchLimit, stride, out } };
 }
 
 export function searchKnnBatch(index: IndexCore, queries: unknown, k: unknown, options: unknown): Promise<BatchSearchResult> {

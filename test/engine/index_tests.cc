@@ -1,5 +1,6 @@
 // Engine test: the graph and brute-force indexes on one thread at a time: recall against exact search, filters,
 // deletion, resizing, updates and slot reuse.
+#include <algorithm>
 #include <cstdio>
 
 #include "engine_test.h"
@@ -70,6 +71,42 @@ void label_sets() {
     for (const Neighbor& h : built.index->search(&built.queries[q * kDim], 10, &allow, 50)) CHECK(h.label % 5 == 0);
     for (const Neighbor& h : built.index->search(&built.queries[q * kDim], 10, &deny, 50)) CHECK(h.label % 5 != 0);
   }
+}
+
+// search_among over the live ids of an allow-list gives the exact filtered answer, the brute-force one, for lists
+// with absent, repeated and deleted labels; a slot whose label changed since live_ids is not returned.
+void exact_among_allowed() {
+  const L2Index built = build_l2_index(2, kReadCaseCount);
+  HierarchicalNsw& index = *built.index;
+  std::vector<std::uint64_t> allowed;
+  for (std::uint64_t l = 3; l < built.count; l += 41) allowed.push_back(l);
+  allowed.push_back(allowed[0]);          // repeated
+  allowed.push_back(built.count + 1000);  // absent
+  index.mark_deleted(allowed[1]);
+  const std::vector<std::uint32_t> ids = index.live_ids(allowed.data(), allowed.size());
+  CHECK(ids.size() == allowed.size() - 3);
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  std::vector<std::uint64_t> live(allowed.begin(), allowed.end() - 2);
+  live.erase(live.begin() + 1);
+  LabelSet set(live, LabelSet::Mode::kAllow);
+  for (std::size_t q = 0; q < 50; ++q) {
+    const float* query = &built.queries[q * kDim];
+    const SearchHits hits = index.search_among(query, 10, ids, &set);
+    const SearchHits truth = built.exact->search(query, 10, &set);
+    CHECK(hits.size() == 10 && truth.size() == 10);
+    for (std::size_t i = 0; i < 10; ++i)
+      CHECK(hits[i].label == truth[i].label && hits[i].distance == truth[i].distance);
+  }
+  // Deleted after the ids were taken: skipped. All of them asked for: every live one, closest first.
+  index.mark_deleted(allowed[2]);
+  const SearchHits all = index.search_among(&built.queries[0], ids.size() + 5, ids, nullptr);
+  CHECK(all.size() == ids.size() - 1);
+  for (std::size_t i = 1; i < all.size(); ++i) CHECK(all[i - 1].distance <= all[i].distance);
+  for (const Neighbor& h : all) CHECK(h.label != allowed[2]);
+  CHECK(index.search_among(&built.queries[0], 10, {}, nullptr).empty());
+  // The limit grows with the width and the element count.
+  CHECK(index.exact_search_limit(10) < index.exact_search_limit(40));
+  CHECK(index.exact_search_limit(40) > 0);
 }
 
 void delete_and_restore() {
@@ -192,6 +229,7 @@ std::vector<TestCase> index_tests() {
       {"self queries return the element itself first", self_queries},
       {"the filter admits only allowed labels and still finds k", filter_finds_k},
       {"label sets filter as allow- and deny-lists, dense and sparse", label_sets},
+      {"an exact search over an allow-list's live ids equals brute force", exact_among_allowed},
       {"deleted labels are never returned and can be restored", delete_and_restore},
       {"a full index refuses, resize makes room, shrinking below count refuses", full_index_and_resize},
       {"updating a label moves its vector and search finds it at the new place", update_moves_vector},

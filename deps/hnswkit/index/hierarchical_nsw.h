@@ -85,6 +85,19 @@ class HierarchicalNsw {
   // this->ef(). Fewer than k when fewer are reachable. query holds dim() floats, not yet prepared.
   SearchHits search(const float* query, std::size_t k, const LabelFilter* filter = nullptr, std::size_t ef = 0) const;
 
+  // Filtered search over a small allow-list, exactly: a graph walk whose filter admits few elements must cross many
+  // refused ones to fill its beam (and may not reach all the allowed ones at all), while comparing the query with
+  // each allowed element costs one distance apiece and misses none. live_ids gives the internal ids of the live
+  // elements among labels (absent and deleted labels left out, each id once, ascending); search_among gives the k
+  // nearest of those ids that are still live and, if filter is given, still hold a label it allows (a slot reused
+  // meanwhile holds another label). query holds dim() floats, not yet prepared.
+  std::vector<std::uint32_t> live_ids(const std::uint64_t* labels, std::size_t n) const;
+  SearchHits search_among(const float* query, std::size_t k, const std::vector<std::uint32_t>& ids,
+                          const LabelFilter* filter = nullptr) const;
+  // The largest allow-list (in live elements) that search_among answers faster than search() with beam `width`
+  // over this index; see the .cc file for the measurement behind it.
+  std::size_t exact_search_limit(std::size_t width) const;
+
   // Tombstones: a deleted element stays in the graph and in element_count() but is never returned.
   // Throw kLabelNotFound, kAlreadyDeleted / kNotDeleted.
   void mark_deleted(std::uint64_t label);

@@ -243,6 +243,43 @@ export const BATCH_AND_STATE: Group[] = [
         ],
       },
       {
+        id: 'batch-filter-per-query-count',
+        input: 'per-query batch filters (an array) not one per query',
+        outcome: err('RangeError', 'ERR_OUT_OF_RANGE', 'Expected `filter` to have 2 elements (one per query) but received {got}'),
+        calls: [
+          { method: 'HierarchicalNSW#searchKnnBatchSync', vars: { got: '1' }, run: (e) => e.hnsw().searchKnnBatchSync([vec(0), vec(1)], 1, { filter: [{ allow: [1] }] }) },
+          { method: 'BruteforceSearch#searchKnnBatch', mode: 'rejects', vars: { got: '3' }, run: (e) => e.brute().searchKnnBatch([vec(0), vec(1)], 1, { filter: [undefined, null, { deny: [] }] }) },
+        ],
+      },
+      {
+        id: 'batch-filter-per-query-item',
+        input: 'a per-query batch filter that is not `{ allow }`, `{ deny }`, `undefined` or `null`',
+        outcome: err('TypeError', 'ERR_INVALID_ARG_TYPE', 'Expected `filter[1]` to be an object with `allow` or `deny` but received {got}'),
+        calls: [
+          { method: 'HierarchicalNSW#searchKnnBatchSync', vars: { got: 'number' }, run: (e) => e.hnsw().searchKnnBatchSync([vec(0), vec(1)], 1, { filter: [{ allow: [1] }, 5] }) },
+          { method: 'BruteforceSearch#searchKnnBatch', mode: 'rejects', vars: { got: 'string' }, run: (e) => e.brute().searchKnnBatch([vec(0), vec(1)], 1, { filter: [null, 'odd'] }) },
+        ],
+      },
+      {
+        id: 'exact-search-limit-type',
+        input: '`exactSearchLimit` not a number',
+        outcome: err('TypeError', 'ERR_INVALID_ARG_TYPE', 'Expected `exactSearchLimit` to be a number but received string'),
+        calls: [
+          { method: 'HierarchicalNSW#searchKnnBatchSync', run: (e) => e.hnsw().searchKnnBatchSync([vec(0)], 1, { exactSearchLimit: '100' }) },
+          { method: 'HierarchicalNSW#searchKnnBatch', mode: 'rejects', run: (e) => e.hnsw().searchKnnBatch([vec(0)], 1, { exactSearchLimit: '100' }) },
+        ],
+      },
+      {
+        id: 'exact-search-limit-range',
+        input: '`exactSearchLimit` negative, fractional or NaN',
+        outcome: err('RangeError', 'ERR_OUT_OF_RANGE', 'Expected `exactSearchLimit` to be an integer between 0 and 9007199254740991 but received {got}'),
+        calls: [
+          { method: 'HierarchicalNSW#searchKnnBatchSync', vars: { got: '-1' }, run: (e) => e.hnsw().searchKnnBatchSync([vec(0)], 1, { exactSearchLimit: -1 }) },
+          { method: 'HierarchicalNSW#searchKnnBatch', mode: 'rejects', vars: { got: '2.5' }, run: (e) => e.hnsw().searchKnnBatch([vec(0)], 1, { exactSearchLimit: 2.5 }) },
+          { method: 'HierarchicalNSW#searchKnnBatchSync', vars: { got: 'NaN' }, run: (e) => e.hnsw().searchKnnBatchSync([vec(0)], 1, { exactSearchLimit: NaN }) },
+        ],
+      },
+      {
         id: 'unknown-option-keys',
         input: 'unknown option keys (`{ threads: 2 }`, `{ k: 5 }`)',
         outcome: accepted('no error: ignored'),

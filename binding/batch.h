@@ -311,8 +311,11 @@ inline void AnnotateBatchError(Napi::Env env, napi_value error, const AddBatch& 
 // every kProgressInterval, only with a new count between 0 and the total (both excluded). If onProgress throws, no
 // further row starts and what it threw is thrown again, as a JsException, once the rows in progress have finished;
 // otherwise the loop's own failure is.
-template <typename Rows>
-void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& batch, Rows&& rows) {
+// `batch` is an AddBatch or anything else with its `stop`, `done` and `rows`; `method` names the call in the error of
+// an environment that is exiting.
+template <typename Batch, typename Rows>
+void RunReportingProgress(Napi::Env env, Napi::Function on_progress, Batch& batch, Rows&& rows,
+                          const char* method = "addItemsSync") {
   std::mutex mutex;
   std::condition_variable finished_cv;
   bool finished = false;
@@ -330,7 +333,7 @@ void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& b
   // Whatever leaves this scope, the runner is stopped and joined first: it uses this frame's variables.
   struct Joiner {
     std::thread& thread;
-    AddBatch& batch;
+    Batch& batch;
     ~Joiner() {
       batch.stop.store(true, std::memory_order_relaxed);
       thread.join();
@@ -358,7 +361,8 @@ void RunReportingProgress(Napi::Env env, Napi::Function on_progress, AddBatch& b
         if (TakePendingException(env, &thrown)) {
           callback_error = JsException{scope.Escape(thrown)};
         } else {
-          throw hnswkit::Error(hnswkit::ErrorCode::kCancelled, "addItemsSync was stopped: the environment is exiting");
+          throw hnswkit::Error(hnswkit::ErrorCode::kCancelled,
+                               std::string(method) + " was stopped: the environment is exiting");
         }
         batch.stop.store(true, std::memory_order_relaxed);
       }

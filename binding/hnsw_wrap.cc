@@ -1,6 +1,11 @@
 // HierarchicalNSW's own methods: building, filling, tuning and searching the graph index.
 #include "hnsw_wrap.h"
 
+#include <atomic>
+#include <memory>
+
+#include "batch.h"
+#include "jobs.h"
 #include "space/kernels.h"
 
 namespace binding {
@@ -18,6 +23,8 @@ Napi::Function HnswWrap::Init(Napi::Env env) {
                                 JsMethod<&HnswWrap::ResizeIndex, Access::kExclusive>("resizeIndex"),
                                 JsMethod<&HnswWrap::GetStats>("getStats"),
                                 JsMethod<&HnswWrap::ResetStats>("resetStats"),
+                                JsMethod<&HnswWrap::Compact, Access::kExclusive>("compact"),
+                                JsMethod<&HnswWrap::CompactSync, Access::kExclusive>("compactSync"),
                             });
 }
 
@@ -132,6 +139,131 @@ Napi::Value HnswWrap::GetStats(const Napi::CallbackInfo& info) {
 Napi::Value HnswWrap::ResetStats(const Napi::CallbackInfo& info) {
   RequireEngine(info.Env())->reset_search_stats();
   return info.Env().Undefined();
+}
+
+// ---- compact --------------------------------------------------------------------------------------------------
+
+namespace {
+
+// One compact or compactSync call: what the copy needs besides the engine, with the names RunReportingProgress
+// reads (stop, done, rows).
+struct CompactRun {
+  std::size_t threads = 1;
+  std::size_t rows = 0;  // the live elements when it started: the total onProgress reports
+  BatchControl control;  // lib's abort cell and progress count
+  TeardownWatch* watch = nullptr;
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> done{0};
+
+  std::unique_ptr<hnswkit::HierarchicalNsw> Copy(const hnswkit::HierarchicalNsw& engine) {
+    const auto keep_going = [this] {
+      if (watch != nullptr) {
+        watch->Ping();
+        if (watch->stopping()) return false;
+      }
+      return !control.stop_requested() && !stop.load(std::memory_order_relaxed);
+    };
+    return engine.compacted(threads, keep_going, [this] {
+      control.count_row();
+      done.fetch_add(1, std::memory_order_relaxed);
+    });
+  }
+};
+
+// (options: { numThreads, control? }) of both forms.
+std::unique_ptr<CompactRun> ParseCompact(const Napi::CallbackInfo& info, const hnswkit::HierarchicalNsw& engine) {
+  Napi::Object options = ExpectObject(info, 0, "options");
+  auto run = std::make_unique<CompactRun>();
+  run->threads = ThreadsOption(options);
+  run->control = BatchControl(info.Env(), OptionalProperty(options, "control"));
+  run->rows = engine.element_count() - engine.deleted_count();
+  return run;
+}
+
+}  // namespace
+
+void HnswWrap::Install(Slot& slot, const Engine& old, std::unique_ptr<Engine> fresh, Napi::Env env) {
+  fresh->set_ef(old.ef());
+  fresh->set_auto_grow(old.auto_grow());
+  if (!slot.closed) slot.engine = std::move(fresh);
+  slot.SyncMemory(env);
+}
+
+// Builds the compacted engine on the pool while searches go on against the old one, and swaps it in as it settles.
+class HnswWrap::CompactJob final : public PromiseJob {
+ public:
+  CompactJob(Napi::Env env, std::shared_ptr<Slot> slot, std::shared_ptr<const Engine> engine,
+             std::unique_ptr<CompactRun> run)
+      : PromiseJob(env, "hnswkit:compact", slot, JobKind::kCompacts),
+        slot_(std::move(slot)),
+        engine_(std::move(engine)),
+        run_(std::move(run)),
+        watch_(env) {
+    run_->watch = &watch_;
+  }
+
+ private:
+  void Run() override {
+    TeardownWatch::Rows rows(watch_);
+    fresh_ = run_->Copy(*engine_);
+  }
+  Napi::Value Resolution(Napi::Env env) override {
+    Install(*slot_, *engine_, std::move(fresh_), env);
+    return env.Undefined();
+  }
+
+  std::shared_ptr<Slot> slot_;
+  std::shared_ptr<const Engine> engine_;
+  std::unique_ptr<CompactRun> run_;
+  TeardownWatch watch_;
+  std::unique_ptr<Engine> fresh_;
+};
+
+// compact({ numThreads, control? }): see CompactJob.
+Napi::Value HnswWrap::Compact(const Napi::CallbackInfo& info) {
+  std::shared_ptr<Engine> engine = RequireEngine(info.Env());
+  RequireWritable(info.Env(), "compact");
+  std::unique_ptr<CompactRun> run = ParseCompact(info, *engine);
+  // With nothing deleted there is nothing to give back: resolved at once, the graph left as it is.
+  if (engine->deleted_count() == 0) {
+    Napi::Promise::Deferred done = Napi::Promise::Deferred::New(info.Env());
+    done.Resolve(info.Env().Undefined());
+    return done.Promise();
+  }
+  return (new CompactJob(info.Env(), slot(), std::move(engine), std::move(run)))->Start();
+}
+
+// compactSync({ numThreads, control?, onProgress? }): on this thread, or, with onProgress, on a helper thread while
+// this one reports; adds and deletes that onProgress tries meanwhile are refused, as during compact().
+Napi::Value HnswWrap::CompactSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<Engine> engine = RequireEngine(env);
+  RequireWritable(env, "compactSync");
+  Napi::Function on_progress = FunctionProperty(ExpectObject(info, 0, "options"), "onProgress");
+  std::unique_ptr<CompactRun> run = ParseCompact(info, *engine);
+  if (engine->deleted_count() == 0) return env.Undefined();  // as compact()
+  std::unique_ptr<Engine> fresh;
+  if (on_progress.IsEmpty()) {
+    fresh = run->Copy(*engine);
+  } else {
+    struct Counted {
+      JobCount& jobs;
+      explicit Counted(JobCount& counted) : jobs(counted) {
+        ++jobs.compacting;
+        ++jobs.sync_batches;
+      }
+      ~Counted() {
+        --jobs.compacting;
+        --jobs.sync_batches;
+      }
+      Counted(const Counted&) = delete;
+      Counted& operator=(const Counted&) = delete;
+    } counted(*slot());
+    RunReportingProgress(
+        env, on_progress, *run, [&] { fresh = run->Copy(*engine); }, "compactSync");
+  }
+  Install(*slot(), *engine, std::move(fresh), env);
+  return env.Undefined();
 }
 
 }  // namespace binding

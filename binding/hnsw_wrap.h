@@ -99,6 +99,13 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
   Napi::Value GetStats(const Napi::CallbackInfo& info);
   Napi::Value ResetStats(const Napi::CallbackInfo& info);
   Napi::Value ResizeIndex(const Napi::CallbackInfo& info);
+  Napi::Value Compact(const Napi::CallbackInfo& info);
+  Napi::Value CompactSync(const Napi::CallbackInfo& info);
+
+  class CompactJob;
+  // JS thread: the compacted engine replaces `old` in the slot, with the ef and autoGrow the old one has now (setEf
+  // may have run meanwhile), unless the slot was closed meanwhile.
+  static void Install(Slot& slot, const Engine& old, std::unique_ptr<Engine> fresh, Napi::Env env);
 };
 
 }  // namespace binding

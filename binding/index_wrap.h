@@ -179,6 +179,8 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
 
   const hnswkit::Space& space() const { return space_; }
   void set_engine(std::shared_ptr<Engine> engine) { slot_->engine = std::move(engine); }
+  // For a job of Derived's own that swaps in a new engine when it settles (compact).
+  const std::shared_ptr<Slot>& slot() const { return slot_; }
 
   // A counted reference, so the engine outlives this call even if a JS filter replaces it meanwhile.
   std::shared_ptr<Engine> RequireEngine(Napi::Env env) const {
@@ -286,8 +288,13 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     // methods that make several native calls (addItems, searchKnnBatch) have settled.
     if (slot_->closed && access != Access::kClose) throw ClosedError(env);
     if (access == Access::kExclusive && jobs.sync_batches > 0) {
-      // The caller is an onProgress of addItemsSync on this index: its rows are still running.
-      throw BusyError(env, std::string("cannot ") + method + " while addItemsSync is running on this index");
+      // The caller is an onProgress of addItemsSync or compactSync on this index: its rows are still running.
+      throw BusyError(env, std::string("cannot ") + method + " while " +
+                               (jobs.compacting > 0 ? "compactSync" : "addItemsSync") + " is running on this index");
+    }
+    if (access == Access::kWrite && jobs.compacting > 0) {
+      throw BusyError(env,
+                      std::string("cannot ") + method + " while compact() is running on this index; await it first");
     }
     if ((access == Access::kExclusive && jobs.running > 0) ||
         ((access == Access::kNotWhileReplacing || access == Access::kWrite) && jobs.replacing > 0)) {
@@ -334,7 +341,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     using Loader = std::function<std::unique_ptr<Engine>()>;
 
     LoadJob(Napi::Env env, const char* resource_name, std::shared_ptr<Slot> slot, Loader load)
-        : PromiseJob(env, resource_name, slot, /*replaces=*/true), slot_(std::move(slot)), load_(std::move(load)) {}
+        : PromiseJob(env, resource_name, slot, JobKind::kReplaces), slot_(std::move(slot)), load_(std::move(load)) {}
 
    private:
     void Run() override { loaded_ = load_(); }

@@ -187,7 +187,16 @@ struct JobCount {
 
   int running = 0;       // every job in flight
   int replacing = 0;     // of those, loads (readIndex, fromBuffer) that swap in a new engine when they settle
+  int compacting = 0;    // compact() jobs, and a compactSync calling onProgress: they copy the elements, so no
+                         // add or delete may run until the copy is swapped in
   int sync_batches = 0;  // not jobs: addItemsSync calls that call back into JS (onProgress) while rows run
+};
+
+// What a job does to the slot's engine, for the access checks (index_wrap.h, CheckAccess).
+enum class JobKind {
+  kUses,      // reads or changes the engine it was given
+  kReplaces,  // loads a new engine and swaps it in as it settles
+  kCompacts,  // builds a compacted copy of the engine and swaps it in as it settles
 };
 
 // A subclass holds what Run needs as plain C++ values (the engine by shared_ptr, so collecting the JS object
@@ -199,17 +208,18 @@ class PromiseJob : public Napi::AsyncWorker {
     Napi::Promise promise = deferred_.Promise();
     Queue();
     ++jobs_->running;
-    if (replaces_) ++jobs_->replacing;
+    if (kind_ == JobKind::kReplaces) ++jobs_->replacing;
+    if (kind_ == JobKind::kCompacts) ++jobs_->compacting;
     return promise;
   }
 
  protected:
-  // `replaces`: the job loads a new engine into the slot, so while it runs nothing may start or mutate.
-  PromiseJob(Napi::Env env, const char* resource_name, std::shared_ptr<JobCount> jobs, bool replaces = false)
+  // `kind`: a job that swaps a new engine into the slot limits what may run meanwhile (JobKind).
+  PromiseJob(Napi::Env env, const char* resource_name, std::shared_ptr<JobCount> jobs, JobKind kind = JobKind::kUses)
       : Napi::AsyncWorker(env, resource_name),
         deferred_(Napi::Promise::Deferred::New(env)),
         jobs_(std::move(jobs)),
-        replaces_(replaces) {}
+        kind_(kind) {}
 
   // Pool thread: no N-API calls. Throwing rejects the Promise with the error errors.h builds.
   virtual void Run() = 0;
@@ -231,7 +241,8 @@ class PromiseJob : public Napi::AsyncWorker {
   // Counted out before settling, so code that awaits this job can already replace the index.
   void CountOut() {
     --jobs_->running;
-    if (replaces_) --jobs_->replacing;
+    if (kind_ == JobKind::kReplaces) --jobs_->replacing;
+    if (kind_ == JobKind::kCompacts) --jobs_->compacting;
     jobs_->Settled(Env());
   }
 
@@ -265,7 +276,7 @@ class PromiseJob : public Napi::AsyncWorker {
 
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<JobCount> jobs_;
-  bool replaces_;
+  JobKind kind_;
   ErrorInfo failure_;
 };
 

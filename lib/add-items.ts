@@ -20,19 +20,21 @@ import { type IndexCore, preparedJob } from './index-core';
 import type { NativeBatchControl } from './native';
 import type { AbortSignalLike, ErrorCode } from './types';
 
-const PROGRESS_INTERVAL_MS = 100;
+export const PROGRESS_INTERVAL_MS = 100;
 const NO_LABELS = new Float64Array(0);
 const CANCELLED: ErrorCode = 'ERR_CANCELLED';
 
-/** Node's AbortError: the same name, code and message, plus the batch's insertedLabels. */
-class AbortError extends Error {
+/** Node's AbortError: the same name, code and message, plus a batch's insertedLabels (compact has none). */
+export class AbortError extends Error {
   readonly code: ErrorCode = 'ABORT_ERR';
-  readonly insertedLabels: Float64Array;
+  declare readonly insertedLabels?: Float64Array;
 
-  constructor(reason: unknown, insertedLabels: Float64Array) {
+  constructor(reason: unknown, insertedLabels?: Float64Array) {
     super('The operation was aborted', { cause: reason });
     this.name = 'AbortError';
-    this.insertedLabels = insertedLabels;
+    if (insertedLabels) {
+      Object.defineProperty(this, 'insertedLabels', { value: insertedLabels, enumerable: true, writable: true, configurable: true });
+    }
   }
 }
 
@@ -56,7 +58,7 @@ function insertedLabelsOf(err: unknown): Float64Array {
   return util.types.isFloat64Array(labels) ? labels : NO_LABELS;
 }
 
-function isCancelled(err: unknown): boolean {
+export function isCancelled(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === CANCELLED;
 }
 
@@ -155,7 +157,7 @@ function reportDone(batch: AddBatch): Float64Array {
  * The abort listener of a batch: stops the rows through `control` and remembers that it was called, since a
  * signal-like object may call it without ever setting `aborted`.
  */
-class AbortWatch {
+export class AbortWatch {
   fired = false;
 
   constructor(private readonly control: NativeBatchControl) {}

@@ -2,6 +2,7 @@
 
 import { IndexBase } from './base-index';
 import { readBoolean } from './batch-input';
+import { compact, compactSync } from './compact';
 import {
   IndexCore,
   attempt,
@@ -14,6 +15,7 @@ import {
 import { readIndexSettings } from './init-settings';
 import type { NativeHierarchicalNSW } from './native';
 import type {
+  CompactOptions,
   FilterFunction,
   IndexOptions,
   IndexStats,
@@ -212,6 +214,36 @@ export class HierarchicalNSW extends IndexBase {
     const newMaxElements = readUint32Arg(args, 'newMaxElements');
     this.#requireIndex().resizeIndex(newMaxElements);
     return null;
+  }
+
+  /**
+   * Rebuilds the graph from the live elements only, so the memory of deleted ones is given back: the same labels,
+   * stored vectors, capacity and settings (M, efConstruction, ef, allowReplaceDeleted, autoGrow), the links made
+   * afresh as a new index of those elements would make them. The copy runs on native threads while the old graph
+   * keeps answering every read (`searchKnn`, `searchKnnBatch`, `getPoint`, saves...); it takes the old graph's place
+   * when the Promise resolves. Until then adds and deletes throw `ERR_INDEX_BUSY`. Nothing is rebuilt when no
+   * element is deleted. Not in hnswlib-node.
+   *
+   * @param options - `numThreads`, `onProgress(done, total)` (elements copied, about every 100 ms, and once with
+   *   `done === total`), `signal` (an AbortSignal: the copy stops and the index stays as it was).
+   * @example
+   * ```ts
+   * for (const label of stale) index.markDelete(label);
+   * await index.compact({ onProgress: (done, total) => console.log(`${done}/${total}`) });
+   * ```
+   * @throws (rejects) the option errors of `addItems`; `ERR_NOT_INITIALIZED`; `ERR_INDEX_BUSY` while other Promise
+   *   jobs of this object are in flight; `ERR_READ_ONLY` for a mapped index; an `AbortError` when the signal fires.
+   */
+  compact(options?: CompactOptions): Promise<void> {
+    return compact(this.#core, options);
+  }
+
+  /**
+   * `compact` while the JS thread waits (and, with `onProgress`, reports); an `onProgress` that adds or deletes on
+   * this index gets `ERR_INDEX_BUSY`. Not in hnswlib-node.
+   */
+  compactSync(options?: CompactOptions): void {
+    compactSync(this.#core, options);
   }
 
   /**

@@ -24,6 +24,7 @@ export type {
   NodeBuffer,
   Precision,
   SearchBatchOptions,
+  CompactOptions,
   SearchResult,
   SpaceName,
   VectorBatch,

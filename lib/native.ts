@@ -165,6 +165,13 @@ export interface NativeHierarchicalNSW extends NativeIndex {
   getStats(): IndexStats;
   resetStats(): void;
   resizeIndex(newMaxElements: number): void;
+  /** Builds the graph of the live elements and swaps it in as it settles; adds and deletes are refused meanwhile. */
+  compact(options: { numThreads: number; control: NativeBatchControl }): Promise<void>;
+  compactSync(options: {
+    numThreads: number;
+    control: NativeBatchControl;
+    onProgress?: (done: number, total: number) => void;
+  }): void;
   /** maxElements 0 keeps the file's capacity. On failure the previous index is kept. */
   /** mmap true maps the file read-only (maxElements is then ignored); mutating methods then throw ERR_READ_ONLY. */
   readIndexSync(filename: string, allowReplaceDeleted: boolean, maxElements: number, mmap: boolean): void;

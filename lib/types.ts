@@ -214,6 +214,19 @@ export interface AddItemsOptions {
   signal?: AbortSignalLike;
 }
 
+/** Options of `compact` / `compactSync`. Unknown keys are ignored; each is read once, first. */
+export interface CompactOptions {
+  /** Threads linking elements into the new graph: an integer >= 1. Default `os.availableParallelism()`. */
+  numThreads?: number;
+  /**
+   * Called on the JS thread with the elements copied so far, about every 100 ms, and once with `done === total`
+   * on success. If it throws, the copy stops, the index stays as it was, and the call fails with what it threw.
+   */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops the copy: the index stays as it was, and the call fails with an `AbortError`. */
+  signal?: AbortSignalLike;
+}
+
 /** Options of `searchKnnBatch` / `searchKnnBatchSync`. Unknown keys are ignored; each is read once, first. */
 export interface SearchBatchOptions {
   /** Threads searching: an integer >= 1, capped at the query count. Default `os.availableParallelism()`. */

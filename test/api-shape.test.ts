@@ -49,6 +49,8 @@ describe('HierarchicalNSW', () => {
   it('has exactly its methods, with their lengths', () => {
     expect(methodsOf(HierarchicalNSW)).toEqual({
       ...SHARED,
+      compact: 1,
+      compactSync: 1,
       fromBuffer: 2,
       fromBufferSync: 2,
       getDeletedCount: 0,

@@ -282,6 +282,31 @@ void auto_grow_with_searches() {
   CHECK(!loaded->auto_grow());
 }
 
+// compacted() on two threads while other threads search the old index and save it: the readers see the old
+// elements throughout, the copy holds exactly the live ones.
+void compaction_with_searches() {
+  L2Index built = build_l2_index(2, kCount);
+  HierarchicalNsw& index = *built.index;
+  for (std::uint64_t label = 0; label < built.count; label += 3) index.mark_deleted(label);
+  std::unique_ptr<HierarchicalNsw> fresh;
+  read_during(
+      [&] {
+        for (std::size_t q = 0; q < 10; ++q) {
+          check_hits(index.search(&built.queries[q * kDim], 5), 5, [](std::uint64_t l) { return l % 3 != 0; });
+        }
+        (void)write_hnsw_buffer(index);
+      },
+      [&] {
+        fresh = index.compacted(
+            2, [] { return true; }, [] {});
+      });
+  const std::size_t live = built.count - (built.count + 2) / 3;
+  CHECK(fresh->element_count() == live && fresh->deleted_count() == 0);
+  for (std::size_t q = 0; q < 10; ++q) {
+    check_hits(fresh->search(&built.queries[q * kDim], 5), 5, [](std::uint64_t l) { return l % 3 != 0; });
+  }
+}
+
 }  // namespace
 
 std::vector<TestCase> concurrency_tests() {
@@ -294,6 +319,7 @@ std::vector<TestCase> concurrency_tests() {
       {"brute force: concurrent adds, removes and searches stay consistent", brute_force_writes_with_searches},
       {"search statistics are exact totals when many threads search", stats_exact_across_threads},
       {"autoGrow: concurrent adds from a capacity of 2 with searches and saves", auto_grow_with_searches},
+      {"compaction on two threads while searches and saves read the old index", compaction_with_searches},
   };
 }
 

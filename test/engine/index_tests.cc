@@ -2,6 +2,7 @@
 // deletion, resizing, updates and slot reuse.
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 
 #include "engine_test.h"
 #include "index/label_set.h"
@@ -107,6 +108,50 @@ void exact_among_allowed() {
   // The limit grows with the width and the element count.
   CHECK(index.exact_search_limit(10) < index.exact_search_limit(40));
   CHECK(index.exact_search_limit(40) > 0);
+}
+
+// compacted(): the live elements only, each with its own vector, searchable as well as the index they came from,
+// and the original untouched; a stop request ends it with kCancelled.
+void compaction() {
+  L2Index built = build_l2_index(2, kReadCaseCount);
+  HierarchicalNsw& index = *built.index;
+  for (std::uint64_t label = 0; label < built.count; label += 2) {
+    index.mark_deleted(label);
+    built.exact->remove(label);
+  }
+  index.set_ef(77);
+  std::size_t counted = 0;
+  std::mutex count_mutex;
+  const auto fresh = index.compacted(
+      2, [] { return true; },
+      [&] {
+        std::lock_guard<std::mutex> lock(count_mutex);
+        ++counted;
+      });
+  const std::size_t live = built.count / 2;
+  CHECK(counted == live);
+  CHECK(fresh->element_count() == live && fresh->deleted_count() == 0);
+  CHECK(fresh->max_elements() == index.max_elements() && fresh->ef() == 77 && fresh->m() == index.m());
+  CHECK(index.element_count() == built.count && index.deleted_count() == built.count - live);
+  std::vector<std::uint64_t> labels = fresh->labels();
+  std::sort(labels.begin(), labels.end());
+  CHECK(labels.size() == live && labels.front() == 1 && labels.back() == built.count - 1);
+  for (std::uint64_t label = 1; label < built.count; label += 194) {
+    CHECK(fresh->get_vector(label) == index.get_vector(label));
+  }
+  const double before = recall_at(index, *built.exact, built.queries, kDim, 10, 40);
+  const double after = recall_at(*fresh, *built.exact, built.queries, kDim, 10, 40);
+  std::printf("     recall@10 ef 40: tombstoned %.4f, compacted %.4f\n", before, after);
+  CHECK(after >= 0.95 && after >= before - 0.02);
+  bool threw = false;
+  try {
+    std::size_t asked = 0;
+    index.compacted(
+        1, [&] { return ++asked < 100; }, [] {});
+  } catch (const Error& e) {
+    threw = e.code() == ErrorCode::kCancelled;
+  }
+  CHECK(threw);
 }
 
 void delete_and_restore() {
@@ -230,6 +275,7 @@ std::vector<TestCase> index_tests() {
       {"the filter admits only allowed labels and still finds k", filter_finds_k},
       {"label sets filter as allow- and deny-lists, dense and sparse", label_sets},
       {"an exact search over an allow-list's live ids equals brute force", exact_among_allowed},
+      {"compaction keeps the live elements and their vectors, and stops when asked", compaction},
       {"deleted labels are never returned and can be restored", delete_and_restore},
       {"a full index refuses, resize makes room, shrinking below count refuses", full_index_and_resize},
       {"updating a label moves its vector and search finds it at the new place", update_moves_vector},

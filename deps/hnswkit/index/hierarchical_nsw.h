@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -110,6 +111,14 @@ class HierarchicalNsw {
   // past the last label reserved before if that is higher, skipping every label the index holds (deleted ones
   // included). Calls at the same time get disjoint labels, and a default label never lands on an existing one.
   void reserve_default_labels(std::size_t n, std::uint64_t* out);
+
+  // compact() in JS: a new index of this one's live elements (the same labels and stored vectors, so none is rounded
+  // again), linked afresh with the same settings, capacity and ef; deleted elements, their records and links stay
+  // behind. `threads` link elements at once; keep_going() is asked before each (false: stop with kCancelled) and
+  // counted() called after it, from those threads. Adds and deletes must not run on this index meanwhile (the
+  // binding refuses them); searches may. Throws kReadOnly for a mapped index.
+  std::unique_ptr<HierarchicalNsw> compacted(std::size_t threads, const std::function<bool()>& keep_going,
+                                             const std::function<void()>& counted) const;
 
   // Changes the capacity. Throws kResizeTooSmall below element_count(), kOutOfMemory.
   void resize(std::size_t new_max_elements);
@@ -202,6 +211,9 @@ class HierarchicalNsw {
   // label_to_id_[label] = id, noting the label in default_labels_; labels_mutex_ held.
   void map_label(std::uint64_t label, std::uint32_t id);
   void update_existing(std::uint32_t id, const void* encoded);
+  // Writes a new element's record (the stored form of its vector, its label) into the next free slot, below the
+  // capacity, and maps the label; labels_mutex_ held. Returns the slot, whose links insert_new makes.
+  std::uint32_t claim_slot(const void* encoded, std::uint64_t label);
   // add, or false (having changed nothing) when a new label finds no free slot in an index that grows by itself.
   bool add_once(const float* vector, std::uint64_t label, bool replace_deleted);
   // Replaces a live element's vector in place while searches may be reading it (see the .cc file).

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "index/hierarchical_nsw.h"
 #include "index/link_list.h"
 #include "util/error.h"
+#include "util/parallel_for.h"
 
 namespace hnswkit {
 
@@ -259,6 +262,55 @@ void HierarchicalNsw::add(const float* vector, std::uint64_t label, bool replace
   while (!add_once(vector, label, replace_deleted)) grow_to(count_.load() + 1);
 }
 
+std::uint32_t HierarchicalNsw::claim_slot(const void* encoded, std::uint64_t label) {
+  const std::size_t count = count_.load();
+  const auto id = static_cast<std::uint32_t>(count);
+  // The record is complete except for its links before the label maps to it. Its link header is still the
+  // allocation's zeros (the slot is new: id == the count), and is not written again: a markDelete that comes as
+  // soon as the label is mapped sets a flag that nothing here may clear.
+  std::memcpy(record(id) + vector_offset_, encoded, space_.vector_bytes());
+  set_label(id, label);
+  map_label(label, id);
+  count_.store(count + 1, std::memory_order_release);
+  return id;
+}
+
+std::unique_ptr<HierarchicalNsw> HierarchicalNsw::compacted(std::size_t threads,
+                                                            const std::function<bool()>& keep_going,
+                                                            const std::function<void()>& counted) const {
+  require_writable();
+  // Resizing this index (which moves its records) waits until the copy is done.
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
+  std::vector<std::uint32_t> live;
+  const std::size_t count = count_.load(std::memory_order_acquire);
+  live.reserve(count);
+  for (std::size_t id = 0; id < count; ++id) {
+    if (!deleted_flag(static_cast<std::uint32_t>(id))) live.push_back(static_cast<std::uint32_t>(id));
+  }
+  HnswParams params;
+  params.max_elements = capacity_;
+  params.m = m_;
+  params.ef_construction = ef_construction_;
+  params.allow_replace_deleted = allow_replace_deleted_;
+  params.auto_grow = auto_grow();
+  auto fresh = std::make_unique<HierarchicalNsw>(space_, params);
+  fresh->set_ef(ef());
+  parallel_for(live.size(), threads, [&](std::size_t row, std::size_t) {
+    if (!keep_going()) throw Error(ErrorCode::kCancelled, "compact was aborted");
+    const std::uint32_t id = live[row];
+    std::uint32_t slot;
+    {
+      // The stored vector as it is: a vector of an f16 or i8 index is not rounded a second time. The new index is
+      // this function's alone and never resized, so only the slot count needs a lock.
+      std::lock_guard<std::mutex> lock(fresh->labels_mutex_);
+      slot = fresh->claim_slot(vector_of(id), label_of(id));
+    }
+    fresh->insert_new(slot, fresh->random_level());
+    counted();
+  });
+  return fresh;
+}
+
 bool HierarchicalNsw::add_once(const float* vector, std::uint64_t label, bool replace_deleted) {
   require_writable();
   std::shared_lock<std::shared_mutex> structure(structure_.mutex);
@@ -301,19 +353,11 @@ bool HierarchicalNsw::add_once(const float* vector, std::uint64_t label, bool re
       }
     }
     if (id == kNoEntry) {
-      const std::size_t count = count_.load();
-      if (count >= capacity_) {
+      if (count_.load() >= capacity_) {
         if (auto_grow()) return false;
         throw Error(ErrorCode::kIndexFull, "The number of elements exceeds the specified limit");
       }
-      id = static_cast<std::uint32_t>(count);
-      // The record is complete except for its links before the label maps to it. Its link header is still the
-      // allocation's zeros (the slot is new: id == the count), and is not written again: a markDelete that comes as
-      // soon as the label is mapped sets a flag that nothing here may clear.
-      std::memcpy(record(id) + vector_offset_, encoded.data(), space_.vector_bytes());
-      set_label(id, label);
-      map_label(label, id);
-      count_.store(count + 1, std::memory_order_release);
+      id = claim_slot(encoded.data(), label);
     }
   }
 

@@ -440,6 +440,8 @@ export const BATCH_AND_STATE: Group[] = [
             ['HierarchicalNSW', 'fromBufferSync', 'throws', (i: Loose, e: Env) => i.fromBufferSync(e.bytesOf('hnsw'))],
             ['HierarchicalNSW', 'readIndex', 'rejects', (i: Loose, e: Env) => i.readIndex(e.path('none.bin'))],
             ['HierarchicalNSW', 'fromBuffer', 'rejects', (i: Loose, e: Env) => i.fromBuffer(e.bytesOf('hnsw'))],
+            ['HierarchicalNSW', 'compactSync', 'throws', (i: Loose) => i.compactSync()],
+            ['HierarchicalNSW', 'compact', 'rejects', (i: Loose) => i.compact()],
             ['BruteforceSearch', 'initIndex', 'throws', (i: Loose) => i.initIndex(10)],
             ['BruteforceSearch', 'readIndexSync', 'throws', (i: Loose, e: Env) => i.readIndexSync(e.path('none.bin'))],
             ['BruteforceSearch', 'fromBuffer', 'rejects', (i: Loose, e: Env) => i.fromBuffer(e.bytesOf('brute'))],
@@ -453,6 +455,53 @@ export const BATCH_AND_STATE: Group[] = [
             const index = cls === 'HierarchicalNSW' ? e.hnsw() : e.brute();
             withJob(e, index);
             return call(index, e);
+          },
+        })),
+      },
+      {
+        id: 'busy-compacting',
+        input: 'an add or delete while a `compact()` of the same object is in flight (or from the `onProgress` of a `compactSync`)',
+        note: 'Reads, searches and saves answer from the old graph until the compacted one is in.',
+        outcome: err('Error', 'ERR_INDEX_BUSY', 'Hnswlib Error: cannot {method} while compact() is running on this index; await it first'),
+        calls: (
+          [
+            ['addPoint', 'throws', (i: Loose) => i.addPoint(vec(9), 9)],
+            ['markDelete', 'throws', (i: Loose) => i.markDelete(2)],
+            ['unmarkDelete', 'throws', (i: Loose) => i.unmarkDelete(1)],
+            ['addItemsSync', 'throws', (i: Loose) => i.addItemsSync([vec(9)], [9])],
+            ['addItems', 'rejects', (i: Loose) => i.addItems([vec(9)], [9])],
+          ] as const
+        ).map(([method, mode, call]) => ({
+          method: `HierarchicalNSW#${method}`,
+          mode,
+          mutates: true,
+          vars: { method },
+          run: (e: Env) => {
+            const index = e.hnsw({ deleted: [1] });
+            e.defer(index.compact({ numThreads: 1 }) as Promise<unknown>);
+            return call(index);
+          },
+        })),
+      },
+      {
+        id: 'compact-read-only',
+        input: '`compact` or `compactSync` of an index opened with `{ mmap: true }`',
+        outcome: err('Error', 'ERR_READ_ONLY', 'Hnswlib Error: cannot {method}: the index is read-only (opened with mmap); load it without mmap to change it'),
+        calls: (
+          [
+            ['compactSync', 'throws', (i: Loose) => i.compactSync()],
+            ['compact', 'rejects', (i: Loose) => i.compact()],
+          ] as const
+        ).map(([method, mode, call]) => ({
+          method: `HierarchicalNSW#${method}`,
+          mode,
+          // The load in `run` replaces the index the harness took its bytes from.
+          mutates: true,
+          vars: { method },
+          run: (e: Env) => {
+            const index = e.hnsw({ count: 0 });
+            index.readIndexSync(e.write('mapped-compact.bin', e.bytesOf('hnsw')), { mmap: true });
+            return call(index);
           },
         })),
       },
@@ -524,6 +573,8 @@ export const BATCH_AND_STATE: Group[] = [
             ['HierarchicalNSW', 'getCurrentCount', 'throws', (i: Loose) => i.getCurrentCount()],
             ['HierarchicalNSW', 'getNumDimensions', 'throws', (i: Loose) => i.getNumDimensions()],
             ['HierarchicalNSW', 'getPrecision', 'throws', (i: Loose) => i.getPrecision()],
+            ['HierarchicalNSW', 'compactSync', 'throws', (i: Loose) => i.compactSync()],
+            ['HierarchicalNSW', 'compact', 'rejects', (i: Loose) => i.compact()],
             ['BruteforceSearch', 'initIndex', 'throws', (i: Loose) => i.initIndex(10)],
             ['BruteforceSearch', 'readIndexSync', 'throws', (i: Loose, e: Env) => i.readIndexSync(e.write('closed.bf', e.bytesOf('brute')))],
             ['BruteforceSearch', 'readIndex', 'rejects', (i: Loose, e: Env) => i.readIndex(e.write('closed.bf', e.bytesOf('brute')))],

@@ -16,7 +16,8 @@ namespace {
 std::vector<float> radii_for(const BruteForce& exact, const std::vector<float>& queries, std::size_t dim,
                              std::size_t n) {
   std::vector<float> radii;
-  for (std::size_t q = 0; q * dim < queries.size(); ++q) radii.push_back(exact.search(&queries[q * dim], n)[n - 1].distance);
+  for (std::size_t q = 0; q * dim < queries.size(); ++q)
+    radii.push_back(exact.search(&queries[q * dim], n)[n - 1].distance);
   return radii;
 }
 
@@ -41,7 +42,8 @@ void brute_force_range_is_exact() {
     EvenOnly even;
     for (std::size_t q = 0; q < 50; ++q) {
       const float* query = &queries[q * kDim];
-      for (const LabelFilter* filter : {static_cast<const LabelFilter*>(nullptr), static_cast<const LabelFilter*>(&even)}) {
+      for (const LabelFilter* filter :
+           {static_cast<const LabelFilter*>(nullptr), static_cast<const LabelFilter*>(&even)}) {
         SearchHits all = exact.search(query, 1000, filter);
         all.erase(std::remove_if(all.begin(), all.end(), [&](const Neighbor& n) { return n.distance > radii[q]; }),
                   all.end());

@@ -56,6 +56,10 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
                                        const hnswkit::LabelFilter* filter, std::size_t ef) {
     return engine.search(query, k, filter, ef);
   }
+  static hnswkit::SearchHits RangeOne(const Engine& engine, const float* query, float radius, std::size_t max_results,
+                                      const hnswkit::LabelFilter* filter, std::size_t ef) {
+    return engine.search_range(query, radius, max_results, filter, ef);
+  }
   // An index created with autoGrow makes room for a batch before its rows start (grow_to), instead of refusing it.
   static bool AutoGrow(const Engine& engine) { return engine.auto_grow(); }
   static void Grow(Engine& engine, std::size_t needed) { engine.grow_to(needed); }

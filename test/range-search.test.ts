@@ -118,6 +118,22 @@ describe('BruteforceSearch#searchRange', () => {
     expect(index.searchRange(query, radius, { filter: { deny: new Set(odds) } })).toEqual(byFunction);
   });
 
+  it('passes on what a filter function throws, and refuses calls into the index from inside it', () => {
+    const index = brute('l2', dim, data);
+    const thrown = new Error('from the filter');
+    expect(() =>
+      index.searchRange(row(queries, dim, 0), 1e9, {
+        filter: () => {
+          throw thrown;
+        },
+      }),
+    ).toThrow(thrown);
+    expect(() => index.searchRange(row(queries, dim, 0), 1e9, { filter: () => index.getCurrentCount() > 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INDEX_BUSY' }),
+    );
+    expect(index.searchRange(row(queries, dim, 0), 1e9).neighbors.length).toBe(600);
+  });
+
   it('returns nothing below every distance and everything above them, beyond the reused hit buffer', () => {
     const index = brute('l2', dim, data);
     expect(index.searchRange(row(queries, dim, 0), -1)).toEqual({ distances: [], neighbors: [] });

@@ -406,7 +406,7 @@ PreparedFilter PrepareFilter(const Engine& engine, FilterSpec spec, std::size_t 
 }
 
 template <typename Derived, typename Engine>
-hnswkit::SearchHits SearchFiltered(const Engine& engine, const float* query, std::size_t k,
+hnswkit::SearchHits SearchPrepared(const Engine& engine, const float* query, std::size_t k,
                                    const PreparedFilter* filter, std::size_t ef) {
   if (filter == nullptr) return Derived::SearchOne(engine, query, k, nullptr, ef);
   if (filter->exact) return Derived::SearchAmong(engine, query, k, filter->ids, filter->set.get());
@@ -571,7 +571,7 @@ void SearchRows(const Engine& engine, SearchBatch& batch) {
           own = PrepareFilter<Derived>(engine, std::move(*batch.filters[row]), width, batch.exact_limit);
         }
         const PreparedFilter* filter = own ? &*own : shared ? &*shared : nullptr;
-        const hnswkit::SearchHits hits = SearchFiltered<Derived>(engine, query, batch.k, filter, batch.ef);
+        const hnswkit::SearchHits hits = SearchPrepared<Derived>(engine, query, batch.k, filter, batch.ef);
         const std::size_t n = std::min(hits.size(), stride);
         double* labels = batch.out_labels + row * stride;
         float* distances = batch.out_distances + row * stride;

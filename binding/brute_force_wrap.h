@@ -40,6 +40,10 @@ class BruteForceWrap final : public IndexWrap<BruteForceWrap, hnswkit::BruteForc
                                          const std::vector<std::uint32_t>&, const hnswkit::LabelFilter* filter) {
     return engine.search(query, k, filter);
   }
+  static hnswkit::SearchHits RangeOne(const Engine& engine, const float* query, float radius, std::size_t max_results,
+                                      const hnswkit::LabelFilter* filter, std::size_t) {
+    return engine.search_range(query, radius, max_results, filter);
+  }
   static std::size_t ReusableSlots(const Engine&) { return 0; }
   static bool AutoGrow(const Engine&) { return false; }
   static void Grow(Engine&, std::size_t) {}

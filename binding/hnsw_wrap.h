@@ -69,6 +69,10 @@ class HnswWrap final : public IndexWrap<HnswWrap, hnswkit::HierarchicalNsw> {
                                          const std::vector<std::uint32_t>& ids, const hnswkit::LabelFilter* filter) {
     return engine.search_among(query, k, ids, filter);
   }
+  static hnswkit::SearchHits RangeOne(const Engine& engine, const float* query, float radius, std::size_t max_results,
+                                      const hnswkit::LabelFilter* filter, std::size_t ef) {
+    return engine.search_range(query, radius, max_results, filter, ef);
+  }
   // An index created with autoGrow makes room for a batch before its rows start (grow_to), instead of refusing it.
   static bool AutoGrow(const Engine& engine) { return engine.auto_grow(); }
   static void Grow(Engine& engine, std::size_t needed) { engine.grow_to(needed); }

@@ -20,6 +20,7 @@
 #include "errors.h"
 #include "jobs.h"
 #include "js_filter.h"
+#include "range.h"
 #include "results.h"
 #include "space/space.h"
 
@@ -50,7 +51,8 @@ inline Napi::Error ClosedError(Napi::Env env) {
 //   kClassName, kTypeTag                      the JS class name and the napi type tag of its instances
 //   kReadFile, kReadBuffer, kWriteFile, kWriteBuffer
 //                                             its file format's functions in io/index_io.h
-//   ElementCount(engine), and the row operations batch.h names (AddOne, SearchOne, ReusableSlots, CurrentEf)
+//   ElementCount(engine), and the row operations batch.h and range.h name (AddOne, SearchOne, RangeOne,
+//   ReusableSlots, CurrentEf)
 //   and, if its engines can be read-only, ReadOnly(engine) to shadow the default below
 // and, if its loads take arguments after the path or bytes, LoadOptions (a tuple of the readers' arguments after
 // the space) and ParseLoadOptions(info, first) to shadow the defaults below; and the methods SharedMethods lists
@@ -166,6 +168,10 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
         JsMethod<&IndexWrap::SearchKnnBatchSync>("searchKnnBatchSync"),
         JsMethod<&IndexWrap::HoldJob, Access::kWrite>("holdAddItems", "addItems"),
         JsMethod<&IndexWrap::HoldJob, Access::kNotWhileReplacing>("holdSearchKnnBatch", "searchKnnBatch"),
+        JsMethod<&IndexWrap::SearchRange>("searchRange"),
+        JsMethod<&IndexWrap::SearchRangeBatch, Access::kNotWhileReplacing>("searchRangeBatch"),
+        JsMethod<&IndexWrap::SearchRangeBatchSync>("searchRangeBatchSync"),
+        JsMethod<&IndexWrap::HoldJob, Access::kNotWhileReplacing>("holdSearchRangeBatch", "searchRangeBatch"),
         JsMethod<&IndexWrap::ReleaseJob>("releaseJob"),
         JsMethod<&IndexWrap::Close, Access::kClose>("close"),
     };
@@ -211,6 +217,15 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     const std::size_t bad = FirstNonFinite(query.Data(), query.ElementLength());
     if (bad != query.ElementLength()) return Status(env, out, kNonFiniteElement, static_cast<double>(bad));
     if (k > max_elements) return Status(env, out, kAboveMaxElements, static_cast<double>(max_elements));
+    const hnswkit::SearchHits hits = SearchFiltered(env, query, filter, search);
+    HitsToBuffer(hits, out.Data());
+    return Napi::Number::New(env, static_cast<double>(hits.size()));
+  }
+
+  // search(query, filter) with the JS filter (if any) adapted.
+  template <typename SearchFn>
+  hnswkit::SearchHits SearchFiltered(Napi::Env env, Napi::Float32Array query, Napi::Function filter,
+                                     SearchFn&& search) {
     hnswkit::SearchHits hits;
     if (filter.IsEmpty()) {
       hits = search(query.Data(), nullptr);
@@ -230,8 +245,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
       --filters_running_;
       js_filter.RethrowIfFailed();
     }
-    HitsToBuffer(hits, out.Data());
-    return Napi::Number::New(env, static_cast<double>(hits.size()));
+    return hits;
   }
 
  private:
@@ -605,6 +619,59 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     if (batch->ef == 0) batch->ef = Derived::CurrentEf(*engine);
     SearchRows<Derived>(*engine, *batch);
     return SearchResultToJs(info.Env(), *batch);
+  }
+
+  // searchRange(query: Float32Array, radius, maxResults (0: no limit), filter, ef (0: the index's), out:
+  // Float64Array): one query's hits within radius. filter is a function of a label (run on this thread, as
+  // searchKnn's), { allow } or { deny } (lib's NativeLabelFilter), or undefined. Returns the hit count n with the
+  // hits in out as SearchInto writes them if 2n elements fit there, else a new Float64Array of 2n elements laid
+  // out the same way; or SearchInto's status for a non-finite element of query.
+  Napi::Value SearchRange(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Float32Array query = ExpectVector(info, 0, "query", space_.dim());
+    const float radius = ExpectRadius(env, info[1]);
+    const std::size_t max_results = ExpectCount(info, 2, "maxResults");
+    Napi::Function filter;
+    LabelSetSpec labels;
+    if (info[3].IsFunction()) {
+      filter = info[3].As<Napi::Function>();
+    } else {
+      labels = ParseLabelSetSpec(env, info[3]);
+    }
+    const std::size_t ef = ExpectCount(info, 4, "ef");
+    Napi::Float64Array out = ExpectHitBuffer(info, 5, 0);
+    std::shared_ptr<const Engine> engine = RequireEngine(env);
+    const std::size_t bad = FirstNonFinite(query.Data(), query.ElementLength());
+    if (bad != query.ElementLength()) return Status(env, out, kNonFiniteElement, static_cast<double>(bad));
+    const std::unique_ptr<hnswkit::LabelSet> set = labels.Make();
+    const hnswkit::SearchHits hits = SearchFiltered(
+        env, query, filter, [&](const float* q, const hnswkit::LabelFilter* f) {
+          return Derived::RangeOne(*engine, q, radius, max_results, set ? set.get() : f, ef);
+        });
+    if (2 * hits.size() <= out.ElementLength()) {
+      HitsToBuffer(hits, out.Data());
+      return Napi::Number::New(env, static_cast<double>(hits.size()));
+    }
+    std::vector<double> all(2 * hits.size());
+    HitsToBuffer(hits, all.data());
+    return OwnedArray(env, std::move(all));
+  }
+
+  // searchRangeBatch(queries, radius, { numThreads, maxResults?, ef?, filter?, owned? }) -> Promise<{ count,
+  // offsets, labels, distances }>: row i's hits are [offsets[i], offsets[i + 1]) of labels and distances.
+  Napi::Value SearchRangeBatch(const Napi::CallbackInfo& info) {
+    std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
+    std::unique_ptr<RangeBatch> batch = ParseRangeBatch(info, space_.dim(), /*copy=*/true);
+    if (batch->ef == 0) batch->ef = Derived::CurrentEf(*engine);
+    return (new RangeJob<Derived, Engine>(info.Env(), slot_, std::move(engine), std::move(batch)))->Start();
+  }
+
+  Napi::Value SearchRangeBatchSync(const Napi::CallbackInfo& info) {
+    std::shared_ptr<const Engine> engine = RequireEngine(info.Env());
+    std::unique_ptr<RangeBatch> batch = ParseRangeBatch(info, space_.dim(), /*copy=*/false);
+    if (batch->ef == 0) batch->ef = Derived::CurrentEf(*engine);
+    RangeRows<Derived>(*engine, *batch);
+    return RangeResultToJs(info.Env(), *batch);
   }
 
   // space_'s precision is what initIndex builds; with precision_given_, loads also convert files to it, and without,

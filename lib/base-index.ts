@@ -13,13 +13,18 @@ import { addItems, addItemsSync } from './add-items';
 import { toLabelArray } from './batch-input';
 import { IndexCore, attempt, fileJob, readFilenameArg } from './index-core';
 import { searchKnnBatch, searchKnnBatchSync } from './search-batch';
+import { searchRange, searchRangeBatch, searchRangeBatchSync } from './search-range';
 import type {
   AddItemsOptions,
   BatchLabels,
+  BatchRangeResult,
   BatchSearchResult,
   NodeBuffer,
   Precision,
+  RangeBatchOptions,
+  RangeSearchOptions,
   SearchBatchOptions,
+  SearchResult,
   VectorBatch,
 } from './types';
 import { checkFilename, closedError, notConstructedAsyncError, notConstructedError, outOfMemoryError } from './validate';
@@ -152,6 +157,64 @@ export abstract class IndexBase {
    */
   searchKnnBatchSync(queries: VectorBatch, k: number, options?: SearchBatchOptions): BatchSearchResult {
     return searchKnnBatchSync(this.#core, queries, k, options);
+  }
+
+  /**
+   * Every element within `radius` of a query, closest first (equal distances by ascending label): a k-nn search
+   * whose k is however many elements the radius holds. `BruteforceSearch` finds exactly those. `HierarchicalNSW`
+   * finds them as far as its graph search reaches: it walks every element within the radius that it reaches, and
+   * beside them a beam of `ef` elements beyond it; a wider `ef` finds more of the elements near the radius (see
+   * docs/api.md, searchRange, for measured recall). Deleted elements are never returned.
+   *
+   * @param query - a number[] or a Float32Array of length `numDimensions`.
+   * @param radius - in the space's own units (`'l2'` squared Euclidean, `'ip'` and `'cosine'` `1 - dot`): any finite
+   *   number; hits have a distance <= radius. An `'l2'` distance is never negative, so a negative radius finds
+   *   nothing there.
+   * @param options - `maxResults` (keep only the closest this many; default no limit), `ef` (`HierarchicalNSW` only,
+   *   default `getEf()`), `filter` (a function of a label, or `{ allow }` / `{ deny }` label lists). Each is read
+   *   once, before the query.
+   * @returns `{ distances, neighbors }`, two plain arrays, as `searchKnn`'s.
+   * @throws TypeError / RangeError naming the argument (`radius`, `maxResults`, `ef`, `filter`, `query[3]`); Error
+   *   `Invalid the given array length (expected D, but got L).`; Error `ERR_NOT_INITIALIZED` before `initIndex`;
+   *   what a filter function throws, unchanged.
+   * @example
+   * ```ts
+   * const { neighbors, distances } = index.searchRange(query, 0.2, { maxResults: 1000 });
+   * ```
+   */
+  searchRange(query: number[] | Float32Array, radius: number, options?: RangeSearchOptions): SearchResult {
+    return searchRange(this.#core, query, radius, options);
+  }
+
+  /**
+   * `searchRange` for many queries on native threads, off the JS thread; each query's hits equal `searchRange`'s at
+   * the same settings. The queries are copied when the call starts.
+   *
+   * @param queries - a flat `Float32Array` of n * `numDimensions` floats or an array of vectors; may be empty.
+   * @param radius - as `searchRange`'s.
+   * @param options - `numThreads` (default `os.availableParallelism()`), `maxResults`, `ef`, `filter` (`{ allow }` or
+   *   `{ deny }` only: a JS callback cannot run on the worker threads). Each is read once, before the queries.
+   * @returns a Promise of `{ count, offsets, labels, distances }`: query i's hits are elements `offsets[i]` to
+   *   `offsets[i + 1] - 1` of `labels` and `distances` (at most 2^32 - 1 hits in all).
+   * @throws (as rejections) TypeError / RangeError for bad input; `ERR_OUT_OF_MEMORY` if the results do not fit;
+   *   `ERR_NOT_INITIALIZED`; `ERR_INDEX_BUSY` while a `readIndex` / `fromBuffer` runs.
+   * @example
+   * ```ts
+   * const { offsets, labels } = await index.searchRangeBatch(queries, 0.2, { maxResults: 100 });
+   * const neighboursOfQuery2 = labels.subarray(offsets[2], offsets[3]);
+   * ```
+   */
+  searchRangeBatch(queries: VectorBatch, radius: number, options?: RangeBatchOptions): Promise<BatchRangeResult> {
+    return searchRangeBatch(this.#core, queries, radius, options);
+  }
+
+  /**
+   * The synchronous `searchRangeBatch`, on the same threads; errors are thrown.
+   *
+   * @example `const { offsets, labels } = index.searchRangeBatchSync([[1, 2, 3]], 0.5);`
+   */
+  searchRangeBatchSync(queries: VectorBatch, radius: number, options?: RangeBatchOptions): BatchRangeResult {
+    return searchRangeBatchSync(this.#core, queries, radius, options);
   }
 
   /**

@@ -439,8 +439,15 @@ export function toNativeFilter(value: unknown): NativeBatchFilter | undefined {
   return Array.from(value as unknown[], (item, i) => (item === undefined || item === null ? undefined : toFilterSpec(item, `filter[${i}]`)));
 }
 
+/** One `{ allow }` or `{ deny }` filter (searchRange's), or undefined. */
+export function toLabelFilter(value: unknown): NativeLabelFilter | undefined {
+  return value === undefined ? undefined : toFilterSpec(value, 'filter');
+}
+
 function toFilterSpec(value: unknown, name: string): NativeLabelFilter {
-  if (typeof value !== 'object' || value === null) throw typeError(name, 'an object with `allow` or `deny`', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw typeError(name, 'an object with `allow` or `deny`', value);
+  }
   const { allow, deny } = value as { allow?: unknown; deny?: unknown };
   if ((allow === undefined) === (deny === undefined)) {
     throw typeError(name, 'an object with exactly one of `allow` and `deny`', value);

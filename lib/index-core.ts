@@ -250,7 +250,7 @@ export function fileJob(filename: string, run: (filename: string) => Promise<voi
  */
 export function preparedJob<T>(
   core: IndexCore,
-  method: 'holdAddItems' | 'holdSearchKnnBatch',
+  method: 'holdAddItems' | 'holdSearchKnnBatch' | 'holdSearchRangeBatch',
   start: (started: () => void, job: IndexCore) => Promise<T>,
 ): Promise<T> {
   return attempt(() => {

@@ -81,6 +81,28 @@ export interface NativeBatchSearchResult {
   found: Uint32Array;
 }
 
+/** Settings of searchRangeBatch / searchRangeBatchSync. */
+export interface NativeRangeOptions {
+  numThreads: number;
+  /** An integer >= 0; absent or 0 = no limit. Each row keeps its closest maxResults hits. */
+  maxResults?: number;
+  /** HierarchicalNSW only: the beam beyond the radius; absent or 0 = the index's ef when the call starts. */
+  ef?: number;
+  filter?: NativeLabelFilter;
+  /** Promise form: `queries` is lib's private copy, read in place instead of copied again. */
+  owned?: boolean;
+}
+
+/** Row i's hits are elements [offsets[i], offsets[i + 1]) of labels and distances, closest first (ties by label).
+ * The arrays are made by the addon (a failed allocation is ERR_OUT_OF_MEMORY); a batch holds at most 2^32 - 1 hits
+ * (more fail with ERR_OUT_OF_MEMORY). A non-finite element of a query fails the call as in searchKnnBatch. */
+export interface NativeRangeResult {
+  count: number;
+  offsets: Uint32Array;
+  labels: Float64Array;
+  distances: Float32Array;
+}
+
 /**
  * The batch and buffer methods both classes have. vectors/queries are flat Float32Arrays of rows * dim floats,
  * labels one Float64Array element per row (integers 0..2^53-1). The Promise forms copy their inputs when called,
@@ -101,6 +123,21 @@ export interface NativeBatchMethods {
   addItemsSync(vectors: Float32Array, labels: Float64Array, options: NativeAddSyncOptions): void;
   searchKnnBatch(queries: Float32Array, k: number, options: NativeSearchOptions): Promise<NativeBatchSearchResult>;
   searchKnnBatchSync(queries: Float32Array, k: number, options: NativeSearchOptions): NativeBatchSearchResult;
+  /** One query's hits within radius (a number, any sign; NaN is a RangeError): maxResults 0 = no limit, ef 0 = the
+   * index's (brute force ignores it), filter a function of a label (run on this thread) or a NativeLabelFilter. The
+   * hit count n with the hits in out (distances in out[0, n), labels in out[n, 2n)) when 2n elements fit there,
+   * else a new Float64Array of 2n laid out the same way; or status -1 for a non-finite element of query (its index
+   * in out[0], see single-search.ts). */
+  searchRange(
+    query: Float32Array,
+    radius: number,
+    maxResults: number,
+    filter: NativeFilter | NativeLabelFilter | undefined,
+    ef: number,
+    out: Float64Array,
+  ): number | Float64Array;
+  searchRangeBatch(queries: Float32Array, radius: number, options: NativeRangeOptions): Promise<NativeRangeResult>;
+  searchRangeBatchSync(queries: Float32Array, radius: number, options: NativeRangeOptions): NativeRangeResult;
   /** The same bytes writeIndex writes. */
   toBuffer(): NodeBuffer;
   toBufferAsync(): Promise<NodeBuffer>;
@@ -113,6 +150,7 @@ export interface NativeBatchMethods {
    * Promise method whose input is prepared over several event-loop turns before its native job starts. */
   holdAddItems(): void;
   holdSearchKnnBatch(): void;
+  holdSearchRangeBatch(): void;
   releaseJob(): void;
   /** The live labels (HNSW: without the deleted ones), in insertion order. */
   getLabels(): number[];

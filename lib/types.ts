@@ -275,6 +275,62 @@ export interface BatchSearchResult {
 }
 
 /**
+ * Options of `searchRange`. Unknown keys are ignored; each is read once, before the query.
+ *
+ * @example
+ * ```ts
+ * const { neighbors } = index.searchRange(query, 0.25, { maxResults: 100, ef: 64, filter: { deny: [7] } });
+ * ```
+ */
+export interface RangeSearchOptions {
+  /** At most this many hits, the closest: an integer 1..`Number.MAX_SAFE_INTEGER`. Default: no limit. */
+  maxResults?: number;
+  /**
+   * `HierarchicalNSW` only: the width of the beam the search keeps beyond the radius while it walks every element
+   * within it, an integer 0..2^32-1. Wider finds more of the elements near the radius. Default: `getEf()`.
+   */
+  ef?: number;
+  /**
+   * Which labels may be returned: a function of a label (as `searchKnn`'s third argument; JS truthiness decides), or
+   * `{ allow }` / `{ deny }` label lists evaluated in C++. Default: all.
+   */
+  filter?: FilterFunction | LabelFilterSpec;
+}
+
+/** Options of `searchRangeBatch` / `searchRangeBatchSync`. Unknown keys are ignored; each is read once, first. */
+export interface RangeBatchOptions {
+  /** Threads searching: an integer >= 1, capped at the query count. Default `os.availableParallelism()`. */
+  numThreads?: number;
+  /** At most this many hits per query, the closest: an integer 1..`Number.MAX_SAFE_INTEGER`. Default: no limit. */
+  maxResults?: number;
+  /** `HierarchicalNSW` only: as `RangeSearchOptions.ef`. Default: `getEf()` when the call starts. */
+  ef?: number;
+  /** Which labels may be returned (a JS callback cannot run on the worker threads). Default: all. */
+  filter?: LabelFilterSpec;
+}
+
+/**
+ * What `searchRangeBatch` returns: each query's hits within the radius, closest first (equal distances by ascending
+ * label), one query after another in flat typed arrays.
+ *
+ * @example
+ * ```ts
+ * const { offsets, labels, distances } = index.searchRangeBatchSync(queries, 0.25);
+ * const labelsOfQuery2 = labels.subarray(offsets[2], offsets[3]);
+ * ```
+ */
+export interface BatchRangeResult {
+  /** The number of queries. */
+  count: number;
+  /** count + 1 offsets: query i's hits are elements `offsets[i]` to `offsets[i + 1] - 1` of `labels` and `distances`. */
+  offsets: Uint32Array;
+  /** Every query's labels, query 0's first. */
+  labels: Float64Array;
+  /** The distances matching `labels`. */
+  distances: Float32Array;
+}
+
+/**
  * What a failed `addItems` rejects with (and `addItemsSync` throws): the first error of the batch, carrying the
  * labels of this batch that are in the index, in row order. An abort gives an `AbortError` of this shape.
  */

@@ -22,10 +22,13 @@ import { BruteforceSearch, HierarchicalNSW, InnerProductSpace, L2Space, simdLeve
 import type {
   AddItemsError,
   AddItemsOptions,
+  BatchRangeResult,
   BatchSearchResult,
   ErrorCode,
   IndexStats,
   LabelFilterSpec,
+  RangeBatchOptions,
+  RangeSearchOptions,
   SearchBatchOptions,
   SearchResult,
   VectorBatch,
@@ -95,6 +98,14 @@ export async function hierarchical(): Promise<string[]> {
   const near: Float32Array = index.searchKnnBatchSync([[0, 0, 0, 1]], 3, { filter: { deny: [0, 1] } }).distances;
   log.push(String(labels.length), String(batch.count), String(row2.length), String(near[0]));
 
+  const rangeOptions: RangeSearchOptions = { maxResults: 10, ef: 64, filter: (label) => label > 2 };
+  const within: SearchResult = index.searchRange([0, 0, 0, 1], 0.5, rangeOptions);
+  const rangeBatchOptions: RangeBatchOptions = { numThreads: 2, maxResults: 100, filter };
+  const ranges: BatchRangeResult = await index.searchRangeBatch(data.subarray(0, 10 * dim), 0.5, rangeBatchOptions);
+  const range2: Float64Array = ranges.labels.subarray(ranges.offsets[2], ranges.offsets[3]);
+  const rangeNear: Float32Array = index.searchRangeBatchSync([[0, 0, 0, 1]], 0.5, { ef: 32 }).distances;
+  log.push(String(within.neighbors.length), String(ranges.count), String(range2.length), String(rangeNear[0]));
+
   const bytes = await index.toBuffer();
   const asBytes: Uint8Array = bytes;
   const copy = new HierarchicalNSW('cosine', dim);
@@ -144,6 +155,8 @@ export async function bruteforce(): Promise<string[]> {
   const found = await index.searchKnnBatch([[1, 2, 3]], 2, { filter: { deny: new Uint32Array([0]) } });
   const sync = index.searchKnnBatchSync(new Float32Array([1, 2, 3]), 2);
   log.push(String(added.length), String(found.labels[0]), String(sync.distances[0]));
+  log.push(index.searchRange([1, 2, 3], 1, { filter: { allow: [0] } }).neighbors.join(','));
+  log.push(String((await index.searchRangeBatch([[1, 2, 3]], 1)).offsets[1]));
 
   const copy = new BruteforceSearch('l2', 3);
   await copy.fromBuffer(await index.toBuffer());

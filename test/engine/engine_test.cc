@@ -120,9 +120,9 @@ std::size_t self_hits(const HierarchicalNsw& index, const std::vector<float>& da
 int main() {
   using engine_test::TestCase;
   std::vector<TestCase> tests;
-  for (auto table :
-       {engine_test::kernel_tests, engine_test::index_tests, engine_test::file_tests, engine_test::native_file_tests,
-        engine_test::mapped_file_tests, engine_test::precision_tests, engine_test::concurrency_tests}) {
+  for (auto table : {engine_test::kernel_tests, engine_test::index_tests, engine_test::file_tests,
+                     engine_test::native_file_tests, engine_test::mapped_file_tests, engine_test::precision_tests,
+                     engine_test::range_tests, engine_test::concurrency_tests}) {
     for (TestCase& test : table()) tests.push_back(std::move(test));
   }
   int passed = 0, failed = 0;

@@ -59,6 +59,7 @@ std::vector<TestCase> native_file_tests();
 std::vector<TestCase> mapped_file_tests();
 std::vector<TestCase> concurrency_tests();
 std::vector<TestCase> precision_tests();
+std::vector<TestCase> range_tests();
 
 // Runs fn and fails unless it throws a hnswkit::Error with this code.
 template <typename Fn>

@@ -14,6 +14,7 @@ import type { Call, Group, Row } from './bad-input/env';
 import { FILES_AND_BUFFERS } from './bad-input/files';
 import { LABELS_AND_K } from './bad-input/labels-and-k';
 import { NUMBERS_AND_VECTORS } from './bad-input/numbers-and-vectors';
+import { RANGE_SEARCH } from './bad-input/range';
 import { makeTempDir } from './tmp';
 
 export { type Call, Env, type Group, type Outcome, type Row, checkTracked } from './bad-input/env';
@@ -27,6 +28,7 @@ export const CATALOGUE: Group[] = [
   ...LABELS_AND_K,
   ...BATCH_AND_STATE,
   ...FILES_AND_BUFFERS,
+  ...RANGE_SEARCH,
 ];
 
 // ---- rendering and matching ---------------------------------------------------------------------------------

@@ -128,6 +128,34 @@ SearchHits BruteForce::search(const float* query, std::size_t k, const LabelFilt
   return hits;
 }
 
+SearchHits BruteForce::search_range(const float* query, float radius, std::size_t max_results,
+                                    const LabelFilter* filter) const {
+  std::vector<float> encoded(space_.query_words());
+  space_.encode_query(query, encoded.data());
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  if (max_results == 0) max_results = std::numeric_limits<std::size_t>::max();
+  // As search's heap: ordered by (distance, label), so a cut at max_results keeps the lowest of equal labels.
+  auto worse = [](const Neighbor& a, const Neighbor& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
+  };
+  SearchHits hits;
+  for (std::size_t slot = 0; slot < count_; ++slot) {
+    const float d = space_.query_distance(encoded.data(), vector_of(slot));
+    if (!(d <= radius)) continue;
+    const std::uint64_t label = label_at(slot);
+    if (hits.size() == max_results && !worse(Neighbor{d, label}, hits.front())) continue;
+    if (filter != nullptr && !filter->allowed(label)) continue;
+    hits.push_back({d, label});
+    std::push_heap(hits.begin(), hits.end(), worse);
+    if (hits.size() > max_results) {
+      std::pop_heap(hits.begin(), hits.end(), worse);
+      hits.pop_back();
+    }
+  }
+  std::sort_heap(hits.begin(), hits.end(), worse);
+  return hits;
+}
+
 std::vector<float> BruteForce::get_vector(std::uint64_t label) const {
   std::shared_lock<std::shared_mutex> lock(mutex_);
   auto it = label_to_slot_.find(label);

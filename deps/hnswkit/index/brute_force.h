@@ -28,6 +28,10 @@ class BruteForce {
   bool remove(std::uint64_t label);
   // The min(k, count) nearest allowed elements; query holds dim() floats, not yet prepared.
   SearchHits search(const float* query, std::size_t k, const LabelFilter* filter = nullptr) const;
+  // Every allowed element whose distance to query is at most radius, closest first (ties by label), at most
+  // max_results of them (0: no limit), the closest kept.
+  SearchHits search_range(const float* query, float radius, std::size_t max_results = 0,
+                          const LabelFilter* filter = nullptr) const;
   // The stored (for cosine: normalised) vector, as float32 values (Space::decode). Throws kLabelNotFound.
   std::vector<float> get_vector(std::uint64_t label) const;
   // get_vector of n labels at once into out (n * dim floats), as HierarchicalNsw::get_vectors.

@@ -98,6 +98,12 @@ class HierarchicalNsw {
   // The largest allow-list (in live elements) that search_among answers faster than search() with beam `width`
   // over this index; see the .cc file for the measurement behind it.
   std::size_t exact_search_limit(std::size_t width) const;
+  // Every live element allowed by filter whose distance to query is at most radius, as far as the graph walk reaches
+  // (hierarchical_nsw_search.cc, range_walk): closest first, equal distances in ascending label order, at most
+  // max_results of them (0: no limit), the closest kept. ef (0: this->ef()) is the width of the beam that runs ahead
+  // of the elements within the radius. query holds dim() floats, not yet prepared.
+  SearchHits search_range(const float* query, float radius, std::size_t max_results = 0,
+                          const LabelFilter* filter = nullptr, std::size_t ef = 0) const;
 
   // Tombstones: a deleted element stays in the graph and in element_count() but is never returned.
   // Throw kLabelNotFound, kAlreadyDeleted / kNotDeleted.
@@ -271,6 +277,10 @@ class HierarchicalNsw {
   // Alg. 2 at level 0 for queries: only live, allowed elements enter the result set, left in scratch.result.
   void search_base_for_query(const float* query, Candidate entry, std::size_t ef, const LabelFilter* filter,
                              SearchStats* stats, SearchScratch& scratch) const;
+  // The level-0 walk of search_range: every element within `radius` is expanded, besides a beam of the `width`
+  // closest beyond it; live, allowed elements within the radius are left in scratch.result, at most max_results.
+  void range_walk(const float* query, Candidate entry, float radius, std::size_t max_results, std::size_t width,
+                  const LabelFilter* filter, SearchStats* stats, SearchScratch& scratch) const;
   // Alg. 4: keeps at most m of candidates (sorted closest first) that are closer to the base than to any kept one.
   void select_neighbors(std::vector<Candidate>& candidates, std::size_t m) const;
   // Adds a link from -> to at level, shrinking from's list with the heuristic when it is full.

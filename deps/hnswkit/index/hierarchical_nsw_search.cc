@@ -1,8 +1,9 @@
 // HNSW search (Malkov & Yashunin, arXiv 1603.09320, Alg. 2 and 5): the greedy descent through the upper levels,
-// the beam search on one level that insertion and queries share, and the query itself.
+// the beam search on one level that insertion and queries share, the query itself, and the range search.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
@@ -269,6 +270,98 @@ std::size_t HierarchicalNsw::exact_search_limit(std::size_t width) const {
   const double limit = std::sqrt(kCrossover * static_cast<double>(std::max<std::size_t>(width, 1)) *
                                  static_cast<double>(element_count()));
   return static_cast<std::size_t>(limit);
+}
+
+// A range search cannot be a beam search of some width followed by a cut at the radius: with more elements within
+// the radius than the beam holds, the beam drops some of them (marked visited, they are never reached again), and
+// nothing tells in advance how many there are. So the walk keeps two sets. Every element reached within the radius
+// (deleted and filtered-out ones too, which keep the graph connected) is expanded, which is a breadth-first walk of
+// the ball around the query; beside it runs a beam of the `width` closest elements reached beyond the radius,
+// expanded as a k-nn search would, which both leads a query from a distant entry point into the ball and crosses the
+// gaps where the ball's elements link to each other only through elements just outside it. The walk ends once the
+// closest candidate left is beyond the radius and farther than the whole beam. Once max_results hits are held, the
+// radius shrinks to the farthest of them, so a small max_results costs what a k-nn search of that k does.
+void HierarchicalNsw::range_walk(const float* query, Candidate entry, float radius, std::size_t max_results,
+                                 std::size_t width, const LabelFilter* filter, SearchStats* stats,
+                                 SearchScratch& scratch) const {
+  VisitedPool::Lease visited = visited_->acquire();
+  // As in search_base_for_query: acquire pairs with the release decrements, and a mapped index checks every flag.
+  const bool any_deleted = deleted_count_.load(std::memory_order_acquire) != 0 || read_only();
+  auto admissible = [&](std::uint32_t id) {
+    if (any_deleted && deleted_flag(id)) return false;
+    return filter == nullptr || filter->allowed(label_of(id));
+  };
+  CandidateHeap<true>& candidates = scratch.candidates;
+  CandidateHeap<false>& beyond = scratch.found;
+  CandidateHeap<false>& within = scratch.within;
+  const auto bound = [&] { return within.size() >= max_results ? std::min(radius, within.top().first) : radius; };
+  const auto reach = [&](std::uint32_t id, float d) {
+    if (d <= bound()) {
+      candidates.push({d, id});
+      if (admissible(id)) {
+        within.push({d, id});
+        if (within.size() > max_results) within.pop();
+      }
+    } else if (beyond.size() < width || d < beyond.top().first) {
+      candidates.push({d, id});
+      beyond.push({d, id});
+      if (beyond.size() > width) beyond.pop();
+    }
+  };
+
+  visited->mark(entry.second);
+  reach(entry.second, entry.first);
+  std::vector<std::uint32_t>& fresh = scratch.fresh;
+  const auto fresh_at = [&fresh](std::size_t i) { return fresh[i]; };
+  BeamWork work;
+  while (!candidates.empty()) {
+    const Candidate current = candidates.top();
+    if (current.first > bound() && beyond.size() >= width && current.first > beyond.top().first) break;
+    candidates.pop();
+    ++work.expanded;
+    const std::size_t count = take_unvisited(link_header(current.second, 0), 0, *visited, fresh);
+    for_each_distance({query, true}, count, fresh_at, [&](std::uint32_t next, float d) {
+      reach(next, d);
+      if (!candidates.empty()) prefetch(link_header(candidates.top().second, 0));
+    });
+    work.evaluations += count;
+  }
+  if (stats != nullptr) {
+    stats->distance_evaluations += work.evaluations;
+    stats->visited_nodes += work.expanded;
+  }
+  beyond.clear();
+  candidates.clear();
+  within.drain_sorted(scratch.result);
+}
+
+SearchHits HierarchicalNsw::search_range(const float* query, float radius, std::size_t max_results,
+                                         const LabelFilter* filter, std::size_t ef) const {
+  std::shared_lock<std::shared_mutex> structure(structure_.mutex);
+  SearchHits hits;
+  const std::uint32_t entry = entry_.load(std::memory_order_acquire);
+  if (entry == kNoEntry) return hits;
+  if (max_results == 0) max_results = std::numeric_limits<std::size_t>::max();
+
+  ScratchLease scratch;
+  scratch->query.resize(space_.query_words());
+  space_.encode_query(query, scratch->query.data());
+  const float* q = scratch->query.data();
+
+  SearchStats stats;
+  const Candidate start = greedy_descent({q, true}, entry, level_of(entry), 0, &stats);
+  const std::size_t width = std::max<std::size_t>(ef == 0 ? this->ef() : ef, 1);
+  range_walk(q, start, radius, max_results, width, filter, &stats, *scratch);
+
+  hits.reserve(scratch->result.size());
+  for (const Candidate& c : scratch->result) hits.push_back({c.first, label_of(c.second)});
+  std::sort(hits.begin(), hits.end(), [](const Neighbor& a, const Neighbor& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
+  });
+
+  stats_.add(1, stats.distance_evaluations, stats.visited_nodes);
+  check_mapping();
+  return hits;
 }
 
 }  // namespace hnswkit

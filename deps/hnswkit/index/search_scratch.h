@@ -52,6 +52,7 @@ struct SearchScratch {
   std::vector<float> query;          // the query in its search form (Space::encode_query)
   CandidateHeap<true> candidates;    // to expand, closest on top
   CandidateHeap<false> found;        // best so far, farthest on top
+  CandidateHeap<false> within;       // a range search's hits so far, farthest on top
   std::vector<Candidate> result;     // the last search's result, closest first
   std::vector<std::uint32_t> fresh;  // the unvisited neighbours of the element being expanded
 };
@@ -76,6 +77,7 @@ class ScratchLease {
     }
     scratch_->candidates.clear();
     scratch_->found.clear();
+    scratch_->within.clear();
   }
   ~ScratchLease() {
     try {

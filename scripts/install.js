@@ -11,6 +11,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const zlib = require('zlib');
 
 const root = path.resolve(__dirname, '..');
 const NAME = 'hnswkit';
@@ -234,6 +235,31 @@ if (missing.length > 0) {
     `${NAME}: cannot compile the native addon for ${platformTag()}: ${missing.join(' and ')} not found on PATH.\n` +
       `Install the build tools:\n${HOW_TO_INSTALL}`
   );
+  process.exit(1);
+}
+
+/**
+ * The sources a compile needs. A checkout has them; the package ships them gzipped (dist/sources.json.gz, written by
+ * scripts/pack-sources.js), unpacked here into the package folder, each path checked to stay inside it.
+ */
+function unpackSources() {
+  if (fs.existsSync(path.join(root, 'CMakeLists.txt'))) return true;
+  const archive = path.join(root, 'dist', 'sources.json.gz');
+  if (!fs.existsSync(archive)) return false;
+  const { format, files } = JSON.parse(zlib.gunzipSync(fs.readFileSync(archive)).toString('utf8'));
+  if (format !== 1 || typeof files !== 'object' || files === null) return false;
+  for (const [rel, text] of Object.entries(files)) {
+    const target = path.resolve(root, rel);
+    if (!target.startsWith(root + path.sep) || typeof text !== 'string') return false;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+  }
+  say(`unpacked ${Object.keys(files).length} source files from dist/sources.json.gz`);
+  return true;
+}
+
+if (!unpackSources()) {
+  console.error(`${NAME}: cannot compile: the package's sources (dist/sources.json.gz) are missing or damaged`);
   process.exit(1);
 }
 

@@ -101,17 +101,23 @@ size=$(wc -c <"$tarball" | tr -d ' ')
 count=$(wc -l <"$work/files.txt" | tr -d ' ')
 say "$(basename "$tarball"): $size bytes, $count files"
 
-required="package.json README.md LICENSE dist/index.js dist/index.d.ts scripts/install.js CMakeLists.txt
-binding/addon.cc deps/hnswkit/space/dispatch.cc $host_prebuild"
+required="package.json README.md LICENSE dist/index.js dist/index.d.ts dist/sources.json.gz scripts/install.js
+$host_prebuild"
 [ "$arm64" -eq 0 ] || required="$required prebuilds/linux-arm64/hnswkit.glibc.node"
 for path in $required; do
   grep -qx "$path" "$work/files.txt" || die "the tarball lacks $path"
 done
 # Nothing a user does not need, and no build/ folder: node-gyp-build would load it before the prebuilds.
-unwanted=$(grep -Ev '^(package\.json|README\.md|LICENSE|CMakeLists\.txt|scripts/install\.js|dist/.+\.(js|d\.ts)|prebuilds/[^/]+/[^/]+\.node|binding/[^/]+\.(cc|h)|deps/hnswkit/.+\.(cc|h))$' "$work/files.txt" || true)
+# The C++ sources ship gzipped in dist/sources.json.gz (scripts/pack-sources.js), never as loose files.
+unwanted=$(grep -Ev '^(package\.json|README\.md|LICENSE|scripts/install\.js|dist/.+\.(js|d\.ts)|dist/sources\.json\.gz|prebuilds/[^/]+/[^/]+\.node)$' "$work/files.txt" || true)
 [ -z "$unwanted" ] || die "the tarball holds files a user does not need:
 $unwanted"
-passed "tarball holds exactly dist/, prebuilds/, the C++ sources, CMakeLists.txt, scripts/install.js, README, LICENSE"
+node -e '
+const { files } = JSON.parse(require("zlib").gunzipSync(require("fs").readFileSync(process.argv[1])));
+for (const need of ["CMakeLists.txt", "binding/addon.cc", "deps/hnswkit/space/dispatch.cc"]) {
+  if (typeof files[need] !== "string") throw new Error(`dist/sources.json.gz lacks ${need}`);
+}' "$ROOT/dist/sources.json.gz" || die "dist/sources.json.gz does not hold the sources a compile needs"
+passed "tarball holds exactly dist/ (with the C++ sources gzipped), prebuilds/, scripts/install.js, README, LICENSE"
 
 # ---- a fresh project, no compiler on PATH --------------------------------------------------------------------
 consumer="$work/consumer"

@@ -297,10 +297,11 @@ describe('HierarchicalNSW', () => {
         'TypeError',
         'Expected `filter` to be an object with exactly one of `allow` and `deny` but received an object',
       );
+      // An array is one filter per query, so a bare list of labels is refused at its first element.
       await expectBoth(
         [Q, 1, { filter: [1, 2] }],
         'TypeError',
-        'Expected `filter` to be an object with exactly one of `allow` and `deny` but received an array',
+        'Expected `filter[0]` to be an object with `allow` or `deny` but received number',
       );
       await expectBoth(
         [Q, 1, { filter: (label: number) => label > 0 }],

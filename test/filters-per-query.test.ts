@@ -42,7 +42,7 @@ describe('searchKnnBatch filters per query', () => {
   });
 
   // Lists of 5 to 200 labels, a deny-list and an unfiltered query among them.
-  const filters = range(0, QUERIES).map((q) => {
+  const filters = range(0, QUERIES).map((q): { allow: number[] } | { deny: number[] } | undefined => {
     if (q % 10 === 3) return undefined;
     if (q % 10 === 7) return { deny: pick(500, 100 + q) };
     return { allow: pick(5 + ((q * 37) % 196), 100 + q) };

@@ -177,6 +177,30 @@ function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefin
 }
 
 /**
+ * The chunk buffers of batches that finished, held weakly: a later large batch takes one the garbage collector has
+ * not freed yet instead of allocating another 8 MB (whose pages it would also have to fault in), so a loop of
+ * large batches leaves no chunk buffers behind as garbage; and none is kept alive for an idle process.
+ */
+const spareChunks: WeakRef<Float32Array>[] = [];
+
+/** A buffer for `floats` floats of one chunk: one of CHUNK_FLOATS (a spare if one is left) unless it is small. */
+function chunkBuffer(floats: number): Float32Array {
+  if (floats * 2 <= CHUNK_FLOATS) return new Float32Array(floats);
+  for (let spare = spareChunks.pop(); spare; spare = spareChunks.pop()) {
+    const buffer = spare.deref();
+    if (buffer) return buffer;
+  }
+  return new Float32Array(CHUNK_FLOATS);
+}
+
+/** A finished batch's chunk buffers go back, once none of its native calls or copies can touch them any more. */
+function returnChunkBuffers(buffers: Float32Array[]): void {
+  for (const buffer of buffers) {
+    if (buffer.length === CHUNK_FLOATS && spareChunks.length < 2) spareChunks.push(new WeakRef(buffer));
+  }
+}
+
+/**
  * addItems: rows on native threads off the JS thread. The abort listener and the progress poll both talk to the
  * rows through one shared BigInt64Array (see NativeBatchControl). A batch of more than CHUNK_FLOATS floats is
  * checked whole first, then runs as one native call per chunk of rows, the next chunk copied while the one before
@@ -207,7 +231,7 @@ async function addBatch(
   if (count > rowsPerChunk) await source.check();
   const firstRows = Math.min(count, rowsPerChunk);
   // Two buffers of one chunk each, taken in turn: a chunk's buffer is free again once its native call settled.
-  const buffers = [new Float32Array(firstRows * core.dim)];
+  const buffers = [chunkBuffer(firstRows * core.dim)];
   const first = await source.copyInto(buffers[0], 0, firstRows);
   // Caller labels are checked, and the pages of the default labels' array mapped, a millisecond per turn; the
   // default labels are then reserved in one native call, in the same turn as the first chunk's job starts.
@@ -298,7 +322,7 @@ async function addBatch(
       let next: Promise<Float32Array> | undefined;
       if (to < count) {
         const slot = (chunk + 1) % 2;
-        buffers[slot] ??= new Float32Array(rowsPerChunk * core.dim);
+        buffers[slot] ??= chunkBuffer(rowsPerChunk * core.dim);
         next = source.copyInto(buffers[slot], to, Math.min(count, to + rowsPerChunk));
         // Awaited once this chunk settled; a copy failing before then must not count as an unhandled rejection.
         next.catch(() => undefined);
@@ -325,6 +349,8 @@ async function addBatch(
     throw err;
   }
   cleanup();
+  // Every chunk's native call has settled and no copy is pending: only on this path are the buffers free for sure.
+  returnChunkBuffers(buffers);
   if (callbackFailure) throw withInsertedLabels(callbackFailure.error, batch.labels);
   return reportDone(batch);
 }

@@ -48,6 +48,24 @@ describe('a Promise addItems batch of several chunks', () => {
     expect(Array.from(a.distances)).toEqual(Array.from(b.distances));
   }, 60_000);
 
+  it('keeps every row its own when later batches reuse the chunk buffers of earlier ones, also side by side', async () => {
+    const index = new BruteforceSearch('l2', DIM);
+    index.initIndex(4 * ROWS);
+    const second = randomVectors(ROWS, DIM, 32);
+    const third = randomVectors(ROWS, DIM, 33);
+    await index.addItems(data);
+    const labels = await Promise.all([index.addItems(second), index.addItems(third)]);
+    expect(index.getCurrentCount()).toBe(3 * ROWS);
+    for (const [batch, rows] of [
+      [labels[0], second],
+      [labels[1], third],
+    ] as const) {
+      for (const row of [0, CHUNK_ROWS - 1, CHUNK_ROWS, 2 * CHUNK_ROWS + 5, ROWS - 1]) {
+        expect(index.searchKnn(rowOf(rows, row, DIM), 1)).toEqual({ neighbors: [batch[row]], distances: [0] });
+      }
+    }
+  });
+
   it('stores every row of an array of Float32Array rows under its label', async () => {
     const index = new BruteforceSearch('l2', DIM);
     index.initIndex(ROWS);

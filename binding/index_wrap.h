@@ -10,6 +10,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -632,7 +633,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     const float radius = ExpectRadius(env, info[1]);
     const std::size_t max_results = ExpectCount(info, 2, "maxResults");
     Napi::Function filter;
-    LabelSetSpec labels;
+    std::optional<FilterSpec> labels;
     if (info[3].IsFunction()) {
       filter = info[3].As<Napi::Function>();
     } else {
@@ -643,7 +644,7 @@ class IndexWrap : public Napi::ObjectWrap<Derived> {
     std::shared_ptr<const Engine> engine = RequireEngine(env);
     const std::size_t bad = FirstNonFinite(query.Data(), query.ElementLength());
     if (bad != query.ElementLength()) return Status(env, out, kNonFiniteElement, static_cast<double>(bad));
-    const std::unique_ptr<hnswkit::LabelSet> set = labels.Make();
+    const std::unique_ptr<hnswkit::LabelSet> set = MakeLabelSet(labels);
     const hnswkit::SearchHits hits = SearchFiltered(
         env, query, filter, [&](const float* q, const hnswkit::LabelFilter* f) {
           return Derived::RangeOne(*engine, q, radius, max_results, set ? set.get() : f, ef);

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,30 +33,16 @@
 
 namespace binding {
 
-// A label filter given as { allow: Float64Array } or { deny: Float64Array } (lib's NativeLabelFilter); the labels are
-// copied here and made into a LabelSet off the JS thread by whoever searches (sorting can take a while).
-struct LabelSetSpec {
-  bool given = false;
-  hnswkit::LabelSet::Mode mode = hnswkit::LabelSet::Mode::kAllow;
-  std::vector<std::uint64_t> labels;
+// A range search's one filter: absent (undefined), or { allow } / { deny } as batch.h's ParseFilterSpec reads it.
+inline std::optional<FilterSpec> ParseLabelSetSpec(Napi::Env env, Napi::Value value) {
+  if (value.IsEmpty() || value.IsUndefined()) return std::nullopt;
+  return ParseFilterSpec(env, value, "filter");
+}
 
-  std::unique_ptr<hnswkit::LabelSet> Make() {
-    return given ? std::make_unique<hnswkit::LabelSet>(std::move(labels), mode) : nullptr;
-  }
-};
-
-inline LabelSetSpec ParseLabelSetSpec(Napi::Env env, Napi::Value value) {
-  LabelSetSpec spec;
-  if (value.IsEmpty() || value.IsUndefined()) return spec;
-  if (!value.IsObject()) ThrowTypeError(env, "filter", "an object");
-  Napi::Object filter = value.As<Napi::Object>();
-  Napi::Value allow = OptionalProperty(filter, "allow");
-  Napi::Value deny = OptionalProperty(filter, "deny");
-  if (allow.IsEmpty() == deny.IsEmpty()) ThrowTypeError(env, "filter", "an object with exactly one of allow and deny");
-  spec.given = true;
-  spec.mode = allow.IsEmpty() ? hnswkit::LabelSet::Mode::kDeny : hnswkit::LabelSet::Mode::kAllow;
-  spec.labels = LabelsFromValue(env, allow.IsEmpty() ? deny : allow, allow.IsEmpty() ? "filter.deny" : "filter.allow");
-  return spec;
+// The LabelSet of a parsed filter, made by whoever searches, off the JS thread (sorting can take a while).
+inline std::unique_ptr<hnswkit::LabelSet> MakeLabelSet(std::optional<FilterSpec>& spec) {
+  if (!spec) return nullptr;
+  return std::make_unique<hnswkit::LabelSet>(std::move(spec->labels), spec->mode);
 }
 
 // The radius: any number but NaN (lib requires a finite one; an l2 distance is never negative, so a negative radius
@@ -99,7 +86,7 @@ struct RangeBatch {
   bool callers_memory = false;
   std::vector<float> copy;
   Napi::Reference<Napi::Float32Array> queries_pin;
-  LabelSetSpec filter;
+  std::optional<FilterSpec> filter;
   std::vector<hnswkit::SearchHits> hits;  // per row, closest first
   // Flattened once the rows are done: row i's hits are [offsets[i], offsets[i + 1]).
   std::vector<std::uint32_t> offsets;
@@ -129,7 +116,7 @@ inline std::unique_ptr<RangeBatch> ParseRangeBatch(const Napi::CallbackInfo& inf
 // to 2^32 - 1 hits: 48 GB of results.
 template <typename Derived, typename Engine>
 void RangeRows(const Engine& engine, RangeBatch& batch) {
-  const std::unique_ptr<hnswkit::LabelSet> filter = batch.filter.Make();
+  const std::unique_ptr<hnswkit::LabelSet> filter = MakeLabelSet(batch.filter);
   const std::atomic<bool>* stop = batch.watch != nullptr ? &batch.watch->stopping_flag() : nullptr;
   std::vector<std::vector<float>> scratch = ScratchRows(batch.threads, batch.rows);
   batch.hits.assign(batch.rows, {});

@@ -20,7 +20,7 @@ import { type IndexCore, preparedJob } from './index-core';
 import type { NativeBatchControl } from './native';
 import type { AbortSignalLike, ErrorCode } from './types';
 
-export const PROGRESS_INTERVAL_MS = 100;
+const PROGRESS_INTERVAL_MS = 100;
 const NO_LABELS = new Float64Array(0);
 const CANCELLED: ErrorCode = 'ERR_CANCELLED';
 
@@ -176,6 +176,43 @@ function batchFailure(err: unknown, batch: AddBatch, abort: AbortWatch | undefin
   return err;
 }
 
+/** The two cells a native row loop shares with lib: see NativeBatchControl. */
+export function newBatchControl(): NativeBatchControl {
+  return new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
+}
+
+/**
+ * The onProgress of a Promise form: about every PROGRESS_INTERVAL_MS, onProgress(done, total) with the rows the
+ * native loop counted in control[1], only when the count moved (0, rows not started yet, never is) and below the
+ * total. What onProgress throws is kept in `failure` and stops the rows through control[0].
+ */
+export class ProgressPoll {
+  failure: { error: unknown } | undefined;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(control: NativeBatchControl, total: number, onProgress: Progress | undefined) {
+    if (!onProgress) return;
+    let reported = 0;
+    this.#timer = setInterval(() => {
+      const done = Number(Atomics.load(control, 1));
+      if (this.failure || done >= total || done === reported) return;
+      reported = done;
+      try {
+        onProgress(done, total);
+      } catch (error) {
+        this.failure = { error };
+        Atomics.store(control, 0, 1n);
+      }
+    }, PROGRESS_INTERVAL_MS);
+    // The job keeps the process alive; the poll alone should not.
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+}
+
 /**
  * The chunk buffers of batches that finished, held weakly: a later large batch takes one the garbage collector has
  * not freed yet instead of allocating another 8 MB (whose pages it would also have to fault in), so a loop of
@@ -247,29 +284,9 @@ async function addBatch(
   turn?.done();
   const { signal, onProgress } = batch;
   const total = batch.labels.length;
-  const control = new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
-  const stop = (): void => {
-    Atomics.store(control, 0, 1n);
-  };
+  const control = newBatchControl();
   const abort = new AbortWatch(control);
-  let callbackFailure: { error: unknown } | undefined;
-  // Only counts that moved are reported; 0 (rows not started yet) never is.
-  let reported = 0;
-  const poll =
-    onProgress &&
-    setInterval(() => {
-      const done = Number(Atomics.load(control, 1));
-      if (callbackFailure || done >= total || done === reported) return;
-      reported = done;
-      try {
-        onProgress(done, total);
-      } catch (error) {
-        callbackFailure = { error };
-        stop();
-      }
-    }, PROGRESS_INTERVAL_MS);
-  // The job keeps the process alive; the poll alone should not.
-  poll?.unref();
+  const poll = new ProgressPoll(control, total, onProgress);
   // The batch counts as one job in flight throughout: preparedJob's hold until the first chunk's native job has
   // started, then each native job, and between two chunks a hold of its own (taken as the earlier chunk settles,
   // before any other JS runs, and handed over when the next chunk's job starts).
@@ -284,7 +301,7 @@ async function addBatch(
   const cleanup = (): void => {
     handOver(1);
     source.stopped = true;
-    if (poll) clearInterval(poll);
+    poll.stop();
     signal?.removeEventListener?.('abort', abort.listener);
   };
   // The rows of the chunks that finished, all inserted; a failure carries their labels and those of its own chunk.
@@ -292,7 +309,7 @@ async function addBatch(
   const failure = (err: unknown): unknown => {
     const own = insertedLabelsOf(err);
     const inserted = finished === 0 ? own : concatLabels(batch.labels, finished, own);
-    if (callbackFailure) return withInsertedLabels(callbackFailure.error, inserted);
+    if (poll.failure) return withInsertedLabels(poll.failure.error, inserted);
     if (isCancelled(err) && (abort.fired || signal?.aborted)) return new AbortError(signal?.reason, inserted);
     return finished === 0 ? err : withInsertedLabels(err, inserted);
   };
@@ -303,7 +320,7 @@ async function addBatch(
     let chunk = 0;
     do {
       const to = Math.min(count, finished + rowsPerChunk);
-      if (chunk > 0 && (callbackFailure || abort.fired || signal?.aborted)) {
+      if (chunk > 0 && (poll.failure || abort.fired || signal?.aborted)) {
         throw failure(Object.assign(new Error('addItems was aborted'), { code: CANCELLED, insertedLabels: NO_LABELS }));
       }
       let job: Promise<void>;
@@ -351,7 +368,7 @@ async function addBatch(
   cleanup();
   // Every chunk's native call has settled and no copy is pending: only on this path are the buffers free for sure.
   returnChunkBuffers(buffers);
-  if (callbackFailure) throw withInsertedLabels(callbackFailure.error, batch.labels);
+  if (poll.failure) throw withInsertedLabels(poll.failure.error, batch.labels);
   return reportDone(batch);
 }
 
@@ -366,7 +383,7 @@ export function addItemsSync(core: IndexCore, vectors: unknown, labels: unknown,
   const { signal, onProgress } = batch;
   // Only JS run during the call can abort the signal meanwhile: onProgress, or a signal-like object calling the
   // listener as it is added.
-  const control = signal ? new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT)) : undefined;
+  const control = signal ? newBatchControl() : undefined;
   const abort = control ? new AbortWatch(control) : undefined;
   let callbackFailure: { error: unknown } | undefined;
   const report =

@@ -1,10 +1,10 @@
 // compact and compactSync of HierarchicalNSW: the graph rebuilt from its live elements only, so deleted elements
 // give their memory back; with the progress reports and AbortSignal of addItems.
 
-import { AbortError, AbortWatch, PROGRESS_INTERVAL_MS, isCancelled } from './add-items';
+import { AbortError, AbortWatch, ProgressPoll, isCancelled, newBatchControl } from './add-items';
 import { type Progress, readNumThreads, readOptions, readProgress, readSignal } from './batch-input';
 import type { IndexCore } from './index-core';
-import type { NativeBatchControl, NativeHierarchicalNSW } from './native';
+import type { NativeHierarchicalNSW } from './native';
 import type { AbortSignalLike } from './types';
 
 interface CompactSettings {
@@ -26,10 +26,6 @@ function startCompact(core: IndexCore<NativeHierarchicalNSW>, settings: CompactS
   return index.getCurrentCount() - index.getDeletedCount();
 }
 
-function newControl(): NativeBatchControl {
-  return new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
-}
-
 /** The last onProgress(total, total), also when nothing needed rebuilding (no element was deleted). */
 function reportDone(settings: CompactSettings, total: number): void {
   settings.onProgress?.(total, total);
@@ -43,34 +39,18 @@ export async function compact(core: IndexCore<NativeHierarchicalNSW>, options: u
   const settings = readCompactOptions(options);
   const { signal, onProgress } = settings;
   const total = startCompact(core, settings);
-  const control = newControl();
+  const control = newBatchControl();
   const abort = new AbortWatch(control);
-  let callbackFailure: { error: unknown } | undefined;
-  let reported = 0;
-  const poll =
-    onProgress &&
-    setInterval(() => {
-      const done = Number(Atomics.load(control, 1));
-      if (callbackFailure || done >= total || done === reported) return;
-      reported = done;
-      try {
-        onProgress(done, total);
-      } catch (error) {
-        callbackFailure = { error };
-        Atomics.store(control, 0, 1n);
-      }
-    }, PROGRESS_INTERVAL_MS);
-  // The job keeps the process alive; the poll alone should not.
-  poll?.unref();
+  const poll = new ProgressPoll(control, total, onProgress);
   try {
     signal?.addEventListener('abort', abort.listener);
     await core.native.compact({ numThreads: settings.numThreads, control });
   } catch (err) {
-    if (callbackFailure) throw callbackFailure.error;
+    if (poll.failure) throw poll.failure.error;
     if (isCancelled(err) && (abort.fired || signal?.aborted)) throw new AbortError(signal?.reason);
     throw err;
   } finally {
-    if (poll) clearInterval(poll);
+    poll.stop();
     signal?.removeEventListener?.('abort', abort.listener);
   }
   reportDone(settings, total);
@@ -86,7 +66,7 @@ export function compactSync(core: IndexCore<NativeHierarchicalNSW>, options: unk
   const total = startCompact(core, settings);
   // Only JS run during the call can abort the signal meanwhile: onProgress, or a signal-like object calling the
   // listener as it is added.
-  const control = newControl();
+  const control = newBatchControl();
   const abort = new AbortWatch(control);
   let callbackFailure: { error: unknown } | undefined;
   const report =

@@ -274,6 +274,22 @@ class HierarchicalNsw {
                                       std::uint32_t exclude) const;
   // Greedy descent (ef = 1) from the entry point down to level stop_level + 1.
   Candidate greedy_descent(Probe probe, std::uint32_t entry, int from_level, int stop_level, SearchStats* stats) const;
+  // What a query may return: live elements that filter (if any) allows. The deleted count is loaded once, with
+  // acquire, pairing with the release decrements: a search that sees no element deleted also sees the labels and
+  // vectors the slots got before their flags were cleared, and skips the flag. A mapped index counts its deleted
+  // elements only when first asked (ensure_labels), so it checks every flag.
+  struct Admission {
+    const HierarchicalNsw& index;
+    const LabelFilter* filter;
+    bool any_deleted;
+    bool operator()(std::uint32_t id) const {
+      if (any_deleted && index.deleted_flag(id)) return false;
+      return filter == nullptr || filter->allowed(index.label_of(id));
+    }
+  };
+  Admission admission(const LabelFilter* filter) const {
+    return {*this, filter, deleted_count_.load(std::memory_order_acquire) != 0 || read_only()};
+  }
   // Alg. 2 at level 0 for queries: only live, allowed elements enter the result set, left in scratch.result.
   void search_base_for_query(const float* query, Candidate entry, std::size_t ef, const LabelFilter* filter,
                              SearchStats* stats, SearchScratch& scratch) const;

@@ -161,14 +161,7 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
                                             const LabelFilter* filter, SearchStats* stats,
                                             SearchScratch& scratch) const {
   VisitedPool::Lease visited = visited_->acquire();
-  // Acquire, pairing with the release decrements: a search that sees no element deleted also sees the labels and
-  // vectors the slots got before their flags were cleared.
-  // A mapped index counts its deleted elements only when first asked (ensure_labels), so it checks every flag.
-  const bool any_deleted = deleted_count_.load(std::memory_order_acquire) != 0 || read_only();
-  auto admissible = [&](std::uint32_t id) {
-    if (any_deleted && deleted_flag(id)) return false;
-    return filter == nullptr || filter->allowed(label_of(id));
-  };
+  const Admission admissible = admission(filter);
 
   visited->mark(entry.second);
   scratch.candidates.push(entry);
@@ -240,12 +233,12 @@ SearchHits HierarchicalNsw::search_among(const float* query, std::size_t k, cons
   scratch->query.resize(space_.query_words());
   space_.encode_query(query, scratch->query.data());
   CandidateHeap<false>& found = scratch->found;
+  const Admission admissible = admission(filter);
   const std::size_t count = element_count();
   // Ids come from live_ids on this index, so below its count; the check keeps a stale list harmless all the same.
   const auto id_at = [&](std::size_t i) { return ids[i] < count ? ids[i] : ids[0]; };
   for_each_distance({scratch->query.data(), true}, ids.size(), id_at, [&](std::uint32_t id, float d) {
-    if (found.size() >= k && !(d < found.top().first)) return;
-    if (deleted_flag(id) || (filter != nullptr && !filter->allowed(label_of(id)))) return;
+    if ((found.size() >= k && !(d < found.top().first)) || !admissible(id)) return;
     found.push({d, id});
     if (found.size() > k) found.pop();
   });
@@ -285,12 +278,7 @@ void HierarchicalNsw::range_walk(const float* query, Candidate entry, float radi
                                  std::size_t width, const LabelFilter* filter, SearchStats* stats,
                                  SearchScratch& scratch) const {
   VisitedPool::Lease visited = visited_->acquire();
-  // As in search_base_for_query: acquire pairs with the release decrements, and a mapped index checks every flag.
-  const bool any_deleted = deleted_count_.load(std::memory_order_acquire) != 0 || read_only();
-  auto admissible = [&](std::uint32_t id) {
-    if (any_deleted && deleted_flag(id)) return false;
-    return filter == nullptr || filter->allowed(label_of(id));
-  };
+  const Admission admissible = admission(filter);
   CandidateHeap<true>& candidates = scratch.candidates;
   CandidateHeap<false>& beyond = scratch.found;
   CandidateHeap<false>& within = scratch.within;

@@ -105,10 +105,9 @@ SearchHits BruteForce::search(const float* query, std::size_t k, const LabelFilt
   k = std::min(k, count_);
   if (k == 0) return hits;
 
-  // A max-heap of the k best so far, ordered by (distance, label) so ties keep the lowest labels.
-  auto worse = [](const Neighbor& a, const Neighbor& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
-  };
+  // A max-heap of the k best so far, ordered by hit_before so ties keep the lowest labels.
+  // A lambda, not the function's address, so the heap's comparisons are inlined.
+  const auto worse = [](const Neighbor& a, const Neighbor& b) { return hit_before(a, b); };
   std::priority_queue<Neighbor, std::vector<Neighbor>, decltype(worse)> best(worse);
   for (std::size_t slot = 0; slot < count_; ++slot) {
     const float d = space_.query_distance(encoded.data(), vector_of(slot));
@@ -134,10 +133,8 @@ SearchHits BruteForce::search_range(const float* query, float radius, std::size_
   space_.encode_query(query, encoded.data());
   std::shared_lock<std::shared_mutex> lock(mutex_);
   if (max_results == 0) max_results = std::numeric_limits<std::size_t>::max();
-  // As search's heap: ordered by (distance, label), so a cut at max_results keeps the lowest of equal labels.
-  auto worse = [](const Neighbor& a, const Neighbor& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
-  };
+  // As search's heap: ordered by hit_before, so a cut at max_results keeps the lowest of equal labels.
+  const auto worse = [](const Neighbor& a, const Neighbor& b) { return hit_before(a, b); };
   SearchHits hits;
   for (std::size_t slot = 0; slot < count_; ++slot) {
     const float d = space_.query_distance(encoded.data(), vector_of(slot));

@@ -297,6 +297,8 @@ class HierarchicalNsw {
   // closest beyond it; live, allowed elements within the radius are left in scratch.result, at most max_results.
   void range_walk(const float* query, Candidate entry, float radius, std::size_t max_results, std::size_t width,
                   const LabelFilter* filter, SearchStats* stats, SearchScratch& scratch) const;
+  // The labelled hits of a search's found elements, in SearchHits order.
+  SearchHits hits_of(const std::vector<Candidate>& found) const;
   // Alg. 4: keeps at most m of candidates (sorted closest first) that are closer to the base than to any kept one.
   void select_neighbors(std::vector<Candidate>& candidates, std::size_t m) const;
   // Adds a link from -> to at level, shrinking from's list with the heuristic when it is full.

@@ -177,6 +177,15 @@ void HierarchicalNsw::search_base_for_query(const float* query, Candidate entry,
   scratch.found.drain_sorted(scratch.result);
 }
 
+SearchHits HierarchicalNsw::hits_of(const std::vector<Candidate>& found) const {
+  SearchHits hits;
+  hits.reserve(found.size());
+  for (const Candidate& c : found) hits.push_back({c.first, label_of(c.second)});
+  // Equal distances come out in ascending label order, whatever order the graph walk found them in.
+  std::sort(hits.begin(), hits.end(), hit_before);
+  return hits;
+}
+
 SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const LabelFilter* filter, std::size_t ef) const {
   std::shared_lock<std::shared_mutex> structure(structure_.mutex);
   SearchHits hits;
@@ -194,12 +203,7 @@ SearchHits HierarchicalNsw::search(const float* query, std::size_t k, const Labe
   const std::size_t width = std::max(ef == 0 ? this->ef() : ef, k);
   search_base_for_query(q, start, width, filter, &stats, *scratch);
 
-  hits.reserve(scratch->result.size());
-  for (const Candidate& c : scratch->result) hits.push_back({c.first, label_of(c.second)});
-  // Equal distances come out in ascending label order, whatever order the graph walk found them in.
-  std::sort(hits.begin(), hits.end(), [](const Neighbor& a, const Neighbor& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
-  });
+  hits = hits_of(scratch->result);
   if (hits.size() > k) hits.resize(k);
 
   stats_.add(1, stats.distance_evaluations, stats.visited_nodes);
@@ -243,11 +247,7 @@ SearchHits HierarchicalNsw::search_among(const float* query, std::size_t k, cons
     if (found.size() > k) found.pop();
   });
   found.drain_sorted(scratch->result);
-  hits.reserve(scratch->result.size());
-  for (const Candidate& c : scratch->result) hits.push_back({c.first, label_of(c.second)});
-  std::sort(hits.begin(), hits.end(), [](const Neighbor& a, const Neighbor& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
-  });
+  hits = hits_of(scratch->result);
   stats_.add(1, ids.size(), 0);
   check_mapping();
   return hits;
@@ -341,11 +341,7 @@ SearchHits HierarchicalNsw::search_range(const float* query, float radius, std::
   const std::size_t width = std::max<std::size_t>(ef == 0 ? this->ef() : ef, 1);
   range_walk(q, start, radius, max_results, width, filter, &stats, *scratch);
 
-  hits.reserve(scratch->result.size());
-  for (const Candidate& c : scratch->result) hits.push_back({c.first, label_of(c.second)});
-  std::sort(hits.begin(), hits.end(), [](const Neighbor& a, const Neighbor& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.label < b.label);
-  });
+  hits = hits_of(scratch->result);
 
   stats_.add(1, stats.distance_evaluations, stats.visited_nodes);
   check_mapping();

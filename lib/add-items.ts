@@ -6,11 +6,13 @@ import {
   CHUNK_FLOATS,
   type Progress,
   SlicedBatch,
+  chunkBuffer,
   readBoolean,
   readNumThreads,
   readOptions,
   readProgress,
   readSignal,
+  returnChunkBuffers,
   toBatchLabels,
   toFlatVectors,
   toLabelArray,
@@ -210,30 +212,6 @@ export class ProgressPoll {
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
-  }
-}
-
-/**
- * The chunk buffers of batches that finished, held weakly: a later large batch takes one the garbage collector has
- * not freed yet instead of allocating another 8 MB (whose pages it would also have to fault in), so a loop of
- * large batches leaves no chunk buffers behind as garbage; and none is kept alive for an idle process.
- */
-const spareChunks: WeakRef<Float32Array>[] = [];
-
-/** A buffer for `floats` floats of one chunk: one of CHUNK_FLOATS (a spare if one is left) unless it is small. */
-function chunkBuffer(floats: number): Float32Array {
-  if (floats * 2 <= CHUNK_FLOATS) return new Float32Array(floats);
-  for (let spare = spareChunks.pop(); spare; spare = spareChunks.pop()) {
-    const buffer = spare.deref();
-    if (buffer) return buffer;
-  }
-  return new Float32Array(CHUNK_FLOATS);
-}
-
-/** A finished batch's chunk buffers go back, once none of its native calls or copies can touch them any more. */
-function returnChunkBuffers(buffers: Float32Array[]): void {
-  for (const buffer of buffers) {
-    if (buffer.length === CHUNK_FLOATS && spareChunks.length < 2) spareChunks.push(new WeakRef(buffer));
   }
 }
 

@@ -22,10 +22,35 @@ const TURN_MS = 1;
 const BLOCK_FLOATS = 1 << 14;
 
 /**
- * Floats of one native addItems call when a batch is larger: lib copies a chunk of rows while the chunk before it
- * is inserted, so a batch never holds more than two chunks of copies at once, whatever its size.
+ * Floats of one native addItems or searchKnnBatch call when a batch is larger: lib copies a chunk of rows while the
+ * chunk before it runs, so a batch never holds more than two chunks of copies at once, whatever its size, and the
+ * native threads start on the first chunk instead of waiting for a copy of the whole batch.
  */
 export const CHUNK_FLOATS = 1 << 21;
+
+/**
+ * The chunk buffers of batches that finished, held weakly: a later large batch takes one the garbage collector has
+ * not freed yet instead of allocating another 8 MB (whose pages it would also have to fault in), so a loop of
+ * large batches leaves no chunk buffers behind as garbage; and none is kept alive for an idle process.
+ */
+const spareChunks: WeakRef<Float32Array>[] = [];
+
+/** A buffer for `floats` floats of one chunk: one of CHUNK_FLOATS (a spare if one is left) unless it is small. */
+export function chunkBuffer(floats: number): Float32Array {
+  if (floats * 2 <= CHUNK_FLOATS) return new Float32Array(floats);
+  for (let spare = spareChunks.pop(); spare; spare = spareChunks.pop()) {
+    const buffer = spare.deref();
+    if (buffer) return buffer;
+  }
+  return new Float32Array(CHUNK_FLOATS);
+}
+
+/** A finished batch's chunk buffers go back, once none of its native calls or copies can touch them any more. */
+export function returnChunkBuffers(buffers: Float32Array[]): void {
+  for (const buffer of buffers) {
+    if (buffer.length === CHUNK_FLOATS && spareChunks.length < 2) spareChunks.push(new WeakRef(buffer));
+  }
+}
 
 /**
  * Whether a typed array's buffer was detached (transferred): it then reads as empty, and would pass for an empty

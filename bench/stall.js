@@ -10,7 +10,8 @@
 //
 // Labels: `none` lets the index number the rows, `array` passes 0..n-1 as a number[], `shuffled` passes the same
 // labels in a random order as a Float64Array. Each case runs in its own child process (`--case`), so no case warms
-// another's memory. The index is small-graph HNSW (M 4, efConstruction 8) so that many chunks run within the window.
+// another's memory; so does each size's control, a process with the same vectors that never loads hnswkit. The
+// index is small-graph HNSW (M 4, efConstruction 8) so that many chunks run within the window.
 // With STALL_TRACE=1 each case also prints every gap over 3 ms, with its time, to stderr (run one case with
 // `--case '{"rows":1000000,"dim":96,"labels":"none","threads":1,"window":1500,"idle":500}'` to see them).
 // Needs the built package (`npm run build:ts`) and the addon (`npm run build` or a prebuild).
@@ -153,8 +154,22 @@ function makeLabels(kind, rows) {
   return labels;
 }
 
+/**
+ * The control of a size: a process that makes the same vectors and never loads hnswkit, probed for as long as a
+ * case's two windows. Gaps here are what the machine does to a process holding that much memory.
+ */
+async function runControl(spec) {
+  const vectors = makeVectors(spec.rows, spec.dim);
+  await sleep(200);
+  const probe = startProbe();
+  await sleep(spec.idle + spec.window);
+  const idle = summary(probe.stop());
+  console.log(JSON.stringify({ ...spec, idle, floats: vectors.length }));
+}
+
 /** One case in this process: prints one JSON line. */
 async function runCase(spec) {
+  if (spec.control) return runControl(spec);
   const { HierarchicalNSW } = loadPackage();
   const vectors = makeVectors(spec.rows, spec.dim);
   const labels = makeLabels(spec.labels, spec.rows);
@@ -232,6 +247,16 @@ function main() {
         say(`| ${rowsText(rows)} x ${dim} | | | skipped: ${rows * dim * 4} bytes of vectors | | | | | | | | | |`);
         continue;
       }
+      let control;
+      for (let r = 0; r < o.repeats; r++) {
+        const run = runChild({ rows, dim, control: true, window: o.window, idle: o.idle });
+        if (!control || (run.idle.cpuMax ?? run.idle.max) > (control.idle.cpuMax ?? control.idle.max)) control = run;
+      }
+      all.push(control);
+      say(
+        `| ${rowsText(rows)} x ${dim} | control | | ${fmt(control.idle.max)} | ${fmt(control.idle.p99)} | ` +
+          `${fmt(control.idle.cpuMax)} | | | | | | no hnswkit |`,
+      );
       for (const labels of o.labels) {
         for (const threads of o.threads) {
           const spec = { rows, dim, labels, threads, window: o.window, idle: o.idle };
@@ -266,7 +291,10 @@ function main() {
         `${os.loadavg().map((l) => l.toFixed(2)).join(' ')}. Each case is a fresh process: first an idle window, then ` +
         '`addItems` (the Promise form) on a small graph (M 4, efConstruction 8) with a 1 ms `setInterval` probe ' +
         'recording the gaps between its ticks. "own" subtracts from each gap the time the JS thread waited for a core ' +
-        '(Linux scheduler statistics), which on a shared machine is not the package\'s doing.',
+        '(Linux scheduler statistics), which on a shared machine is not the package\'s doing. Before the cases of ' +
+        'each size, a control process makes the same vectors, never loads hnswkit and runs the probe as long as a ' +
+        'case\'s two windows (its figures sit in the idle columns): what the machine alone does to the event loop ' +
+        'of a process holding that much memory. A busy window no worse than its control is a batch that adds no stall.',
       '',
       ...lines.slice(3),
     ].join('\n');

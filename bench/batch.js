@@ -5,7 +5,8 @@
 //
 //   node bench/batch.js                          60000 train rows, 10000 queries (the full figures)
 //   node bench/batch.js --train 10000 --queries 1000
-//   node bench/batch.js --scaling                only the batch search ratio, 2 threads over 1, at ef 10/40/120
+//   node bench/batch.js --scaling                only batch search: 2 threads over 1, mapped over loaded, at ef 10/40/120
+//   node bench/batch.js --scaling --docs         the same, written into docs/benchmark.md
 //   node bench/batch.js --help
 //
 // Each measured case runs in its own child process (`node bench/batch.js --case ...`), so no case warms another.
@@ -39,7 +40,8 @@ const OPTIONS = {
 };
 
 const FLAGS = {
-  scaling: 'measure only 2-thread over 1-thread batch search throughput, per ef, over several rounds',
+  scaling: 'measure only batch search on 2 threads against 1, and over the file mapped, per ef, over several rounds',
+  docs: 'with --scaling: also write the table into docs/benchmark.md (its batch-scaling section)',
 };
 
 const TARGETS = { buildSpeedup: 1.7, searchSpeedup: 1.8, stallMs: 20 };
@@ -53,13 +55,15 @@ function usage() {
 function readOptions(argv) {
   let values;
   try {
-    values = readArgs(argv, { options: OPTIONS, flags: FLAGS, internal: ['case', 'threads', 'index'] }, usage());
+    values = readArgs(argv, { options: OPTIONS, flags: FLAGS, internal: ['case', 'threads', 'index', 'mapped'] }, usage());
   } catch (err) {
     throw new Error(`${err.message}\n${usage()}`, { cause: err });
   }
   const opts = {};
-  for (const name of ['case', 'threads', 'index']) if (values[name] !== undefined) opts[name] = values[name];
+  for (const name of ['case', 'threads', 'index', 'mapped']) if (values[name] !== undefined) opts[name] = values[name];
   opts.scaling = values.scaling === true;
+  opts.docs = values.docs === true;
+  if (opts.docs && !opts.scaling) throw new Error(`--docs goes with --scaling\n${usage()}`);
   opts.efs = (values.efs ?? OPTIONS.efs.value).split(',').map((text) => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--efs must list positive integers, got ${values.efs}`);
@@ -186,7 +190,7 @@ const CASES = {
     const threads = Number(o.threads);
     const queries = loadFashionMnist('t10k', o.queries);
     const index = new HierarchicalNSW('l2', queries.dim);
-    index.readIndexSync(indexFile(o, Number(o.index)));
+    index.readIndexSync(indexFile(o, Number(o.index)), o.mapped === '1' ? { mmap: true } : undefined);
     const gt = fs.existsSync(groundTruthFile(o)) ? readGroundTruth(groundTruthFile(o), o.queries * o.k) : null;
     // Warm-up: page the index in and start the threads once.
     await index.searchKnnBatch(queries.data.subarray(0, Math.min(500, queries.count) * queries.dim), o.k, {
@@ -321,22 +325,44 @@ async function scaling(o) {
     const p = { ...o, ef };
     const one = [];
     const two = [];
+    const mapped = [];
     const ratios = [];
+    const mappedRatios = [];
+    // Three processes a round: 1 thread, 2 threads and 2 threads over the file mapped ({ mmap: true }), in an order
+    // that turns round by round.
+    const kinds = [
+      { key: 'one', threads: 1 },
+      { key: 'two', threads: 2 },
+      { key: 'mapped', threads: 2, mapped: 1 },
+    ];
     for (let r = 0; r < o.rounds; r++) {
-      const order = r % 2 === 0 ? [1, 2] : [2, 1];
       const got = {};
-      for (const threads of order) got[threads] = runCase(p, 'search', { threads, index: 2 }).queriesPerSecond;
-      one.push(got[1]);
-      two.push(got[2]);
-      ratios.push(got[2] / got[1]);
+      for (let i = 0; i < kinds.length; i++) {
+        const { key, ...extra } = kinds[(r + i) % kinds.length];
+        got[key] = runCase(p, 'search', { ...extra, index: 2 }).queriesPerSecond;
+      }
+      one.push(got.one);
+      two.push(got.two);
+      mapped.push(got.mapped);
+      ratios.push(got.two / got.one);
+      mappedRatios.push(got.mapped / got.two);
     }
-    const row = { ef, threads1: summary(one), threads2: summary(two), ratio: summary(ratios), ratios };
+    const row = {
+      ef,
+      threads1: summary(one),
+      threads2: summary(two),
+      mapped2: summary(mapped),
+      ratio: summary(ratios),
+      mappedRatio: summary(mappedRatios),
+      ratios,
+      mappedRatios,
+    };
     rows.push(row);
+    const qps = (s) => `${s.median.toFixed(0)} q/s (${s.min.toFixed(0)}-${s.max.toFixed(0)})`;
+    const ratioRange = (s) => `${ratioText(s.median)} (${ratioText(s.min)}-${ratioText(s.max)})`;
     console.log(
-      `ef ${String(ef).padStart(4)}: 1 thread ${row.threads1.median.toFixed(0)} q/s ` +
-        `(${row.threads1.min.toFixed(0)}-${row.threads1.max.toFixed(0)}), 2 threads ${row.threads2.median.toFixed(0)} q/s ` +
-        `(${row.threads2.min.toFixed(0)}-${row.threads2.max.toFixed(0)}), ratio ${ratioText(row.ratio.median)} ` +
-        `(${ratioText(row.ratio.min)}-${ratioText(row.ratio.max)})`,
+      `ef ${String(ef).padStart(4)}: 1 thread ${qps(row.threads1)}, 2 threads ${qps(row.threads2)}, ratio ` +
+        `${ratioRange(row.ratio)}; mapped, 2 threads ${qps(row.mapped2)}, mapped/loaded ${ratioRange(row.mappedRatio)}`,
     );
   }
   const loadAfter = os.loadavg();
@@ -357,6 +383,45 @@ async function scaling(o) {
   const out = path.join(RESULTS, 'batch-scaling.json');
   fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
   console.log(`wrote ${path.relative(ROOT, out)}`);
+  if (o.docs) writeScalingDocs(report);
+}
+
+/** The --scaling --docs section of docs/benchmark.md. */
+function writeScalingDocs(report) {
+  const { SCALING_END, SCALING_START, fmtInt, markdownTable, writeMarkedSection } = require('./report');
+  const { machine: m, params: p } = report;
+  const range = (s, fmt) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
+  const ratio = (x) => `${x.toFixed(2)}×`;
+  const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
+  const body = [
+    '## Batch search: two threads against one, and a mapped file',
+    '',
+    `Generated by \`node bench/batch.js --scaling --docs\` on ${report.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ` +
+      `kernels \`${m.simd}\`, Node.js ${m.node}, hnswkit ${m.hnswkit}; load average ${load(report.loadAverageBefore)} ` +
+      `at the start, ${load(report.loadAverageAfter)} at the end.`,
+    '',
+    `\`searchKnnBatch\` (the Promise form) over ${fmtInt(p.queries)} Fashion-MNIST test images on an index of ` +
+      `${fmtInt(p.train)} training images (M ${p.M}, efConstruction ${p.efConstruction}, k ${p.k}), with \`numThreads\` ` +
+      '1 and 2 on the index loaded, and with 2 on its file opened with `{ mmap: true }` (in the page cache). Each ' +
+      'round runs the three as processes back to back, in an order that turns round by round, each keeping the best ' +
+      `of ${p.repeats} batches after a warm-up batch; a round's ratios are of its own processes, so a change in what ` +
+      `else the machine runs between rounds does not enter them. Median of ${p.rounds} rounds, range in brackets.`,
+    '',
+    markdownTable(
+      ['ef', 'queries/s, 1 thread', 'queries/s, 2 threads', '2 threads ÷ 1', 'queries/s, 2 threads, mapped', 'mapped ÷ loaded'],
+      report.rows.map((row) => [
+        String(row.ef),
+        range(row.threads1, fmtInt),
+        range(row.threads2, fmtInt),
+        range(row.ratio, ratio),
+        range(row.mapped2, fmtInt),
+        range(row.mappedRatio, ratio),
+      ]),
+      Array(6).fill('right'),
+    ),
+  ].join('\n');
+  writeMarkedSection(path.join(ROOT, 'docs', 'benchmark.md'), SCALING_START, SCALING_END, body);
+  console.log('wrote docs/benchmark.md (its batch-scaling section)');
 }
 
 async function main() {

@@ -101,9 +101,8 @@ export function searchKnnBatch(index: IndexCore, queries: unknown, k: unknown, o
     const search = prepareSearch(core, settings, count);
     const { filter, stride, out } = search.options;
     const rowsPerChunk = Math.max(1, Math.floor(CHUNK_FLOATS / core.dim));
-    const chunked = count > rowsPerChunk;
-    // "The index's ef when the call starts" holds for every chunk, whatever setEf runs between two of them.
-    const ef = search.options.ef ?? (chunked && core.graph ? (core.native as NativeHierarchicalNSW).getEf() : undefined);
+    // "The index's ef when the call starts" holds for every chunk, whatever setEf runs during the copies.
+    const ef = search.options.ef ?? (core.graph ? (core.native as NativeHierarchicalNSW).getEf() : undefined);
     const buffers = [chunkBuffer(Math.min(count, rowsPerChunk) * core.dim)];
     // Between two chunks no native job counts the batch: it holds a count of its own (see addItems).
     let holding = false;
@@ -123,14 +122,12 @@ export function searchKnnBatch(index: IndexCore, queries: unknown, k: unknown, o
         const job = core.native.searchKnnBatch(data, search.k, {
           ...search.options,
           ef,
-          filter: Array.isArray(filter) && chunked ? filter.slice(from, to) : filter,
-          out: chunked
-            ? {
-                labels: out.labels.subarray(from * stride, to * stride),
-                distances: out.distances.subarray(from * stride, to * stride),
-                found: out.found.subarray(from, to),
-              }
-            : out,
+          filter: Array.isArray(filter) ? filter.slice(from, to) : filter,
+          out: {
+            labels: out.labels.subarray(from * stride, to * stride),
+            distances: out.distances.subarray(from * stride, to * stride),
+            found: out.found.subarray(from, to),
+          },
           owned: true,
         });
         handOver();
